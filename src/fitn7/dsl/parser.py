@@ -1,0 +1,129 @@
+"""The parser facade: text in, `ast.Policy` or `PolicySyntaxError` out.
+
+The LALR parser is built once per process from `grammar.lark`. Every lark
+exception is turned into a `Diagnostic`; common mistakes are recognised with
+lark's `match_examples` and get a labelled message and a hint.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedEOF, VisitError
+
+from fitn7.diagnostics import Diagnostic
+from fitn7.dsl import ast
+from fitn7.dsl.comments import scan_comments
+from fitn7.dsl.source import SourceText, Span
+from fitn7.dsl.syntax_errors import CATALOGUE, describe_expected
+from fitn7.dsl.transformer import MalformedLiteral, ToAst
+from fitn7.errors import PolicySyntaxError
+
+
+@functools.cache
+def _lark() -> Lark:
+    grammar = resources.files("fitn7.dsl").joinpath("grammar.lark").read_text("utf-8")
+    return Lark(
+        grammar,
+        parser="lalr",
+        lexer="contextual",
+        strict=True,
+        propagate_positions=True,
+        maybe_placeholders=True,
+    )
+
+
+def parse_policy(text: str, source: str = "<policy>") -> ast.Policy:
+    """Parse the text of a policy; `source` names it in diagnostics (a file path).
+
+    Raises `PolicySyntaxError` for any text that is not a policy, never another
+    exception.
+    """
+    src = SourceText(source, text)
+    try:
+        tree = _lark().parse(text)
+        policy = ToAst(source).transform(tree)
+    except UnexpectedInput as exc:
+        raise PolicySyntaxError([_diagnose(exc, src)], [src]) from None
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, MalformedLiteral):
+            tok = exc.orig_exc.token
+            span = _token_span(source, tok)
+            diag = Diagnostic("E003", str(exc.orig_exc), span, "write dates as YYYY-MM-DD")
+            raise PolicySyntaxError([diag], [src]) from None
+        raise
+    return ast.Policy(
+        policy.header,
+        policy.declarations,
+        comments=scan_comments(text),
+        source=src,
+        span=policy.span,
+    )
+
+
+def load_policy_file(path: str | Path) -> ast.Policy:
+    """Read and parse one policy file (no `extends` resolution, no checking)."""
+    p = Path(path)
+    return parse_policy(p.read_text(encoding="utf-8"), source=str(path))
+
+
+def _token_span(file: str, tok: Token) -> Span:
+    line = tok.line or 1
+    column = tok.column or 1
+    return Span(file, line, column, tok.end_line or line, tok.end_column or column + 1)
+
+
+def _example_parse(text: str) -> None:
+    _lark().parse(text)
+
+
+_CHARACTER_HINTS = {
+    "≤": ("E019", "`≤` is not an operator", "write `<=`"),
+    "≥": ("E019", "`≥` is not an operator", "write `>=`"),
+    "≠": ("E019", "`≠` is not an operator", "write `!=`"),
+    "'": ("E020", "strings use double quotes", "write `\"texte\"` instead of `'texte'`"),
+    "=": ("E012", "`=` is not a comparison", "to test equality write `==`: `applicant.kind == commune`"),
+    "\"": ("E016", "unterminated string", "close the text with `\"` on the same line"),
+}
+
+
+def _diagnose(exc: UnexpectedInput, src: SourceText) -> Diagnostic:
+    line = exc.line if exc.line and exc.line > 0 else 1
+    column = exc.column if exc.column and exc.column > 0 else 1
+    if isinstance(exc, UnexpectedCharacters):
+        # The lexer stopped on a character: what it is says more than the state.
+        char = src.text[exc.pos_in_stream] if exc.pos_in_stream < len(src.text) else ""
+        span = Span(src.name, line, column, line, column + 1)
+        if char in _CHARACTER_HINTS:
+            code, message, hint = _CHARACTER_HINTS[char]
+            return Diagnostic(code, message, span, hint)
+        return Diagnostic(
+            "E002",
+            f"unexpected character `{char}`",
+            span,
+            f"expected {describe_expected(exc.allowed or set())}",
+        )
+    label = exc.match_examples(_example_parse, CATALOGUE.examples, use_accepts=True)
+    width = 1
+    if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
+        found = f"`{exc.token}`"
+        width = max(len(str(exc.token)), 1)
+        expected = describe_expected(exc.accepts or exc.expected)
+    else:
+        found = "end of file"
+        line, column = _end_position(src.text)
+        accepted = exc.accepts if isinstance(exc, UnexpectedToken) else exc.expected
+        expected = describe_expected(accepted or set())
+    span = Span(src.name, line, column, line, column + width)
+    if label is not None:
+        entry = CATALOGUE.entries[label]
+        return Diagnostic(entry.code, entry.message, span, entry.help)
+    return Diagnostic("E001", f"unexpected {found}", span, f"expected {expected}")
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    lines = text.splitlines() or [""]
+    return len(lines), len(lines[-1]) + 1

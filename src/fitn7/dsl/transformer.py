@@ -1,0 +1,290 @@
+"""Turns lark's parse tree into the typed AST of `fitn7.dsl.ast`.
+
+Explicit and typed on purpose (one method per grammar alias) so that mypy
+checks what each node receives and lark's `Meta` becomes our `Span`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from lark import Token, Transformer, v_args
+from lark.tree import Meta
+
+from fitn7.dsl import ast
+from fitn7.dsl.source import Span
+
+
+def unescape(literal: str) -> str:
+    """The value of a double-quoted string literal, escapes resolved."""
+    body = literal[1:-1]
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            out.append({"n": "\n", "t": "\t"}.get(nxt, nxt))
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def number_text(token: str) -> str:
+    """Digits without the `_` thousands separators."""
+    return token.replace("_", "")
+
+
+class MalformedLiteral(ValueError):
+    """A token that matched the grammar but holds an impossible value (`2021-02-30`)."""
+
+    def __init__(self, message: str, token: Token) -> None:
+        super().__init__(message)
+        self.token = token
+
+
+@v_args(meta=True)
+class ToAst(Transformer[Token, ast.Policy]):
+    """lark Transformer building `ast.Policy` from the grammar in `grammar.lark`."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__()
+        self.file = file
+
+    # ------------------------------------------------------------ helpers
+
+    def _span(self, meta: Meta) -> Span | None:
+        if meta.empty:
+            return None
+        return Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def _tok_span(self, token: Token) -> Span:
+        return Span(
+            self.file,
+            token.line or 0,
+            token.column or 0,
+            token.end_line or token.line or 0,
+            token.end_column or token.column or 0,
+        )
+
+    # ------------------------------------------------------------- header
+
+    def start(self, meta: Meta, children: list[Any]) -> ast.Policy:
+        header, *declarations = children
+        return ast.Policy(header, tuple(declarations), span=self._span(meta))
+
+    def header(self, meta: Meta, children: list[Any]) -> ast.Header:
+        id_token, *fields = children
+        values: dict[str, Any] = {}
+        for key, value in fields:
+            if key == "uses":
+                values["uses"] = values.get("uses", ()) + value
+            else:
+                values[key] = value
+        return ast.Header(unescape(id_token), **values, span=self._span(meta))
+
+    def title(self, meta: Meta, children: list[Token]) -> tuple[str, str]:
+        return ("title", unescape(children[0]))
+
+    def authority(self, meta: Meta, children: list[Token]) -> tuple[str, str]:
+        return ("authority", unescape(children[0]))
+
+    def version(self, meta: Meta, children: list[Token]) -> tuple[str, str]:
+        return ("version", unescape(children[0]))
+
+    def envelope(self, meta: Meta, children: list[ast.Expr]) -> tuple[str, ast.Expr]:
+        return ("envelope", children[0])
+
+    def extends(self, meta: Meta, children: list[Token]) -> tuple[str, str]:
+        return ("extends", unescape(children[0]))
+
+    def uses(self, meta: Meta, children: list[Token]) -> tuple[str, tuple[str, ...]]:
+        return ("uses", tuple(unescape(t) for t in children))
+
+    # ------------------------------------------------------- declarations
+
+    def param(self, meta: Meta, children: list[Any]) -> ast.Param:
+        return ast.Param(str(children[0]), children[1], span=self._span(meta))
+
+    def let(self, meta: Meta, children: list[Any]) -> ast.Let:
+        return ast.Let(str(children[0]), children[1], span=self._span(meta))
+
+    def session(self, meta: Meta, children: list[Any]) -> ast.Session:
+        return ast.Session(unescape(children[0]), children[1], span=self._span(meta))
+
+    def meta(self, meta: Meta, children: list[Token | None]) -> tuple[str | None, str | None]:
+        message, source = children
+        return (
+            unescape(message) if message is not None else None,
+            unescape(source) if source is not None else None,
+        )
+
+    def rule_kind(self, meta: Meta, children: list[Token]) -> str:
+        return str(children[0])
+
+    def rule(self, meta: Meta, children: list[Any]) -> ast.Rule:
+        kind, name, condition, (message, source) = children
+        return ast.Rule(
+            kind, str(name), condition, message, source, span=self._span(meta)
+        )
+
+    def expenses_mode(self, meta: Meta, children: list[Token]) -> str:
+        return str(children[0])
+
+    def expenses(self, meta: Meta, children: list[Any]) -> ast.Expenses:
+        mode, *names = children
+        categories = tuple(str(n) for n in names if n is not None)
+        return ast.Expenses(mode, categories, span=self._span(meta))
+
+    def amount(self, meta: Meta, children: list[Any]) -> ast.Amount:
+        return ast.Amount(tuple(children), span=self._span(meta))
+
+    def base(self, meta: Meta, children: list[Any]) -> ast.Base:
+        return ast.Base(children[0], span=self._span(meta))
+
+    @staticmethod
+    def _id(token: Token | None) -> str | None:
+        return str(token) if token is not None else None
+
+    def forfait_bands(self, meta: Meta, children: list[Any]) -> ast.ForfaitBands:
+        name, by, when, *bands, (message, source) = children
+        return ast.ForfaitBands(
+            self._id(name), by, when, tuple(bands), message, source, span=self._span(meta)
+        )
+
+    def forfait(self, meta: Meta, children: list[Any]) -> ast.Forfait:
+        name, value, when, (message, source) = children
+        return ast.Forfait(self._id(name), value, when, message, source, span=self._span(meta))
+
+    def rate(self, meta: Meta, children: list[Any]) -> ast.Rate:
+        name, value, when, (message, source) = children
+        return ast.Rate(self._id(name), value, when, message, source, span=self._span(meta))
+
+    def _adjustment(
+        self, kind: ast.AdjustmentKind, meta: Meta, children: list[Any]
+    ) -> ast.Adjustment:
+        name, value, when, (message, source) = children
+        return ast.Adjustment(
+            kind, str(name), value, when, message, source, span=self._span(meta)
+        )
+
+    def bonus(self, meta: Meta, children: list[Any]) -> ast.Adjustment:
+        return self._adjustment("bonus", meta, children)
+
+    def cap(self, meta: Meta, children: list[Any]) -> ast.Adjustment:
+        return self._adjustment("cap", meta, children)
+
+    def floor(self, meta: Meta, children: list[Any]) -> ast.Adjustment:
+        return self._adjustment("floor", meta, children)
+
+    def band_below(self, meta: Meta, children: list[Any]) -> ast.Band:
+        return ast.Band("below", None, children[0], children[1], span=self._span(meta))
+
+    def band_between(self, meta: Meta, children: list[Any]) -> ast.Band:
+        return ast.Band("between", children[0], children[1], children[2], span=self._span(meta))
+
+    def band_from(self, meta: Meta, children: list[Any]) -> ast.Band:
+        return ast.Band("from", children[0], None, children[1], span=self._span(meta))
+
+    def band_otherwise(self, meta: Meta, children: list[Any]) -> ast.Band:
+        return ast.Band("otherwise", None, None, children[0], span=self._span(meta))
+
+    def score(self, meta: Meta, children: list[Any]) -> ast.Score:
+        return ast.Score(tuple(children), span=self._span(meta))
+
+    def criterion(self, meta: Meta, children: list[Any]) -> ast.Criterion:
+        name, value, when, (message, source) = children
+        return ast.Criterion(str(name), value, when, message, source, span=self._span(meta))
+
+    def limit(self, meta: Meta, children: list[Any]) -> ast.Limit:
+        name, count, per, where, (message, source) = children
+        return ast.Limit(str(name), count, per, where, message, source, span=self._span(meta))
+
+    def invariant(self, meta: Meta, children: list[Any]) -> ast.Invariant:
+        name, condition, (message, source) = children
+        return ast.Invariant(str(name), condition, message, source, span=self._span(meta))
+
+    # -------------------------------------------------------- expressions
+
+    def implies(self, meta: Meta, children: list[Any]) -> ast.Implies:
+        return ast.Implies(children[0], children[1], span=self._span(meta))
+
+    def or_(self, meta: Meta, children: list[Any]) -> ast.BoolOp:
+        return ast.BoolOp("or", tuple(children), span=self._span(meta))
+
+    def and_(self, meta: Meta, children: list[Any]) -> ast.BoolOp:
+        return ast.BoolOp("and", tuple(children), span=self._span(meta))
+
+    def not_(self, meta: Meta, children: list[Any]) -> ast.Not:
+        return ast.Not(children[0], span=self._span(meta))
+
+    def compare(self, meta: Meta, children: list[Any]) -> ast.Compare:
+        operands = tuple(children[0::2])
+        ops = tuple(cast(ast.CompareOperator, str(t)) for t in children[1::2])
+        return ast.Compare(operands, ops, span=self._span(meta))
+
+    def in_(self, meta: Meta, children: list[Any]) -> ast.Membership:
+        return ast.Membership("in", children[0], children[1], span=self._span(meta))
+
+    def not_in(self, meta: Meta, children: list[Any]) -> ast.Membership:
+        return ast.Membership("not in", children[0], children[1], span=self._span(meta))
+
+    def meets(self, meta: Meta, children: list[Any]) -> ast.Membership:
+        return ast.Membership("meets", children[0], children[1], span=self._span(meta))
+
+    def binop(self, meta: Meta, children: list[Any]) -> ast.BinOp:
+        left, op, right = children
+        return ast.BinOp(cast(ast.ArithOperator, str(op)), left, right, span=self._span(meta))
+
+    def unary(self, meta: Meta, children: list[Any]) -> ast.Unary:
+        op, operand = children
+        return ast.Unary(cast(ast.UnaryOperator, str(op)), operand, span=self._span(meta))
+
+    def attribute(self, meta: Meta, children: list[Any]) -> ast.Attribute:
+        return ast.Attribute(children[0], str(children[1]), span=self._span(meta))
+
+    def filter(self, meta: Meta, children: list[Any]) -> ast.Filter:
+        return ast.Filter(children[0], children[1], span=self._span(meta))
+
+    def call(self, meta: Meta, children: list[Any]) -> ast.Call:
+        name, *args = children
+        return ast.Call(str(name), tuple(a for a in args if a is not None), span=self._span(meta))
+
+    def name(self, meta: Meta, children: list[Token]) -> ast.Name:
+        return ast.Name(str(children[0]), span=self._span(meta))
+
+    def int_(self, meta: Meta, children: list[Token]) -> ast.IntLit:
+        return ast.IntLit(int(number_text(children[0])), span=self._span(meta))
+
+    def decimal(self, meta: Meta, children: list[Token]) -> ast.DecimalLit:
+        return ast.DecimalLit(Decimal(number_text(children[0])), span=self._span(meta))
+
+    def money(self, meta: Meta, children: list[Token]) -> ast.MoneyLit:
+        return ast.MoneyLit(Decimal(number_text(children[0])), span=self._span(meta))
+
+    def percent(self, meta: Meta, children: list[Token]) -> ast.PercentLit:
+        return ast.PercentLit(Decimal(number_text(children[0])), span=self._span(meta))
+
+    def date(self, meta: Meta, children: list[Token]) -> ast.DateLit:
+        token = children[0]
+        try:
+            value = datetime.date.fromisoformat(str(token))
+        except ValueError:
+            raise MalformedLiteral(f"`{token}` is not a date of the calendar", token) from None
+        return ast.DateLit(value, span=self._span(meta))
+
+    def string(self, meta: Meta, children: list[Token]) -> ast.StringLit:
+        return ast.StringLit(unescape(children[0]), span=self._span(meta))
+
+    def true(self, meta: Meta, children: list[Token]) -> ast.BoolLit:
+        return ast.BoolLit(True, span=self._span(meta))
+
+    def false(self, meta: Meta, children: list[Token]) -> ast.BoolLit:
+        return ast.BoolLit(False, span=self._span(meta))
+
+    def set_(self, meta: Meta, children: list[Any]) -> ast.SetLit:
+        return ast.SetLit(tuple(c for c in children if c is not None), span=self._span(meta))
