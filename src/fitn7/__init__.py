@@ -1,0 +1,37 @@
+"""fitn7: policy-as-code for the France Relance FITN7 axe 3 calls for projects.
+
+A prefecture writes its rules in a small declarative language; fitn7 checks
+the file, evaluates dossiers with reasons and a trace, allocates an envelope
+and diffs policy versions. This module is the small public facade.
+"""
+
+from __future__ import annotations
+
+from fitn7.dossier import Dossier
+from fitn7.dsl.ast import Policy
+from fitn7.dsl.parser import parse_policy
+from fitn7.errors import (
+    DossierError,
+    EvaluationError,
+    Fitn7Error,
+    PluginError,
+    PolicyCheckError,
+    PolicyError,
+    PolicySyntaxError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DossierError",
+    "Dossier",
+    "EvaluationError",
+    "Fitn7Error",
+    "PluginError",
+    "Policy",
+    "PolicyCheckError",
+    "PolicyError",
+    "PolicySyntaxError",
+    "__version__",
+    "parse_policy",
+]

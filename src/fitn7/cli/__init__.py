@@ -1,0 +1,53 @@
+"""The `fitn7` command line: one module per subcommand, dispatched from here.
+
+Exit codes: 0 ok, 1 a policy or dossier is wrong (the message says which and
+where), 2 usage. Bad input never shows a Python traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from fitn7.cli import check, evaluate, fmt, testing
+from fitn7.errors import Fitn7Error
+
+_COMMANDS = (check, fmt, evaluate, testing)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="fitn7",
+        description="Policy-as-code for FITN7 calls for projects: check policies, "
+        "evaluate dossiers, explain decisions.",
+    )
+    from fitn7 import __version__
+
+    parser.add_argument("--version", action="version", version=f"fitn7 {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for module in _COMMANDS:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (the console script exits with it)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except Fitn7Error as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""`fitn7 testing` (being written)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    """Add the subcommand to the `fitn7` parser."""
+    parser: argparse.ArgumentParser = sub.add_parser("test")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the subcommand; returns the exit code."""
+    raise NotImplementedError

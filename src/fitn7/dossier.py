@@ -1,0 +1,144 @@
+"""The dossier: what a collectivité files, as frozen attrs value objects.
+
+`None` means *absent* (the key was not in the file): evaluation treats it as
+unknown. An empty tuple is a value. `members`, `extra` and an expense's
+`provider` may be absent without being missing (see docs/dossiers.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+
+class Kind(enum.Enum):
+    """The kind of a collectivité, each tied to its SIRENE catégorie juridique code."""
+
+    COMMUNE = "commune"
+    CC = "cc"
+    CA = "ca"
+    CU = "cu"
+    METROPOLE = "metropole"
+    EPT = "ept"
+    SYNDICAT_INTERCOMMUNAL = "syndicat_intercommunal"
+    SYNDICAT_MIXTE = "syndicat_mixte"
+    DEPARTEMENT = "departement"
+    REGION = "region"
+    COLLECTIVITE_STATUT_PARTICULIER = "collectivite_statut_particulier"
+
+    @property
+    def categorie_juridique(self) -> str:
+        """The main SIRENE catégorie juridique code of this kind (e.g. `7210` for a commune)."""
+        return CATEGORIES_JURIDIQUES[self][0]
+
+    @classmethod
+    def from_categorie_juridique(cls, code: str) -> Kind | None:
+        """The kind of a SIRENE catégorie juridique code, or None for other bodies."""
+        for kind, codes in CATEGORIES_JURIDIQUES.items():
+            if code in codes:
+                return kind
+        return None
+
+
+#: SIRENE catégories juridiques (INSEE nomenclature, level III). The first code
+#: of each tuple is the one written out; the others are read as the same kind.
+CATEGORIES_JURIDIQUES: Mapping[Kind, tuple[str, ...]] = {
+    Kind.COMMUNE: ("7210",),
+    Kind.CC: ("7346",),
+    Kind.CA: ("7348",),
+    Kind.CU: ("7343",),
+    Kind.METROPOLE: ("7344",),
+    # The EPT of the Métropole du Grand Paris are registered as "autre
+    # établissement public local de coopération non spécialisé".
+    Kind.EPT: ("7349",),
+    Kind.SYNDICAT_INTERCOMMUNAL: ("7353", "7345"),  # SIVU, SIVOM
+    Kind.SYNDICAT_MIXTE: ("7354", "7355"),  # fermé, ouvert
+    Kind.DEPARTEMENT: ("7220",),
+    Kind.REGION: ("7230",),
+    Kind.COLLECTIVITE_STATUT_PARTICULIER: ("7229", "7225"),
+}
+
+
+class Category(enum.Enum):
+    """The category of an expense line; a policy says which ones count."""
+
+    ETUDE = "etude"
+    CONSEIL = "conseil"
+    INGENIERIE = "ingenierie"
+    ACCOMPAGNEMENT = "accompagnement"
+    DEVELOPPEMENT = "developpement"
+    FORMATION = "formation"
+    LICENCE = "licence"
+    PERSONNEL = "personnel"
+    MATERIEL = "materiel"
+    AUTRE = "autre"
+
+
+@attrs.frozen
+class Collectivite:
+    """The applicant (the lead, for a joint project) or a member of a joint project."""
+
+    name: str | None = None
+    kind: Kind | None = None
+    code: str | None = None
+    population: int | None = None
+    departement: str | None = None
+    region: str | None = None
+    zrr: bool | None = None
+    qpv: bool | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Project:
+    """What the dossier asks funding for."""
+
+    title: str | None = None
+    themes: tuple[str, ...] | None = None
+    tags: tuple[str, ...] | None = None
+    started: bool | None = None
+    duration_months: int | None = None
+    participatory: bool | None = None
+    open_source: bool | None = None
+    communes_covered: int | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Provider:
+    """The company or body paid for an expense line."""
+
+    name: str | None = None
+    siret: str | None = None
+    region: str | None = None
+
+
+@attrs.frozen
+class Expense:
+    """One line of the budget."""
+
+    label: str | None = None
+    category: Category | None = None
+    amount: Decimal | None = None
+    provider: Provider | None = None
+
+
+@attrs.frozen
+class Dossier:
+    """An application (dossier de candidature) from a collectivité."""
+
+    id: str
+    submitted: datetime.date | None = None
+    applicant: Collectivite | None = None
+    members: tuple[Collectivite, ...] = ()
+    project: Project | None = None
+    expenses: tuple[Expense, ...] | None = None
+    requested: Decimal | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict)
+    #: Where the dossier was read from (a file path), for error messages.
+    origin: str | None = attrs.field(default=None, eq=False)

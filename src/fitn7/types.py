@@ -1,0 +1,188 @@
+"""The static types of policy expressions and the typed schema of a dossier.
+
+The checker types every expression against this schema before anything is
+evaluated, so `applicant.populaton` or `population < "5000"` fail at
+`fitn7 check` time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from fitn7.dossier import Category, Kind
+
+
+@attrs.frozen
+class Prim:
+    """A scalar type: int, decimal, money, percent, date, string, bool, or an enum."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@attrs.frozen
+class SetOf:
+    """A set literal's type: `{"22", "29"}` is a set of string."""
+
+    element: Type
+
+    def __str__(self) -> str:
+        return f"set of {self.element}"
+
+
+@attrs.frozen
+class ListOf:
+    """A list from the dossier: `members`, `expenses`, `project.tags`."""
+
+    element: Type
+
+    def __str__(self) -> str:
+        return f"list of {self.element}"
+
+
+@attrs.frozen
+class Record:
+    """A structured part of the dossier: `collectivite`, `project`, `expense`, `provider`."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+Type = Prim | SetOf | ListOf | Record
+
+INT = Prim("int")
+DECIMAL = Prim("decimal")
+MONEY = Prim("money")
+PERCENT = Prim("percent")
+DATE = Prim("date")
+STRING = Prim("string")
+BOOL = Prim("bool")
+KIND = Prim("kind")
+CATEGORY = Prim("category")
+STATUS = Prim("status")
+#: The type of an expression the checker could not type (already reported):
+#: it is compatible with everything so one mistake gives one error.
+ANY = Prim("any")
+
+COLLECTIVITE = Record("collectivite")
+PROJECT = Record("project")
+EXPENSE = Record("expense")
+PROVIDER = Record("provider")
+DOSSIER = Record("dossier")
+
+NUMBERS = frozenset({INT, DECIMAL})
+ORDERED = frozenset({INT, DECIMAL, MONEY, PERCENT, DATE, STRING})
+
+#: The four statuses a decision can take, as the names a policy writes.
+STATUSES = ("eligible", "review", "ineligible", "incomplete")
+
+
+def element_type(t: Type) -> Type | None:
+    """The element type of a set or list, None for anything else."""
+    if isinstance(t, SetOf | ListOf):
+        return t.element
+    if t == ANY:
+        return ANY
+    return None
+
+
+def compatible(a: Type, b: Type) -> bool:
+    """Whether values of the two types can be compared for equality or order."""
+    if a == ANY or b == ANY:
+        return True
+    if a in NUMBERS and b in NUMBERS:
+        return True
+    ea, eb = element_type(a), element_type(b)
+    if ea is not None and eb is not None:
+        return compatible(ea, eb)
+    return a == b
+
+
+@attrs.frozen
+class Schema:
+    """Field types of each record, plus the root names a policy can read."""
+
+    records: Mapping[str, Mapping[str, Type]]
+
+    def fields(self, record: Record) -> Mapping[str, Type]:
+        """The fields of a record type (empty for an unknown record)."""
+        return self.records.get(record.name, {})
+
+    def with_extra(self, record: str, fields: Mapping[str, Type]) -> Schema:
+        """A schema where `record.extra` has these typed fields (declared by plugins)."""
+        key = f"extra:{record}"
+        records = dict(self.records)
+        records[key] = {**records.get(key, {}), **fields}
+        return Schema(records)
+
+
+_COLLECTIVITE_FIELDS: dict[str, Type] = {
+    "name": STRING,
+    "kind": KIND,
+    "code": STRING,
+    "population": INT,
+    "departement": STRING,
+    "region": STRING,
+    "zrr": BOOL,
+    "qpv": BOOL,
+    "extra": Record("extra:collectivite"),
+}
+
+DEFAULT_SCHEMA = Schema(
+    {
+        "collectivite": _COLLECTIVITE_FIELDS,
+        "project": {
+            "title": STRING,
+            "themes": ListOf(STRING),
+            "tags": ListOf(STRING),
+            "started": BOOL,
+            "duration_months": INT,
+            "participatory": BOOL,
+            "open_source": BOOL,
+            "communes_covered": INT,
+            "extra": Record("extra:project"),
+        },
+        "expense": {
+            "label": STRING,
+            "category": CATEGORY,
+            "amount": MONEY,
+            "provider": PROVIDER,
+            # derived: the policy's `expenses` declaration counts this line
+            "eligible": BOOL,
+        },
+        "provider": {"name": STRING, "siret": STRING, "region": STRING},
+        "dossier": {
+            "id": STRING,
+            "submitted": DATE,
+            "applicant": COLLECTIVITE,
+            "members": ListOf(COLLECTIVITE),
+            "project": PROJECT,
+            "expenses": ListOf(EXPENSE),
+            "requested": MONEY,
+            "extra": Record("extra:dossier"),
+            # derived values
+            "joint": BOOL,
+            "total_expenses": MONEY,
+            "eligible_expenses": MONEY,
+            "session": STRING,
+        },
+        # what an `invariant` may also read: the decision being checked
+        "decision": {"status": STATUS, "amount": MONEY, "score": INT},
+        "extra:collectivite": {},
+        "extra:project": {},
+        "extra:dossier": {},
+    }
+)
+
+#: Bare names that denote constants, with their type.
+CONSTANTS: Mapping[str, Type] = {
+    **{k.value: KIND for k in Kind},
+    **{c.value: CATEGORY for c in Category},
+    **{s: STATUS for s in STATUSES},
+}
