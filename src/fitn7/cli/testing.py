@@ -1,17 +1,66 @@
-"""`fitn7 testing` (being written)."""
+"""`fitn7 test POLICY...`: run the example dossiers shipped with each policy.
+
+Prints a line per failing example and a last line `N passed, M failed`;
+exits 1 when any example fails or a policy does not load.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
+
+from fitn7.api import load_policy
+from fitn7.cli.common import add_policy_path, policy_files
+from fitn7.errors import Fitn7Error
+from fitn7.evaluation import compile_policy
+from fitn7.examples import examples_dir, run_examples
 
 
 def register(sub: Any) -> None:
-    """Add the subcommand to the `fitn7` parser."""
-    parser: argparse.ArgumentParser = sub.add_parser("test")
+    """Add `fitn7 test` to the parser."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "test",
+        help="run the example dossiers shipped with policies",
+        description="Run each policy's example dossiers (in the directory beside the policy "
+        "file, named after it) against their [expected] decisions.",
+    )
+    parser.add_argument("policies", metavar="POLICY", nargs="+",
+                        help="policy files or directories of policies")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="list every example, not only the failing ones")
+    add_policy_path(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the subcommand; returns the exit code."""
-    raise NotImplementedError
+    """Run the examples; returns 1 on any failure."""
+    passed = failed = 0
+    broken_policy = False
+    for file in policy_files(args.policies):
+        try:
+            program = compile_policy(load_policy(file, search_path=args.policy_path))
+        except Fitn7Error as exc:
+            print(str(exc), file=sys.stderr)
+            broken_policy = True
+            continue
+        results = run_examples(file, program)
+        if not results:
+            if args.verbose:
+                print(f"{file}: no examples (looked in {examples_dir(file)}/)")
+            continue
+        for result in results:
+            label = f"{result.file} ({result.dossier})"
+            if result.passed:
+                passed += 1
+                if args.verbose:
+                    print(f"PASS {label}")
+            else:
+                failed += 1
+                print(f"FAIL {label}")
+                if result.description:
+                    print(f"     {result.description}")
+                for problem in result.problems:
+                    print(f"     {problem}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or broken_policy else 0

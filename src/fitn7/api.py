@@ -1,0 +1,77 @@
+"""The functions of the public facade: load and check policies, evaluate dossiers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from fitn7.diagnostics import Diagnostic, Severity
+from fitn7.dossier import Dossier
+from fitn7.dsl import ast
+from fitn7.errors import PolicyCheckError
+from fitn7.evaluation import CompiledPolicy, Decision, compile_policy
+from fitn7.functions import FunctionRegistry
+from fitn7.resolve import load_resolved, search_path_from_env
+
+
+def check(policy: ast.Policy, *, functions: FunctionRegistry | None = None) -> list[Diagnostic]:
+    """Every problem the checker finds in a (resolved) policy, errors and warnings."""
+    from fitn7.checker import check as run_checker
+
+    return run_checker(policy, functions=functions)
+
+
+def load_policy(
+    path: str | Path,
+    *,
+    search_path: Sequence[str | Path] = (),
+    functions: FunctionRegistry | None = None,
+) -> ast.Policy:
+    """Read a policy file, merge its `extends` chain and check it.
+
+    The parent is looked for next to the file, then in `search_path`, then in
+    `FITN7_POLICY_PATH`. Raises `PolicySyntaxError` or `PolicyCheckError`
+    (with every diagnostic) when the policy is wrong; warnings do not raise.
+    """
+    policy = load_resolved(path, search_path_from_env(search_path))
+    diagnostics = check(policy, functions=functions)
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        sources = [policy.source] if policy.source is not None else []
+        raise PolicyCheckError(errors, sources)
+    return policy
+
+
+def _compiled(
+    policy: ast.Policy | CompiledPolicy, functions: FunctionRegistry | None
+) -> CompiledPolicy:
+    if isinstance(policy, CompiledPolicy):
+        return policy
+    return compile_policy(policy, functions=functions)
+
+
+def evaluate(
+    policy: ast.Policy | CompiledPolicy,
+    dossier: Dossier,
+    params: Mapping[str, Any] | None = None,
+    *,
+    trace: bool = True,
+    functions: FunctionRegistry | None = None,
+) -> Decision:
+    """The decision on one dossier. Pass a `CompiledPolicy` to evaluate many quickly."""
+    return _compiled(policy, functions).evaluate(dossier, params, trace=trace)
+
+
+def evaluate_many(
+    policy: ast.Policy | CompiledPolicy,
+    dossiers: Iterable[Dossier],
+    params: Mapping[str, Any] | None = None,
+    *,
+    trace: bool = True,
+    functions: FunctionRegistry | None = None,
+) -> Iterator[Decision]:
+    """Decisions for many dossiers, in order; the policy is compiled once."""
+    program = _compiled(policy, functions)
+    for dossier in dossiers:
+        yield program.evaluate(dossier, params, trace=trace)

@@ -1,0 +1,151 @@
+"""Example dossiers shipped with a policy, and their expected decisions (`fitn7 test`).
+
+The examples of `policies/bretagne.fitn7` live in the directory beside it
+named after the file, `policies/bretagne/`: one TOML file per dossier (or
+`[[dossier]]` tables), each with an `[expected]` table and, optionally, an
+`[example]` table:
+
+    [example]
+    description = "commune de 5 000 habitants pile: forfait de la tranche haute"
+    params = { seuil_petite_collectivite = 20_000 }
+
+    [expected]
+    status = "eligible"        # eligible, review, ineligible, incomplete
+    amount = "10000.00"        # or "none" for no amount
+    score = 1
+    reasons = ["territoire"]   # rule ids, in any order
+    missing = ["applicant.population"]
+
+Only the keys given are compared.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from fitn7.errors import DossierError, Fitn7Error
+from fitn7.evaluation import CompiledPolicy, Decision
+from fitn7.loading import dossier_from_mapping
+
+_EXPECTED_KEYS = frozenset({"status", "amount", "score", "reasons", "missing"})
+_EXAMPLE_KEYS = frozenset({"description", "params"})
+
+
+@attrs.frozen
+class ExampleResult:
+    """One example dossier run against its policy: passed, or what differed."""
+
+    file: str
+    dossier: str
+    description: str | None
+    problems: tuple[str, ...]
+    decision: Decision | None = None
+
+    @property
+    def passed(self) -> bool:
+        """True when the decision matched every expectation given."""
+        return not self.problems
+
+
+def examples_dir(policy_file: Path) -> Path:
+    """Where the examples of a policy file live: the sibling directory named after it."""
+    return policy_file.with_suffix("")
+
+
+def run_examples(policy_file: Path, program: CompiledPolicy) -> list[ExampleResult]:
+    """Run every example of a policy; an unreadable example is a failed result, not a crash."""
+    directory = examples_dir(policy_file)
+    if not directory.is_dir():
+        return []
+    results: list[ExampleResult] = []
+    for file in sorted(directory.glob("*.toml"), key=lambda p: p.name):
+        results.extend(_run_file(file, program))
+    return results
+
+
+def _run_file(file: Path, program: CompiledPolicy) -> list[ExampleResult]:
+    name = str(file)
+    try:
+        with file.open("rb") as fh:
+            document = tomllib.load(fh, parse_float=Decimal)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return [ExampleResult(name, "?", None, (f"cannot read the example: {exc}",))]
+    if "dossier" in document and isinstance(document["dossier"], list):
+        entries = [(f"$.dossier[{i}]", e) for i, e in enumerate(document["dossier"])]
+    else:
+        entries = [("$", document)]
+    return [_run_entry(name, path, entry, program) for path, entry in entries]
+
+
+def _run_entry(
+    file: str, path: str, entry: Any, program: CompiledPolicy
+) -> ExampleResult:
+    if not isinstance(entry, Mapping):
+        return ExampleResult(file, "?", None, (f"expected a table @ {path}",))
+    data = dict(entry)
+    expected = data.pop("expected", None)
+    example = data.pop("example", {})
+    ident = str(data.get("id", "?"))
+    description = example.get("description") if isinstance(example, Mapping) else None
+    if not isinstance(expected, Mapping):
+        return ExampleResult(file, ident, description, (f"no [expected] table @ {path}",))
+    problems = [f"unknown key `{k}` in [expected]" for k in sorted(set(expected) - _EXPECTED_KEYS)]
+    if isinstance(example, Mapping):
+        problems += [f"unknown key `{k}` in [example]" for k in sorted(set(example) - _EXAMPLE_KEYS)]
+    if problems:
+        return ExampleResult(file, ident, description, tuple(problems))
+    params = example.get("params") if isinstance(example, Mapping) else None
+    try:
+        dossier = dossier_from_mapping(data, file=file, base_path=path)
+        decision = program.evaluate(dossier, params or None, trace=False)
+    except DossierError as exc:
+        return ExampleResult(file, ident, description, (str(exc),))
+    except Fitn7Error as exc:
+        return ExampleResult(file, ident, description, (f"evaluation failed: {exc}",))
+    return ExampleResult(
+        file, ident, description, tuple(compare(decision, expected)), decision
+    )
+
+
+def compare(decision: Decision, expected: Mapping[str, Any]) -> list[str]:
+    """What differs between a decision and the expected values (empty when it matches)."""
+    problems: list[str] = []
+    if "status" in expected and decision.status.value != expected["status"]:
+        problems.append(f"status is `{decision.status.value}`, expected `{expected['status']}`")
+    if "amount" in expected:
+        want = _amount(expected["amount"])
+        if want == "invalid":
+            problems.append(f"expected amount `{expected['amount']}` is not an amount")
+        elif decision.amount != want:
+            got = "none" if decision.amount is None else f"{decision.amount:f}"
+            problems.append(f"amount is `{got}`, expected `{expected['amount']}`")
+    if "score" in expected and decision.score != expected["score"]:
+        problems.append(f"score is `{decision.score}`, expected `{expected['score']}`")
+    if "reasons" in expected:
+        got_rules = sorted(r.rule for r in decision.reasons)
+        if got_rules != sorted(_strings(expected["reasons"])):
+            problems.append(f"reasons are {got_rules}, expected {sorted(expected['reasons'])}")
+    if "missing" in expected:
+        got_missing = sorted(decision.missing)
+        if got_missing != sorted(_strings(expected["missing"])):
+            problems.append(f"missing is {got_missing}, expected {sorted(expected['missing'])}")
+    return problems
+
+
+def _strings(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, Sequence) else [str(value)]
+
+
+def _amount(value: Any) -> Decimal | None | str:
+    if value is None or (isinstance(value, str) and value.lower() == "none"):
+        return None
+    try:
+        return Decimal(str(value).replace("_", ""))
+    except InvalidOperation:
+        return "invalid"

@@ -1,0 +1,113 @@
+"""Helpers for people who test policies and plugins: a ready dossier, decision asserts.
+
+`make_dossier()` gives a complete, eligible-looking dossier from a real Breton
+commune (Plouguerneau, INSEE 29195); override any part by keyword.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from fitn7.dossier import Category, Collectivite, Dossier, Expense, Kind, Project, Provider
+from fitn7.evaluation import Decision, Status
+
+#: Marker for `make_dossier(applicant_population=ABSENT)`: remove the field.
+ABSENT: Any = object()
+
+
+def make_applicant(**overrides: Any) -> Collectivite:
+    """Plouguerneau (29195), a commune of 6 643 inhabitants in the Finistère."""
+    base = Collectivite(
+        name="Commune de Plouguerneau",
+        kind=Kind.COMMUNE,
+        code="29195",
+        population=6643,
+        departement="29",
+        region="53",
+        zrr=False,
+        qpv=False,
+    )
+    return _evolve(base, overrides)
+
+
+def make_project(**overrides: Any) -> Project:
+    """A participatory, open-source citizen portal."""
+    base = Project(
+        title="Portail citoyen",
+        themes=("relation_usagers",),
+        tags=("inclusion",),
+        started=False,
+        duration_months=18,
+        participatory=True,
+        open_source=True,
+        communes_covered=1,
+    )
+    return _evolve(base, overrides)
+
+
+def make_dossier(**overrides: Any) -> Dossier:
+    """A complete dossier; `applicant_X=…` and `project_X=…` override one field of those
+    parts, other keywords override dossier fields; `ABSENT` removes a field."""
+    applicant = {k[10:]: v for k, v in overrides.items() if k.startswith("applicant_")}
+    project = {k[8:]: v for k, v in overrides.items() if k.startswith("project_")}
+    rest = {
+        k: v for k, v in overrides.items()
+        if not k.startswith("applicant_") and not k.startswith("project_")
+    }
+    base = Dossier(
+        id="BZH-2021-014",
+        submitted=datetime.date(2021, 6, 10),
+        applicant=make_applicant(**applicant),
+        members=(),
+        project=make_project(**project),
+        expenses=(
+            Expense(
+                "Design de service et tests usagers",
+                Category.ACCOMPAGNEMENT,
+                Decimal("18000"),
+                Provider("Coop Numérique", "12345678900011", "53"),
+            ),
+        ),
+        requested=Decimal("20000"),
+    )
+    return _evolve(base, rest)
+
+
+def _evolve(obj: Any, overrides: dict[str, Any]) -> Any:
+    fields = attrs.fields_dict(type(obj))
+    for key in overrides:
+        if key not in fields:
+            raise TypeError(f"{type(obj).__name__} has no field `{key}`")
+    changes = {k: (None if v is ABSENT else v) for k, v in overrides.items()}
+    return attrs.evolve(obj, **changes)
+
+
+def assert_decision(
+    decision: Decision,
+    status: Status | str | None = None,
+    *,
+    amount: Decimal | str | None | Any = ABSENT,
+    score: int | None = None,
+    reasons: list[str] | None = None,
+    missing: list[str] | None = None,
+) -> None:
+    """Assert parts of a decision, with a message showing the whole decision on failure."""
+    problems = []
+    if status is not None and decision.status.value != str(status):
+        problems.append(f"status {decision.status.value} != {status}")
+    if amount is not ABSENT:
+        want = None if amount is None else Decimal(str(amount))
+        if decision.amount != want:
+            problems.append(f"amount {decision.amount} != {want}")
+    if score is not None and decision.score != score:
+        problems.append(f"score {decision.score} != {score}")
+    if reasons is not None and [r.rule for r in decision.reasons] != reasons:
+        problems.append(f"reasons {[r.rule for r in decision.reasons]} != {reasons}")
+    if missing is not None and list(decision.missing) != missing:
+        problems.append(f"missing {list(decision.missing)} != {missing}")
+    if problems:
+        raise AssertionError("; ".join(problems) + f"\n{decision.to_dict(trace=False)}")
