@@ -7,8 +7,10 @@ and diffs policy versions. This module is the small public facade.
 
 from __future__ import annotations
 
+from fitn7.api import check, evaluate, evaluate_many, load_policy
 from fitn7.dossier import Dossier
 from fitn7.dsl.ast import Policy
+from fitn7.dsl.formatter import format_policy
 from fitn7.dsl.parser import parse_policy
 from fitn7.errors import (
     DossierError,
@@ -19,12 +21,16 @@ from fitn7.errors import (
     PolicyError,
     PolicySyntaxError,
 )
+from fitn7.evaluation import CompiledPolicy, Decision, Status, compile_policy
+from fitn7.hashing import policy_hash
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "DossierError",
+    "CompiledPolicy",
+    "Decision",
     "Dossier",
+    "DossierError",
     "EvaluationError",
     "Fitn7Error",
     "PluginError",
@@ -32,6 +38,14 @@ __all__ = [
     "PolicyCheckError",
     "PolicyError",
     "PolicySyntaxError",
+    "Status",
     "__version__",
+    "check",
+    "compile_policy",
+    "evaluate",
+    "evaluate_many",
+    "format_policy",
+    "load_policy",
     "parse_policy",
+    "policy_hash",
 ]

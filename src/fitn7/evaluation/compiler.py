@@ -405,7 +405,8 @@ _NOT_CONSTANT: Any = _NotConstant()
 
 
 def _get(obj: Any, attr: str) -> Any:
-    if isinstance(obj, Mapping):
+    # `extra` tables are plain dicts; everything else is an attrs object.
+    if type(obj) is dict:
         return obj.get(attr)
     return getattr(obj, attr, None)
 
@@ -443,6 +444,23 @@ def _field_reader(parts: tuple[str, ...]) -> Fn:
             return value
 
         return read_top
+
+    if len(parts) == 2 and parts[0] != "extra":
+        first, second = parts
+        joined = f"{first}.{second}"
+
+        def read_pair(env: Env) -> Any:
+            # The common case (`applicant.population`), without the loop.
+            outer = getattr(env.dossier, first)
+            if outer is None:
+                env.reads.append((first, None))
+                return None
+            value = getattr(outer, second, None) if type(outer) is not dict else outer.get(second)
+            if value is None or (env.trace and not _is_structure(value)):
+                env.reads.append((joined, value))
+            return value
+
+        return read_pair
 
     def read(env: Env) -> Any:
         value: Any = env.dossier

@@ -118,6 +118,12 @@ class CompiledInvariant:
     condition: Fn
 
 
+#: The implicit steps of every amount pipeline, as the trace names them.
+_BASE = Meta("base", "base", None, None, None)
+_ELIGIBLE_BASE = Meta("assiette_eligible", "cap", None, None, None)
+_REQUESTED = Meta("montant_demande", "cap", None, None, None)
+
+
 def _meta(kind: str, node: Any, default_id: str) -> Meta:
     return Meta(
         getattr(node, "id", None) or default_id,
@@ -221,23 +227,23 @@ class _Run:
             env.reads = []
             value = rule.condition(env)
             meta = rule.meta
-            reason = Reason(meta.id, "", meta.message, meta.source)
             if value is None:
                 outcome = "unknown"
-                undecided.append(attrs.evolve(reason, effect="incomplete"))
+                undecided.append(Reason(meta.id, "incomplete", meta.message, meta.source))
             elif meta.kind == "require":
                 outcome = "pass" if value else "fail"
                 if not value:
-                    failing.append(attrs.evolve(reason, effect="ineligible"))
+                    failing.append(Reason(meta.id, "ineligible", meta.message, meta.source))
             elif meta.kind == "exclude":
                 outcome = "fail" if value else "pass"
                 if value:
-                    failing.append(attrs.evolve(reason, effect="ineligible"))
+                    failing.append(Reason(meta.id, "ineligible", meta.message, meta.source))
             else:
                 outcome = "review" if value else "pass"
                 if value:
-                    reviews.append(attrs.evolve(reason, effect="review"))
-            self._note(meta, outcome)
+                    reviews.append(Reason(meta.id, "review", meta.message, meta.source))
+            if outcome == "unknown" or env.trace:
+                self._note(meta, outcome)
 
         amount: Decimal | None = None
         amount_unknown = False
@@ -270,9 +276,8 @@ class _Run:
         """The amount pipeline; returns (amount, unknown)."""
         env = self.env
         env.reads = []
-        base_meta = Meta("base", "base", None, None, None)
         base = self.p.base(env) if self.p.base is not None else env.derived("eligible_expenses")
-        self._note(base_meta, "unknown" if base is None else "applied", base)
+        self._note(_BASE, "unknown" if base is None else "applied", base)
 
         amount: Decimal | None
         if not self.p.computations:
@@ -324,20 +329,18 @@ class _Run:
 
         env.reads = []
         eligible = env.derived("eligible_expenses")
-        meta = Meta("assiette_eligible", "cap", None, None, None)
         if eligible is None:
-            self._note(meta, "unknown")
+            self._note(_ELIGIBLE_BASE, "unknown")
             return None, True
         capped = min(amount, eligible)
-        self._note(meta, "applied" if capped != amount else "not binding", capped)
+        self._note(_ELIGIBLE_BASE, "applied" if capped != amount else "not binding", capped)
         amount = capped
 
         requested = env.dossier.requested
         if requested is not None:
             env.reads = [("requested", requested)] if env.trace else []
             capped = min(amount, requested)
-            meta = Meta("montant_demande", "cap", None, None, None)
-            self._note(meta, "applied" if capped != amount else "not binding", capped)
+            self._note(_REQUESTED, "applied" if capped != amount else "not binding", capped)
             amount = capped
         amount = max(amount, _ZERO).quantize(_CENT, rounding=ROUND_HALF_UP)
         return amount, False
