@@ -162,7 +162,9 @@ def test_no_forfait_applies_gives_no_amount():
 def test_forfait_never_above_eligible_base():
     """A forfait larger than the eligible base is cut to the base."""
     d = program(BANDS).evaluate(
-        make_dossier(applicant_population=800, expenses=lines(("etude", "3000"), ("materiel", "9000")))
+        make_dossier(
+            applicant_population=800, expenses=lines(("etude", "3000"), ("materiel", "9000"))
+        )
     )
     assert_decision(d, "eligible", amount="3000.00")
 
@@ -325,7 +327,8 @@ def test_unknown_param_is_an_error_with_hint():
 
 def test_param_of_wrong_type_is_an_error():
     """A param override that does not parse as the param's type names the param."""
-    with pytest.raises(EvaluationError, match="param `seuil` expects a whole number, got `beaucoup`"):
+    message = "param `seuil` expects a whole number, got `beaucoup`"
+    with pytest.raises(EvaluationError, match=message):
         program(PARAMS).evaluate(make_dossier(), {"seuil": "beaucoup"})
 
 

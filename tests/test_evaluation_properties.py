@@ -59,10 +59,11 @@ def test_amount_never_above_caps_base_or_requested_and_never_negative(dossier):
     a = dossier.applicant
     if a is not None and a.kind is Kind.COMMUNE and not dossier.members:
         assert d.amount <= 8_000
-    eligible = sum(
-        (e.amount for e in dossier.expenses or () if e.category.value not in ("personnel", "materiel")),
-        start=0,
-    )
+    counted = [
+        e.amount for e in dossier.expenses or ()
+        if e.category.value not in ("personnel", "materiel")
+    ]
+    eligible = sum(counted, start=0)
     assert d.amount <= eligible
     if dossier.requested is not None:
         assert d.amount <= dossier.requested

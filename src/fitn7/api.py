@@ -12,30 +12,43 @@ from fitn7.dsl import ast
 from fitn7.errors import PolicyCheckError
 from fitn7.evaluation import CompiledPolicy, Decision, compile_policy
 from fitn7.functions import FunctionRegistry
+from fitn7.plugins import PluginHost
 from fitn7.resolve import load_resolved, search_path_from_env
+from fitn7.types import DEFAULT_SCHEMA, Schema
 
 
-def check(policy: ast.Policy, *, functions: FunctionRegistry | None = None) -> list[Diagnostic]:
+def check(
+    policy: ast.Policy,
+    *,
+    functions: FunctionRegistry | None = None,
+    schema: Schema = DEFAULT_SCHEMA,
+) -> list[Diagnostic]:
     """Every problem the checker finds in a (resolved) policy, errors and warnings."""
     from fitn7.checker import check as run_checker
 
-    return run_checker(policy, functions=functions)
+    return run_checker(policy, functions=functions, schema=schema)
 
 
 def load_policy(
     path: str | Path,
     *,
     search_path: Sequence[str | Path] = (),
-    functions: FunctionRegistry | None = None,
+    plugins: PluginHost | None = None,
 ) -> ast.Policy:
     """Read a policy file, merge its `extends` chain and check it.
 
     The parent is looked for next to the file, then in `search_path`, then in
-    `FITN7_POLICY_PATH`. Raises `PolicySyntaxError` or `PolicyCheckError`
-    (with every diagnostic) when the policy is wrong; warnings do not raise.
+    `FITN7_POLICY_PATH`. The plugins the policy `uses` must be loaded in
+    `plugins` (by default: the installed ones and `FITN7_PLUGINS_DIR`), and
+    their functions and fields are known to the checker. Raises
+    `PolicySyntaxError` or `PolicyCheckError` (with every diagnostic) when the
+    policy is wrong; warnings do not raise.
     """
+    host = plugins if plugins is not None else PluginHost.load()
     policy = load_resolved(path, search_path_from_env(search_path))
-    diagnostics = check(policy, functions=functions)
+    diagnostics = host.missing_uses(policy) or check(
+        policy, functions=host.functions, schema=host.schema
+    )
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if errors:
         sources = [policy.source] if policy.source is not None else []

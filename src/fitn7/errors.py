@@ -48,12 +48,15 @@ class PolicyCheckError(PolicyError):
 class DossierError(Fitn7Error):
     """A dossier could not be loaded: names the file and the path of the field."""
 
-    def __init__(self, file: str, path: str, message: str) -> None:
+    def __init__(self, file: str, path: str, message: str, hint: str | None = None) -> None:
         self.file = file
         self.path = path
         self.message = message
+        self.hint = hint
         where = f" @ {path}" if path else ""
-        super().__init__(f"{file}: {message}{where}")
+        # The hint goes after the path so the location keeps its place in every message.
+        tail = f" ({hint})" if hint else ""
+        super().__init__(f"{file}: {message}{where}{tail}")
 
 
 class EvaluationError(Fitn7Error):

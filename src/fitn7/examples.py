@@ -97,7 +97,8 @@ def _run_entry(
         return ExampleResult(file, ident, description, (f"no [expected] table @ {path}",))
     problems = [f"unknown key `{k}` in [expected]" for k in sorted(set(expected) - _EXPECTED_KEYS)]
     if isinstance(example, Mapping):
-        problems += [f"unknown key `{k}` in [example]" for k in sorted(set(example) - _EXAMPLE_KEYS)]
+        unknown = sorted(set(example) - _EXAMPLE_KEYS)
+        problems += [f"unknown key `{k}` in [example]" for k in unknown]
     if problems:
         return ExampleResult(file, ident, description, tuple(problems))
     params = example.get("params") if isinstance(example, Mapping) else None
@@ -142,7 +143,7 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, Sequence) else [str(value)]
 
 
-def _amount(value: Any) -> Decimal | None | str:
+def _amount(value: Any) -> Decimal | str | None:
     if value is None or (isinstance(value, str) and value.lower() == "none"):
         return None
     try:

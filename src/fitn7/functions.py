@@ -130,7 +130,10 @@ def _infer_quantifier(name: str) -> Callable[[Sequence[t.Type]], Inference]:
         if len(args) == 1:
             elem = t.element_type(args[0])
             if elem not in (t.BOOL, t.ANY):
-                return f"`{name}` takes a list and a condition: `{name}(expenses, category == etude)`"
+                return (
+                    f"`{name}` takes a list and a condition: "
+                    f"`{name}(expenses, category == etude)`"
+                )
             return t.BOOL
         if len(args) == 2:
             if t.element_type(args[0]) is None:

@@ -114,7 +114,6 @@ def _key(decl: ast.Declaration) -> tuple[str, str] | None:
             return ("id", rid)
         case ast.Expenses() | ast.Amount() | ast.Score():
             return (type(decl).__name__, "")
-    return None
 
 
 def merge(parent: ast.Policy, child: ast.Policy) -> ast.Policy:

@@ -31,7 +31,8 @@ def make_applicant(**overrides: Any) -> Collectivite:
         zrr=False,
         qpv=False,
     )
-    return _evolve(base, overrides)
+    result: Collectivite = _evolve(base, overrides)
+    return result
 
 
 def make_project(**overrides: Any) -> Project:
@@ -46,7 +47,8 @@ def make_project(**overrides: Any) -> Project:
         open_source=True,
         communes_covered=1,
     )
-    return _evolve(base, overrides)
+    result: Project = _evolve(base, overrides)
+    return result
 
 
 def make_dossier(**overrides: Any) -> Dossier:
@@ -74,7 +76,8 @@ def make_dossier(**overrides: Any) -> Dossier:
         ),
         requested=Decimal("20000"),
     )
-    return _evolve(base, rest)
+    result: Dossier = _evolve(base, rest)
+    return result
 
 
 def _evolve(obj: Any, overrides: dict[str, Any]) -> Any:
@@ -90,7 +93,7 @@ def assert_decision(
     decision: Decision,
     status: Status | str | None = None,
     *,
-    amount: Decimal | str | None | Any = ABSENT,
+    amount: Decimal | str | Any | None = ABSENT,
     score: int | None = None,
     reasons: list[str] | None = None,
     missing: list[str] | None = None,

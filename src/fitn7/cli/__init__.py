@@ -10,10 +10,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from fitn7.cli import check, evaluate, fmt, testing
+from fitn7.cli import allocate, check, diff, evaluate, fmt, plugins_cmd, replay, testing
+from fitn7.cli import hash as hash_command
 from fitn7.errors import Fitn7Error
 
-_COMMANDS = (check, fmt, evaluate, testing)
+_COMMANDS = (
+    check, fmt, evaluate, testing, allocate, diff, replay, hash_command, plugins_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

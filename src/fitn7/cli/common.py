@@ -6,9 +6,12 @@ import argparse
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fitn7.errors import Fitn7Error
+
+if TYPE_CHECKING:
+    from fitn7.plugins import PluginHost
 
 
 class UsageError(Fitn7Error):
@@ -76,3 +79,20 @@ def toml_ready(value: Any) -> Any:
     if isinstance(value, list):
         return [toml_ready(v) if v is not None else "null" for v in value]
     return value
+
+
+def add_plugins_dir(parser: argparse.ArgumentParser) -> None:
+    """`--plugins-dir DIR`: a directory of local plugin modules."""
+    parser.add_argument(
+        "--plugins-dir",
+        metavar="DIR",
+        default=None,
+        help="load the plugin modules (*.py) of this directory too (also FITN7_PLUGINS_DIR)",
+    )
+
+
+def plugin_host(args: argparse.Namespace) -> PluginHost:
+    """The plugins for this run: installed ones, plus `--plugins-dir` if given."""
+    from fitn7.plugins import PluginHost
+
+    return PluginHost.load(getattr(args, "plugins_dir", None))

@@ -27,6 +27,7 @@ from fitn7.evaluation import CompiledPolicy, Decision, compile_policy
 from fitn7.evaluation.decision import plain
 from fitn7.evaluation.params import merge_params
 from fitn7.loading import Failed, load_dossiers
+from fitn7.provenance import stamp
 
 _MARKS = {"ineligible": "✗", "review": "!", "incomplete": "?"}
 
@@ -66,8 +67,10 @@ def run(args: argparse.Namespace) -> int:
             failed = True
             continue
         try:
-            decisions.append(program.evaluate(result.dossier, params, trace=args.explain
-                                              or args.format != "text"))
+            decision = program.evaluate(result.dossier, params, trace=args.explain
+                                        or args.format != "text")
+            # Recorded decisions carry what `fitn7 replay` needs to check them.
+            decisions.append(stamp(decision, result.dossier))
         except Fitn7Error as exc:
             print(f"fitn7: {result.file}: dossier `{result.dossier.id}`: {exc}", file=sys.stderr)
             failed = True

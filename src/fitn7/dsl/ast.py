@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Literal, TypeVar, Union
+from typing import Literal, TypeVar
 
 import attrs
 
@@ -195,28 +195,28 @@ class Implies:
     span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
 
-Literal_ = Union[IntLit, DecimalLit, MoneyLit, PercentLit, DateLit, StringLit, BoolLit]
-Expr = Union[
-    IntLit,
-    DecimalLit,
-    MoneyLit,
-    PercentLit,
-    DateLit,
-    StringLit,
-    BoolLit,
-    SetLit,
-    Name,
-    Attribute,
-    Filter,
-    Call,
-    Unary,
-    BinOp,
-    Compare,
-    Membership,
-    BoolOp,
-    Not,
-    Implies,
-]
+Literal_ = IntLit | DecimalLit | MoneyLit | PercentLit | DateLit | StringLit | BoolLit
+Expr = (
+    IntLit
+    | DecimalLit
+    | MoneyLit
+    | PercentLit
+    | DateLit
+    | StringLit
+    | BoolLit
+    | SetLit
+    | Name
+    | Attribute
+    | Filter
+    | Call
+    | Unary
+    | BinOp
+    | Compare
+    | Membership
+    | BoolOp
+    | Not
+    | Implies
+)
 
 # ------------------------------------------------------------------- header
 
@@ -367,7 +367,7 @@ class Adjustment:
     span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
 
-AmountStep = Union[Base, ForfaitBands, Forfait, Rate, Adjustment]
+AmountStep = Base | ForfaitBands | Forfait | Rate | Adjustment
 
 
 @attrs.frozen
@@ -422,7 +422,7 @@ class Invariant:
     span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
 
-Declaration = Union[Param, Let, Session, Rule, Expenses, Amount, Score, Limit, Invariant]
+Declaration = Param | Let | Session | Rule | Expenses | Amount | Score | Limit | Invariant
 
 
 @attrs.frozen

@@ -10,9 +10,11 @@ from __future__ import annotations
 import functools
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
+import attrs
 from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-from lark.exceptions import UnexpectedEOF, VisitError
+from lark.exceptions import VisitError
 
 from fitn7.diagnostics import Diagnostic
 from fitn7.dsl import ast
@@ -76,8 +78,59 @@ def _token_span(file: str, tok: Token) -> Span:
     return Span(file, line, column, tok.end_line or line, tok.end_column or column + 1)
 
 
-def _example_parse(text: str) -> None:
-    _lark().parse(text)
+@attrs.frozen
+class _Fingerprint:
+    """Where a catalogue example fails: parser state, acceptable tokens, the token met."""
+
+    position: Any
+    accepts: frozenset[str]
+    token_type: str
+    token_value: str
+    label: str
+
+
+@functools.cache
+def _fingerprints() -> tuple[_Fingerprint, ...]:
+    # Parsed once per process. lark's own `match_examples` is not used: it
+    # compares parser states including the stack depth (so `{` nested one
+    # level deeper never matches) and re-parses every example per error.
+    out = []
+    for label, examples in CATALOGUE.examples.items():
+        for text in examples:
+            try:
+                _lark().parse(text)
+            except UnexpectedToken as exc:
+                out.append(_Fingerprint(
+                    exc.state.position if exc.state is not None else None,
+                    frozenset(exc.accepts or ()),
+                    exc.token.type,
+                    str(exc.token),
+                    label,
+                ))
+            except UnexpectedInput:
+                continue  # character-level mistakes are recognised by the character
+    return tuple(out)
+
+
+def _match_catalogue(exc: UnexpectedInput) -> str | None:
+    """The catalogue label of a parse error: same state and accepted tokens; the token
+    met decides between candidates (exact text, then type, then the first)."""
+    if not isinstance(exc, UnexpectedToken) or exc.state is None:
+        return None
+    position = exc.state.position
+    accepts = frozenset(exc.accepts or ())
+    same = [f for f in _fingerprints() if f.position == position and f.accepts == accepts]
+    if not same:
+        # The grammar's repetitions give one state to the first item of a list
+        # and another to the next ones; the tokens expected are what matter.
+        same = [f for f in _fingerprints() if f.accepts == accepts]
+    for f in same:
+        if f.token_type == exc.token.type and f.token_value == str(exc.token):
+            return f.label
+    for f in same:
+        if f.token_type == exc.token.type:
+            return f.label
+    return same[0].label if same else None
 
 
 _CHARACTER_HINTS = {
@@ -85,7 +138,11 @@ _CHARACTER_HINTS = {
     "≥": ("E019", "`≥` is not an operator", "write `>=`"),
     "≠": ("E019", "`≠` is not an operator", "write `!=`"),
     "'": ("E020", "strings use double quotes", "write `\"texte\"` instead of `'texte'`"),
-    "=": ("E012", "`=` is not a comparison", "to test equality write `==`: `applicant.kind == commune`"),
+    "=": (
+        "E012",
+        "`=` is not a comparison",
+        "to test equality write `==`: `applicant.kind == commune`",
+    ),
     "\"": ("E016", "unterminated string", "close the text with `\"` on the same line"),
 }
 
@@ -95,7 +152,8 @@ def _diagnose(exc: UnexpectedInput, src: SourceText) -> Diagnostic:
     column = exc.column if exc.column and exc.column > 0 else 1
     if isinstance(exc, UnexpectedCharacters):
         # The lexer stopped on a character: what it is says more than the state.
-        char = src.text[exc.pos_in_stream] if exc.pos_in_stream < len(src.text) else ""
+        pos = exc.pos_in_stream if exc.pos_in_stream is not None else len(src.text)
+        char = src.text[pos] if pos < len(src.text) else ""
         span = Span(src.name, line, column, line, column + 1)
         if char in _CHARACTER_HINTS:
             code, message, hint = _CHARACTER_HINTS[char]
@@ -106,7 +164,7 @@ def _diagnose(exc: UnexpectedInput, src: SourceText) -> Diagnostic:
             span,
             f"expected {describe_expected(exc.allowed or set())}",
         )
-    label = exc.match_examples(_example_parse, CATALOGUE.examples, use_accepts=True)
+    label = _match_catalogue(exc)
     width = 1
     if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
         found = f"`{exc.token}`"
@@ -115,7 +173,9 @@ def _diagnose(exc: UnexpectedInput, src: SourceText) -> Diagnostic:
     else:
         found = "end of file"
         line, column = _end_position(src.text)
-        accepted = exc.accepts if isinstance(exc, UnexpectedToken) else exc.expected
+        accepted = (
+            exc.accepts if isinstance(exc, UnexpectedToken) else getattr(exc, "expected", None)
+        )
         expected = describe_expected(accepted or set())
     span = Span(src.name, line, column, line, column + width)
     if label is not None:

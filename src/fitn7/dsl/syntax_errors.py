@@ -51,6 +51,7 @@ CATALOGUE = Catalogue(
                 _HEAD + "require porteur 3",
                 _HEAD + "invariant plafond amount <= 30_000 €",
                 _HEAD + "score\n inclusion +2",
+                _HEAD + "limit victoire at most 1 award per applicant",
             ),
         ),
         "missing-rule-id": SyntaxMistake(
@@ -126,7 +127,6 @@ CATALOGUE = Catalogue(
             "unterminated string",
             "close the text with `\"` on the same line",
             (
-                'policy "p',
                 _HEAD + 'require r: true "message',
                 _HEAD + 'require r: "urbanisme in project.tags',
                 _HEAD + 'let a = "x',
@@ -194,5 +194,5 @@ def describe_expected(terminals: Iterable[str]) -> str:
         return "something else"
     ordered = sorted(words)
     if len(ordered) > 8:
-        ordered = ordered[:8] + ["…"]
+        ordered = [*ordered[:8], "…"]
     return "one of " + ", ".join(ordered) if len(ordered) > 1 else ordered[0]

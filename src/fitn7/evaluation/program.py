@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -27,6 +27,9 @@ from fitn7.evaluation.env import Env
 from fitn7.evaluation.params import merge_params
 from fitn7.functions import FunctionRegistry, builtin_registry
 from fitn7.scope import Scope
+
+if TYPE_CHECKING:
+    from fitn7.plugins import PluginHost
 
 _CENT = Decimal("0.01")
 _ZERO = Decimal(0)
@@ -351,9 +354,10 @@ class _Run:
             rate = comp.value(env) if comp.value is not None else None
             if rate is None or base is None:
                 return None
-            return Decimal(base) * rate
+            return Decimal(base) * Decimal(rate)
         if comp.by is None:
-            return comp.value(env) if comp.value is not None else None
+            flat = comp.value(env) if comp.value is not None else None
+            return None if flat is None else Decimal(flat)
         x = comp.by(env)
         if x is None:
             return None
@@ -363,8 +367,8 @@ class _Run:
             if (band.low is None or (low is not None and x >= low)) and (
                 band.high is None or (high is not None and x < high)
             ):
-                value: Decimal | None = band.value(env)
-                return value
+                value = band.value(env)
+                return None if value is None else Decimal(value)
         return None
 
     # ---------------------------------------------------------------- score
@@ -394,15 +398,22 @@ def compile_policy(
     policy: ast.Policy,
     *,
     functions: FunctionRegistry | None = None,
-    schema: t.Schema = t.DEFAULT_SCHEMA,
+    schema: t.Schema | None = None,
+    plugins: PluginHost | None = None,
 ) -> CompiledPolicy:
     """Compile a (resolved, checked) policy once, for many evaluations.
 
-    Raises `EvaluationError` when the policy uses something the evaluator does
-    not know; a checked policy never does.
+    The functions and `extra` fields come from `plugins` when given (else
+    from `functions` / `schema`, else the built-ins). Raises
+    `EvaluationError` when the policy uses something the evaluator does not
+    know; a checked policy never does.
     """
     from fitn7.hashing import policy_hash
 
+    if plugins is not None:
+        functions = functions or plugins.functions
+        schema = schema or plugins.schema
+    schema = schema or t.DEFAULT_SCHEMA
     registry = functions or builtin_registry()
     params = {p.name: p for p in policy.of_type(ast.Param)}
     lets = {let.name: let.value for let in policy.of_type(ast.Let)}

@@ -1,0 +1,34 @@
+"""fitn7-csv: load dossiers from a spreadsheet export through a TOML mapping of its columns.
+
+A prefecture feeds its tracking spreadsheet or a Démarches Simplifiées export
+to fitn7 without code: a mapping file says which column fills which dossier
+field (`"Date de dépôt" = { field = "submitted", format = "%d/%m/%Y" }`), and
+bad rows are reported with their row number and column.
+
+    for result in load_csv("export.csv", {"mapping": "export.mapping.toml"}):
+        ...
+"""
+
+from __future__ import annotations
+
+from fitn7_csv.fields import FieldPath, FieldPathError, parse_field
+from fitn7_csv.loader import MAPPING_SUFFIX, OPTIONS, load_csv, mapping_path
+from fitn7_csv.mapping import Column, CsvMapping, ExpenseFile, load_mapping, parse_mapping
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MAPPING_SUFFIX",
+    "OPTIONS",
+    "Column",
+    "CsvMapping",
+    "ExpenseFile",
+    "FieldPath",
+    "FieldPathError",
+    "__version__",
+    "load_csv",
+    "load_mapping",
+    "mapping_path",
+    "parse_field",
+    "parse_mapping",
+]

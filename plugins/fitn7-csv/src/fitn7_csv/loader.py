@@ -1,0 +1,263 @@
+"""The loader: one dossier per row of a spreadsheet export, through a mapping file.
+
+`load_csv(path, options)` yields a `fitn7.loading.Loaded` per good row and a
+`fitn7.loading.Failed` per bad one, naming the file, the row number as the
+spreadsheet shows it and the column header: ``export.csv: expected a date
+written like `10/06/2021`, got `31/06/2021` @ row 4, column `Date de dépôt```.
+It never raises for bad data: one broken row does not stop the batch.
+
+Each row becomes a table shaped like a dossier file and goes through
+`fitn7.loading.dossier_from_mapping`, so a CSV dossier is checked exactly as
+a TOML one; the error paths it reports are translated back to columns.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+from fitn7.diagnostics import did_you_mean
+from fitn7.errors import DossierError
+from fitn7.loading import Failed, Loaded, LoadResult, dossier_from_mapping, error_hint
+from fitn7.loading.where import dossier_error
+
+from fitn7_csv.cells import CellError, convert
+from fitn7_csv.fields import Part, render
+from fitn7_csv.mapping import Column, CsvMapping, load_mapping
+from fitn7_csv.table import Row, Table, read_table
+
+#: The options `--loader-option NAME=VALUE` may give.
+OPTIONS = ("mapping", "expenses")
+#: The suffix of the mapping looked for beside an export when no option names one.
+MAPPING_SUFFIX = ".mapping.toml"
+
+
+@attrs.frozen
+class Origin:
+    """Where a value of a dossier was read: file, row and column."""
+
+    file: str
+    row: int
+    header: str
+
+    def location(self) -> str:
+        """`row 4, column `Date de dépôt``, the path of an error."""
+        return f"row {self.row}, column `{self.header}`"
+
+
+def mapping_path(path: Path, options: Mapping[str, str]) -> Path:
+    """The mapping file: the `mapping` option, else `EXPORT.mapping.toml` beside the export."""
+    given = options.get("mapping")
+    if given:
+        return Path(given)
+    beside = path.with_suffix(MAPPING_SUFFIX)
+    if beside.is_file():
+        return beside
+    raise dossier_error(
+        str(path), "", "no mapping for this export",
+        f"pass --loader-option mapping=FILE, or put the mapping in `{beside.name}` beside it",
+    )
+
+
+def load_csv(
+    path: str | os.PathLike[str], options: Mapping[str, str] | None = None
+) -> Iterator[LoadResult]:
+    """Every dossier of a CSV export, as `Loaded` or `Failed` (see the module docstring)."""
+    source = Path(path)
+    options = options or {}
+    try:
+        for key in options:
+            if key not in OPTIONS:
+                hint = did_you_mean(key, OPTIONS) or "the options are " + ", ".join(
+                    f"`{o}`" for o in OPTIONS
+                )
+                raise dossier_error(str(source), "", f"unknown loader option `{key}`", hint)
+        mapping = load_mapping(mapping_path(source, options))
+        table = read_table(
+            source,
+            encoding=mapping.encoding,
+            delimiter=mapping.delimiter,
+            needed=[c.header for c in mapping.columns],
+        )
+        lines = _expense_table(source, mapping, options)
+    except DossierError as error:
+        yield Failed(error)
+        return
+    yield from _dossiers(table, mapping, lines)
+
+
+def _expense_table(source: Path, mapping: CsvMapping, options: Mapping[str, str]) -> Table | None:
+    """The second export of expense lines, if the mapping has one."""
+    spec = mapping.expenses
+    if spec is None:
+        return None
+    given = options.get("expenses")
+    path = Path(given) if given else source.parent / spec.file
+    return read_table(
+        path,
+        encoding=mapping.encoding,
+        delimiter=mapping.delimiter,
+        needed=[spec.dossier, *(c.header for c in spec.columns)],
+    )
+
+
+def _dossiers(table: Table, mapping: CsvMapping, lines: Table | None) -> Iterator[LoadResult]:
+    id_header = mapping.id_column.header
+    by_dossier: dict[str, list[Row]] = {}
+    failures: list[Failed] = []
+    if lines is not None and mapping.expenses is not None:
+        by_dossier, failures = _group_lines(lines, mapping)
+    first_row: dict[str, int] = {}
+    for row in table.rows:
+        ident = row.cells[id_header]
+        if not any(row.cells[c.header] for c in mapping.columns):
+            continue
+        if not ident:
+            yield Failed(dossier_error(
+                table.file, f"row {row.number}, column `{id_header}`", "missing dossier id",
+                "every row needs one; delete the row if it is not a dossier",
+            ))
+            continue
+        if ident in first_row:
+            yield Failed(dossier_error(
+                table.file, f"row {row.number}, column `{id_header}`",
+                f"duplicate dossier id `{ident}`, first at row {first_row[ident]}",
+            ))
+            continue
+        first_row[ident] = row.number
+        yield _dossier(table.file, row, mapping, by_dossier.get(ident), lines)
+    if lines is not None:
+        assert mapping.expenses is not None
+        for ident, rows in by_dossier.items():
+            if ident not in first_row:
+                failures.extend(
+                    Failed(dossier_error(
+                        lines.file, f"row {r.number}, column `{mapping.expenses.dossier}`",
+                        f"dossier `{ident}` is not in {table.file}",
+                        "check the id, or the export both files come from",
+                    ))
+                    for r in rows
+                )
+    yield from sorted(failures, key=lambda f: int(f.path.split(",")[0].removeprefix("row ")))
+
+
+def _group_lines(lines: Table, mapping: CsvMapping) -> tuple[dict[str, list[Row]], list[Failed]]:
+    """Expense rows by dossier id, and the rows that name no dossier."""
+    assert mapping.expenses is not None
+    spec = mapping.expenses
+    grouped: dict[str, list[Row]] = {}
+    failures = []
+    for row in lines.rows:
+        if not any(row.cells[c.header] for c in spec.columns):
+            continue
+        ident = row.cells[spec.dossier]
+        if not ident:
+            failures.append(Failed(dossier_error(
+                lines.file, f"row {row.number}, column `{spec.dossier}`",
+                "expense line without dossier id",
+            )))
+            continue
+        grouped.setdefault(ident, []).append(row)
+    return grouped, failures
+
+
+def _dossier(
+    file: str, row: Row, mapping: CsvMapping, line_rows: list[Row] | None, lines: Table | None
+) -> LoadResult:
+    """One row (and its expense lines) as a dossier, or the first problem found."""
+    tree: dict[str, Any] = {}
+    origins: dict[tuple[Part, ...], Origin] = {}
+    try:
+        _fill(tree, origins, mapping.columns, row, file, ())
+        if line_rows is not None and lines is not None and mapping.expenses is not None:
+            expenses: dict[int, Any] = {}
+            for index, line in enumerate(line_rows):
+                _fill(expenses, origins, mapping.expenses.columns, line, lines.file,
+                      ("expenses", index))
+            tree["expenses"] = expenses
+    except _CellFailure as failure:
+        return Failed(failure.error)
+    data, origins_by_path = _finish(tree, origins)
+    base = f"row {row.number}"
+    try:
+        dossier = dossier_from_mapping(data, file=file, base_path=base)
+    except DossierError as error:
+        return Failed(_translate(error, base, origins_by_path, file, row.number))
+    return Loaded(dossier, file, base)
+
+
+class _CellFailure(Exception):
+    """A cell that cannot be converted, already turned into the error to report."""
+
+    def __init__(self, error: DossierError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _fill(
+    tree: dict[Any, Any],
+    origins: dict[tuple[Part, ...], Origin],
+    columns: tuple[Column, ...],
+    row: Row,
+    file: str,
+    prefix: tuple[Part, ...],
+) -> None:
+    """Put the converted cells of `row` into `tree`, under `prefix` (an expense line)."""
+    # `tree` holds lists as {index: element} until `_finish`: positions may have gaps.
+    origin_of = {c.header: Origin(file, row.number, c.header) for c in columns}
+    for column in columns:
+        cell = row.cells[column.header]
+        if not cell:
+            continue  # an empty cell is an absent field, never an empty text
+        try:
+            value = convert(column, cell)
+        except CellError as exc:
+            raise _CellFailure(dossier_error(
+                file, origin_of[column.header].location(), exc.message, exc.hint
+            )) from None
+        parts = column.field.parts
+        node: dict[Any, Any] = tree
+        if prefix:
+            node = node.setdefault(prefix[1], {})
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+        origins[(*prefix, *parts) if prefix else parts] = origin_of[column.header]
+
+
+def _finish(
+    tree: dict[str, Any], origins: dict[tuple[Part, ...], Origin]
+) -> tuple[dict[str, Any], dict[str, Origin]]:
+    """Lists from the {index: element} tables, renumbered without gaps, and the origins of
+    the values by the path `dossier_from_mapping` will report."""
+    renumber: dict[str, dict[int, int]] = {}
+    for key in ("members", "expenses"):
+        if isinstance(tree.get(key), dict):
+            order = sorted(tree[key])
+            renumber[key] = {old: new for new, old in enumerate(order)}
+            tree[key] = [tree[key][i] for i in order]
+    by_path = {}
+    for parts, origin in origins.items():
+        if len(parts) > 1 and isinstance(parts[1], int) and str(parts[0]) in renumber:
+            parts = (parts[0], renumber[str(parts[0])][parts[1]], *parts[2:])
+        by_path[render(parts)] = origin
+    return tree, by_path
+
+
+def _translate(
+    error: DossierError, base: str, origins: dict[str, Origin], file: str, row: int
+) -> DossierError:
+    """The error at the column its value came from (or at the row, for a whole part)."""
+    relative = error.path.removeprefix(base).lstrip(".")
+    origin = origins.get(relative)
+    if origin is None and relative:
+        origin = next(
+            (o for p, o in origins.items() if p.startswith((f"{relative}.", f"{relative}["))),
+            None,
+        )
+    if origin is None:
+        return dossier_error(file, f"row {row}", error.message, error_hint(error))
+    return dossier_error(origin.file, origin.location(), error.message, error_hint(error))

@@ -1,0 +1,290 @@
+"""The CSV loader: rows to dossiers through a mapping, and every bad row named by row and column."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from fitn7.dossier import Category, Kind
+from fitn7.loading import Failed, Loaded, LoadResult
+
+from fitn7_csv import load_csv
+from fitn7_csv.table import detect_delimiter
+
+MAPPING = """
+[columns]
+"Numéro" = "id"
+"Dépôt" = { field = "submitted", format = "%d/%m/%Y" }
+"Commune" = "applicant.name"
+"Nature" = { field = "applicant.kind", values = { "Commune" = "commune", "CC" = "cc" } }
+"Code" = "applicant.code"
+"Population" = "applicant.population"
+"ZRR" = "applicant.zrr"
+"Mots-clés" = { field = "project.tags", split = "," }
+"Demandé" = { field = "requested", decimal_comma = true }
+"Poste 1" = { field = "expenses[0].amount", decimal_comma = true }
+"Catégorie 1" = "expenses[0].category"
+"Poste 2" = { field = "expenses[1].amount", decimal_comma = true }
+"Catégorie 2" = "expenses[1].category"
+"""
+HEADER = "Numéro;Dépôt;Commune;Nature;Code;Population;ZRR;Mots-clés;Demandé;Poste 1;Catégorie 1;" \
+    "Poste 2;Catégorie 2;Commentaire"
+GOOD = "D-1;10/06/2021;Plouguerneau;Commune;29195;6 755;Non;inclusion, agents;20 000,50;" \
+    "18 000,00;accompagnement;;;ok"
+
+
+def export(tmp_path: Path, *rows: str, mapping: str = MAPPING, header: str = HEADER,
+           name: str = "export.csv", encoding: str = "utf-8") -> Path:
+    """An export and its mapping beside it (found without option)."""
+    path = tmp_path / name
+    path.write_text("\n".join([header, *rows]) + "\n", encoding=encoding)
+    path.with_suffix(".mapping.toml").write_text(mapping, encoding="utf-8")
+    return path
+
+
+def results(path: Path, **options: str) -> list[LoadResult]:
+    return list(load_csv(path, options))
+
+
+def errors(found: list[LoadResult]) -> list[str]:
+    return [str(r.error) for r in found if isinstance(r, Failed)]
+
+
+def test_row_becomes_a_dossier(tmp_path: Path) -> None:
+    """Each cell is converted as the mapping says and the dossier is checked by fitn7."""
+    (loaded,) = results(export(tmp_path, GOOD))
+    assert isinstance(loaded, Loaded)
+    assert (loaded.file, loaded.path) == (str(tmp_path / "export.csv"), "row 2")
+    d = loaded.dossier
+    assert d.id == "D-1"
+    assert d.submitted == datetime.date(2021, 6, 10)
+    assert d.applicant is not None
+    assert (d.applicant.name, d.applicant.kind, d.applicant.code) == (
+        "Plouguerneau", Kind.COMMUNE, "29195"
+    )
+    assert (d.applicant.population, d.applicant.zrr) == (6755, False)
+    assert d.project is not None and d.project.tags == ("inclusion", "agents")
+    assert d.requested == Decimal("20000.50")
+    assert d.expenses is not None
+    assert [(e.amount, e.category) for e in d.expenses] == [
+        (Decimal("18000.00"), Category.ACCOMPAGNEMENT)
+    ]
+
+
+def test_empty_cells_are_absent_fields(tmp_path: Path) -> None:
+    """An empty cell leaves the field absent (unknown), never an empty text or false."""
+    (loaded,) = results(export(tmp_path, "D-1;;;;;;;;;;;;;"))
+    assert isinstance(loaded, Loaded)
+    d = loaded.dossier
+    assert (d.submitted, d.applicant, d.project, d.expenses, d.requested) == (
+        None, None, None, None, None
+    )
+
+
+def test_empty_rows_are_skipped(tmp_path: Path) -> None:
+    """Rows with no mapped value (trailing rows of a sheet) are not dossiers."""
+    found = results(export(tmp_path, GOOD, ";;;;;;;;;;;;;", ";;;;;;;;;;;;;note seule"))
+    assert [r.dossier.id for r in found if isinstance(r, Loaded)] == ["D-1"]
+    assert errors(found) == []
+
+
+def test_repeated_columns_with_a_gap(tmp_path: Path) -> None:
+    """An empty first group of expense columns is dropped; the second becomes line 0."""
+    row = "D-1;10/06/2021;;;;;;;;;;5 000,00;formation;"
+    (loaded,) = results(export(tmp_path, row))
+    assert isinstance(loaded, Loaded)
+    assert loaded.dossier.expenses is not None
+    assert [(e.amount, e.category) for e in loaded.dossier.expenses] == [
+        (Decimal("5000.00"), Category.FORMATION)
+    ]
+
+
+def test_error_in_renumbered_line_names_its_column(tmp_path: Path) -> None:
+    """After renumbering, an error in the second group still names its own column."""
+    row = "D-1;10/06/2021;;;;;;;;;;5 000,00;formatoin;"
+    (failed,) = results(export(tmp_path, row))
+    assert isinstance(failed, Failed)
+    assert failed.path == "row 2, column `Catégorie 2`"
+    assert failed.error.message == "unknown expense category `formatoin`"
+    assert str(failed.error) == (
+        f"{tmp_path / 'export.csv'}: unknown expense category `formatoin` @ row 2, "
+        "column `Catégorie 2` (did you mean `formation`?)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message", "hint"),
+    [
+        (GOOD.replace("10/06/2021", "31/06/2021"), "Dépôt",
+         "expected a date written like `10/06/2021`, got `31/06/2021`",
+         "the mapping gives the format `%d/%m/%Y`"),
+        (GOOD.replace("6 755", "6755 hab."), "Population",
+         "expected an integer", "write digits only, e.g. `6643`"),
+        (GOOD.replace(";Non;", ";Peut-être;"), "ZRR",
+         "expected yes or no, got `Peut-être`",
+         "yes is one of `oui`, `true`, `vrai`, `1`, `x`, no one of `non`, `false`, `faux`, `0`; "
+         "list other words under `yes` or `no` for this column in the mapping"),
+        (GOOD.replace("20 000,50", "20.000,50"), "Demandé",
+         "expected a number with a decimal comma, got `20.000,50`",
+         "write e.g. `12 000,50`, or drop `decimal_comma` for this column"),
+        (GOOD.replace(";Commune;29195", ";Commune nouvelle;29195"), "Nature",
+         "unknown applicant kind `Commune nouvelle`", "did you mean `commune`?"),
+        (GOOD.replace("18 000,00", "18 000,005"), "Poste 1",
+         "amount `18000.005` is finer than a cent", "write at most two decimals"),
+        (GOOD.replace("accompagnement", "Accompagnement"), "Catégorie 1",
+         "unknown expense category `Accompagnement`", "did you mean `accompagnement`?"),
+    ],
+)
+def test_bad_cell_names_row_and_column(
+    tmp_path: Path, row: str, column: str, message: str, hint: str
+) -> None:
+    """A bad cell fails its dossier with the row number and the column header; others load."""
+    found = results(export(tmp_path, GOOD.replace("D-1", "D-0"), row))
+    assert isinstance(found[0], Loaded)
+    failed = found[1]
+    assert isinstance(failed, Failed)
+    assert (failed.file, failed.path, failed.error.message) == (
+        str(tmp_path / "export.csv"), f"row 3, column `{column}`", message
+    )
+    assert str(failed.error) == (
+        f"{tmp_path / 'export.csv'}: {message} @ row 3, column `{column}` ({hint})"
+    )
+
+
+def test_missing_and_duplicate_ids(tmp_path: Path) -> None:
+    """A row without id, or with an id already seen, fails alone, at the id column."""
+    found = results(export(tmp_path, GOOD, GOOD.replace("D-1", ""), GOOD))
+    assert isinstance(found[0], Loaded)
+    assert errors(found) == [
+        f"{tmp_path / 'export.csv'}: missing dossier id @ row 3, column `Numéro` (every row "
+        "needs one; delete the row if it is not a dossier)",
+        f"{tmp_path / 'export.csv'}: duplicate dossier id `D-1`, first at row 2 @ row 4, "
+        "column `Numéro`",
+    ]
+
+
+def test_row_with_too_many_cells(tmp_path: Path) -> None:
+    """A row longer than the header (an unquoted `;` in a cell) is refused, not shifted."""
+    found = results(export(tmp_path, GOOD + ";de trop"))
+    assert errors(found) == [
+        f"{tmp_path / 'export.csv'}: 15 cells for 14 columns @ row 2 (a cell may hold an "
+        "unquoted `;`: quote it, or check the export)"
+    ]
+
+
+def test_quoted_cells_and_row_numbers(tmp_path: Path) -> None:
+    """Quoted cells may hold the delimiter and line breaks; rows keep the sheet's numbers."""
+    first = GOOD.replace("Plouguerneau", '"Plouguerneau; Finistère\nnord"')
+    second = GOOD.replace("D-1", "D-2").replace("31", "3x").replace("10/06/2021", "99/99/2021")
+    found = results(export(tmp_path, first, second))
+    assert isinstance(found[0], Loaded)
+    assert found[0].dossier.applicant is not None
+    assert found[0].dossier.applicant.name == "Plouguerneau; Finistère\nnord"
+    assert isinstance(found[1], Failed) and found[1].path == "row 3, column `Dépôt`"
+
+
+def test_comma_delimiter_and_bom_detected(tmp_path: Path) -> None:
+    """A `,` export saved with a byte-order mark reads like the `;` one."""
+    mapping = '[columns]\n"Numéro" = "id"\n"Code" = "applicant.code"\n'
+    path = export(tmp_path, "D-1,29195", mapping=mapping, header="Numéro,Code",
+                  encoding="utf-8-sig")
+    (loaded,) = results(path)
+    assert isinstance(loaded, Loaded)
+    assert loaded.dossier.applicant is not None
+    assert loaded.dossier.applicant.code == "29195"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("a;b;c", ";"), ("a,b,c", ","), ("a\tb", "\t"), ('"a;b",c', ","), ("seule", ",")],
+)
+def test_detect_delimiter(line: str, expected: str) -> None:
+    """The delimiter is the one the header uses most outside quotes."""
+    assert detect_delimiter(line) == expected
+
+
+def test_cp1252_export(tmp_path: Path) -> None:
+    """An old Excel export is refused with the fix, and read once the mapping names it."""
+    path = export(tmp_path, "D-1;Plougonvelin", header="Numéro;Commune", encoding="cp1252",
+                  mapping='[columns]\n"Numéro" = "id"\n"Commune" = "applicant.name"\n')
+    path.write_bytes("Numéro;Commune\nD-1;Pléhédel\n".encode("cp1252"))
+    assert errors(results(path)) == [
+        f"{path}: the file is not UTF-8 text (save it as \"CSV UTF-8\", or set "
+        '`encoding = "cp1252"` under [csv] in the mapping)'
+    ]
+    path.with_suffix(".mapping.toml").write_text(
+        '[csv]\nencoding = "cp1252"\n[columns]\n"Numéro" = "id"\n"Commune" = "applicant.name"\n',
+        encoding="utf-8",
+    )
+    (loaded,) = results(path)
+    assert isinstance(loaded, Loaded)
+    assert loaded.dossier.applicant is not None
+    assert loaded.dossier.applicant.name == "Pléhédel"
+
+
+def test_extra_fields_typed_by_the_mapping(tmp_path: Path) -> None:
+    """`extra` columns take the mapping's `type` (text by default)."""
+    mapping = """
+[columns]
+"Numéro" = "id"
+"Arrêté ZRR" = { field = "applicant.extra.zrr_arrete", type = "date", format = "%d/%m/%Y" }
+"Part locale" = { field = "project.extra.part_locale", type = "decimal", decimal_comma = true }
+"Note" = "extra.note"
+"""
+    path = export(tmp_path, "D-1;16/03/2017;0,45;à revoir", mapping=mapping,
+                  header="Numéro;Arrêté ZRR;Part locale;Note")
+    (loaded,) = results(path)
+    assert isinstance(loaded, Loaded)
+    d = loaded.dossier
+    assert d.applicant is not None and d.project is not None
+    assert d.applicant.extra == {"zrr_arrete": datetime.date(2017, 3, 16)}
+    assert d.project.extra == {"part_locale": Decimal("0.45")}
+    assert d.extra == {"note": "à revoir"}
+
+
+def test_options(tmp_path: Path) -> None:
+    """`mapping=` names the mapping; an unknown option or no mapping at all is one Failed."""
+    path = export(tmp_path, GOOD)
+    moved = tmp_path / "ailleurs.toml"
+    path.with_suffix(".mapping.toml").rename(moved)
+    assert errors(results(path)) == [
+        f"{path}: no mapping for this export (pass --loader-option mapping=FILE, or put the "
+        "mapping in `export.mapping.toml` beside it)"
+    ]
+    (loaded,) = results(path, mapping=str(moved))
+    assert isinstance(loaded, Loaded)
+    assert errors(results(path, maping=str(moved))) == [
+        f"{path}: unknown loader option `maping` (did you mean `mapping`?)"
+    ]
+
+
+def test_missing_export(tmp_path: Path) -> None:
+    """An export that does not exist is one Failed naming it."""
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    assert errors(results(tmp_path / "absent.csv", mapping=str(mapping))) == [
+        f"{tmp_path / 'absent.csv'}: no such file"
+    ]
+
+
+def test_column_of_the_mapping_missing_from_the_export(tmp_path: Path) -> None:
+    """A column the mapping reads but the export lacks is reported with the closest header."""
+    path = export(tmp_path, GOOD.replace(";ok", ""),
+                  header=HEADER.replace("Population", "Population municipale")
+                  .replace(";Commentaire", ""))
+    assert errors(results(path)) == [
+        f"{path}: no column `Population`, which the mapping reads @ row 1 (did you mean "
+        "`Population municipale`?)"
+    ]
+
+
+def test_wrong_delimiter_is_explained(tmp_path: Path) -> None:
+    """When the header reads as one column, the message asks about the delimiter."""
+    path = export(tmp_path, "D-1|29195", header="Numéro|Code",
+                  mapping='[columns]\n"Numéro" = "id"\n')
+    assert errors(results(path)) == [
+        f"{path}: no column `Numéro`, which the mapping reads @ row 1 (the header has one "
+        "column: is the delimiter `,` right?)"
+    ]

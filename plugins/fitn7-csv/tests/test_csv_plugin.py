@@ -1,0 +1,209 @@
+"""fitn7-csv as a plugin: the `csv` loader, the expense file, and the shipped example exports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from fitn7 import load_policy
+from fitn7.dossier import Category, Kind
+from fitn7.evaluation import compile_policy
+from fitn7.loading import Failed, Loaded, LoadResult
+from fitn7.plugins import PluginHost
+
+import fitn7_csv.plugin
+from fitn7_csv import load_csv
+
+HERE = Path(__file__).resolve().parent
+EXAMPLES = HERE.parent / "examples"
+POLICIES = HERE.parents[2] / "policies"
+GERS = EXAMPLES / "gers-demarches-simplifiees" / "export-dossiers.csv"
+BRETAGNE = EXAMPLES / "bretagne-suivi" / "suivi-sgar.csv"
+
+MAPPING = """
+[columns]
+"Numéro" = "id"
+"Commune" = "applicant.name"
+[expenses]
+file = "lignes.csv"
+dossier = "Dossier"
+[expenses.columns]
+"Libellé" = "label"
+"Montant" = { field = "amount", decimal_comma = true }
+"Région" = "provider.region"
+"""
+
+
+@pytest.fixture
+def host() -> PluginHost:
+    """fitn7 with fitn7-csv only, whatever else is installed."""
+    return PluginHost.load(entry_points=False, plugins=[("fitn7_csv", fitn7_csv.plugin)])
+
+
+def loaded(found: list[LoadResult]) -> list[Loaded]:
+    return [r for r in found if isinstance(r, Loaded)]
+
+
+def two_files(tmp_path: Path, dossiers: str, lines: str) -> Path:
+    path = tmp_path / "dossiers.csv"
+    path.write_text(dossiers, encoding="utf-8")
+    (tmp_path / "lignes.csv").write_text(lines, encoding="utf-8")
+    path.with_suffix(".mapping.toml").write_text(MAPPING, encoding="utf-8")
+    return path
+
+
+def test_loader_declared(host: PluginHost) -> None:
+    """The plugin declares the `csv` format for `.csv` files, under its own name."""
+    decl = host.loaders["csv"]
+    assert (decl.format, decl.suffixes, decl.plugin) == ("csv", (".csv",), "fitn7_csv")
+    assert decl.load is load_csv
+    assert [d.format for d in fitn7_csv.plugin.fitn7_register_loaders()] == ["csv"]
+
+
+def test_expense_file_joined_on_the_dossier_id(tmp_path: Path) -> None:
+    """Lines of the second file go to their dossier, in file order."""
+    path = two_files(
+        tmp_path,
+        "Numéro;Commune\nD-1;Plouguerneau\nD-2;Lannilis\n",
+        "Dossier;Libellé;Montant;Région\nD-2;Formation;3 000;53\nD-1;Étude;5 000,50;\n"
+        "D-2;Conseil;1 000;11\n",
+    )
+    found = list(load_csv(path))
+    assert [(d.dossier.id, [(e.label, e.amount) for e in d.dossier.expenses or ()])
+            for d in loaded(found)] == [
+        ("D-1", [("Étude", Decimal("5000.50"))]),
+        ("D-2", [("Formation", Decimal("3000")), ("Conseil", Decimal("1000"))]),
+    ]
+
+
+def test_dossier_without_lines_has_no_expenses(tmp_path: Path) -> None:
+    """A dossier with no line in the second file has its expenses absent (unknown), not empty."""
+    path = two_files(
+        tmp_path, "Numéro;Commune\nD-1;Plouguerneau\n", "Dossier;Libellé;Montant;Région\n"
+    )
+    (result,) = load_csv(path)
+    assert isinstance(result, Loaded)
+    assert result.dossier.expenses is None
+
+
+def test_bad_line_names_the_expense_file(tmp_path: Path) -> None:
+    """A bad cell in the second file fails its dossier at that file's row and column."""
+    path = two_files(
+        tmp_path,
+        "Numéro;Commune\nD-1;Plouguerneau\nD-2;Lannilis\n",
+        "Dossier;Libellé;Montant;Région\nD-1;Étude;5 000,50;53\nD-2;Conseil;-100;11\n",
+    )
+    found = list(load_csv(path))
+    assert [d.dossier.id for d in loaded(found)] == ["D-1"]
+    (failed,) = [r for r in found if isinstance(r, Failed)]
+    assert str(failed.error) == (
+        f"{tmp_path / 'lignes.csv'}: negative amount `-100` @ row 3, column `Montant`"
+    )
+
+
+def test_orphan_lines_are_reported(tmp_path: Path) -> None:
+    """A line whose dossier id is not in the dossiers file is reported, not dropped."""
+    path = two_files(
+        tmp_path,
+        "Numéro;Commune\nD-1;Plouguerneau\n",
+        "Dossier;Libellé;Montant;Région\nD-1;Étude;5 000;53\nD-9;Conseil;100;11\n;Audit;10;53\n",
+    )
+    found = list(load_csv(path))
+    assert len(loaded(found)) == 1
+    assert [str(r.error) for r in found if isinstance(r, Failed)] == [
+        f"{tmp_path / 'lignes.csv'}: dossier `D-9` is not in {path} @ row 3, column `Dossier` "
+        "(check the id, or the export both files come from)",
+        f"{tmp_path / 'lignes.csv'}: expense line without dossier id @ row 4, column `Dossier`",
+    ]
+
+
+def test_expense_file_option(tmp_path: Path) -> None:
+    """`--loader-option expenses=FILE` points at another lines file."""
+    path = two_files(
+        tmp_path, "Numéro;Commune\nD-1;Plouguerneau\n", "Dossier;Libellé;Montant;Région\n"
+    )
+    other = tmp_path / "autres-lignes.csv"
+    other.write_text("Dossier;Libellé;Montant;Région\nD-1;Étude;7 000;53\n", encoding="utf-8")
+    (result,) = load_csv(path, {"expenses": str(other)})
+    assert isinstance(result, Loaded)
+    assert [e.amount for e in result.dossier.expenses or ()] == [Decimal("7000")]
+
+
+def test_gers_demarches_simplifiees_export() -> None:
+    """The Démarches Simplifiées example (two files, `,`, ISO dates with time) loads whole."""
+    found = list(load_csv(GERS))
+    assert all(isinstance(r, Loaded) for r in found)
+    dossiers = [r.dossier for r in loaded(found)]
+    assert [d.id for d in dossiers] == ["4821337", "4821402", "4822019", "4822315", "4822790"]
+    first = dossiers[0]
+    assert first.applicant is not None and first.project is not None
+    assert (first.applicant.kind, first.applicant.code, first.applicant.departement) == (
+        Kind.CC, "200034726", "32"
+    )
+    assert first.project.themes == ("dematerialisation", "securite")
+    assert first.expenses is not None
+    assert [(e.category, e.amount) for e in first.expenses] == [
+        (Category.ETUDE, Decimal("8000")),
+        (Category.DEVELOPPEMENT, Decimal("12000")),
+        (Category.FORMATION, Decimal("4500.50")),
+    ]
+    assert first.expenses[0].provider is None
+    assert str(first.submitted) == "2021-06-01"
+
+
+def test_gers_export_under_the_gers_policy() -> None:
+    """The Gers export, evaluated under the shipped Gers policy, decides as its README says."""
+    policy_file = POLICIES / "gers.fitn7"
+    if not policy_file.is_file():
+        pytest.skip("the shipped policies are not beside the plugin")
+    program = compile_policy(load_policy(policy_file))
+    decisions = [program.evaluate(r.dossier) for r in loaded(list(load_csv(GERS)))]
+    assert [(d.dossier, str(d.status), [r.rule for r in d.reasons]) for d in decisions] == [
+        ("4821337", "eligible", []),
+        ("4821402", "eligible", []),
+        ("4822019", "ineligible", ["porteur"]),
+        ("4822315", "ineligible", ["hors_delai"]),
+        ("4822790", "ineligible", ["formation"]),
+    ]
+    assert decisions[0].amount == Decimal("24500.50")
+
+
+def test_bretagne_tracking_sheet() -> None:
+    """The Bretagne sheet (`;`, BOM, decimal comma, repeated columns) loads whole."""
+    dossiers = [r.dossier for r in loaded(list(load_csv(BRETAGNE)))]
+    assert [d.id for d in dossiers] == [
+        "BZH-2021-014", "BZH-2021-021", "BZH-2021-033", "BZH-2021-040", "BZH-2021-052"
+    ]
+    huelgoat = dossiers[1]
+    assert huelgoat.applicant is not None and huelgoat.applicant.zrr is True
+    assert huelgoat.expenses is not None
+    assert [(e.amount, e.provider.region if e.provider else None)
+            for e in huelgoat.expenses] == [(Decimal("7500.00"), "53"), (Decimal("5000.00"), "53")]
+    abers = dossiers[3]
+    assert abers.applicant is not None and abers.applicant.kind is Kind.CC
+    assert abers.expenses is not None and abers.expenses[1].provider is None
+
+
+def test_bretagne_sheet_under_the_bretagne_policy() -> None:
+    """The Bretagne sheet under the shipped Bretagne policy: the statuses its README gives."""
+    policy_file = POLICIES / "bretagne.fitn7"
+    if not policy_file.is_file():
+        pytest.skip("the shipped policies are not beside the plugin")
+    program = compile_policy(load_policy(policy_file))
+    decisions = [program.evaluate(r.dossier) for r in loaded(list(load_csv(BRETAGNE)))]
+    assert [(d.dossier, str(d.status), [r.rule for r in d.reasons]) for d in decisions] == [
+        ("BZH-2021-014", "eligible", []),
+        ("BZH-2021-021", "eligible", []),
+        ("BZH-2021-033", "ineligible", ["urbanisme"]),
+        ("BZH-2021-040", "review", ["methode_participative"]),
+        ("BZH-2021-052", "ineligible", ["materiel_finalite"]),
+    ]
+
+
+def test_installed_entry_point_is_discovered() -> None:
+    """Once installed, the entry point `fitn7_csv` is loaded by name with its loader."""
+    host = PluginHost.load()
+    assert "fitn7_csv" in host.names()
+    assert host.version("fitn7_csv") == "0.1.0"
+    assert host.loaders["csv"].plugin == "fitn7_csv"

@@ -1,0 +1,400 @@
+"""The semantic diff of two policy versions: an edit script of frozen records.
+
+Like sqlglot's `diff`, the result is a list of edits over the AST, never a
+text diff: `Added`, `Removed`, `Changed` and `Renamed`, each with a path that
+names what it is about. Paths read like the policy:
+
+    header.version                  header.uses.fitn7_zrr
+    param.seuil_petite_collectivite let.thematiques
+    session."vague 2"               expenses.ineligible.formation
+    rule.territoire.condition       rule.plafond_commune.cap
+    rule.forfait_commune.bands[1].below                     amount.order
+
+Rules, amount steps, score criteria, limits and invariants share one id
+namespace (decisions and traces name them by id alone), so they are all
+`rule.<id>`; a step without an id is named as the trace names it
+(`forfait#2`, `taux#1`). A field of a changed rule is one `Changed` each
+(`condition`, `message`, `source`, `when`, the value under the step's own
+word: `cap`, `bonus`, `floor`, `forfait`, `rate`, `points`…), in canonical
+text. What does not change a decision is no change: the order of rules,
+params, sessions and criteria, comments and layout. The order of amount
+steps does matter (the first forfait that applies wins; a cap then a floor is
+not a floor then a cap) and is reported as `amount.order`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import attrs
+
+from fitn7.audit.canonical import band_text, expr_text, node_text, optional_expr_text
+from fitn7.audit.items import Item, body, fields, identified, match_anonymous, named, value_of
+from fitn7.dsl import ast
+from fitn7.hashing import policy_hash
+
+
+@attrs.frozen
+class Added:
+    """Something the new version has and the old one lacks."""
+
+    path: str
+    #: Its canonical text in the new version.
+    new: str
+    #: What the path names: `require`, `cap`, `param`, `session`, `header`…
+    kind: str
+    #: The message of the rule it belongs to (the French label shown to applicants).
+    label: str | None = None
+    #: The citation of the text the rule comes from.
+    source: str | None = None
+    #: `file:line` of the declaration; not part of the meaning.
+    where: str | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class Removed:
+    """Something the old version had and the new one lacks."""
+
+    path: str
+    #: Its canonical text in the old version.
+    old: str
+    kind: str
+    label: str | None = None
+    source: str | None = None
+    where: str | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class Changed:
+    """A value present in both versions that differs; None stands for absent."""
+
+    path: str
+    old: str | None
+    new: str | None
+    kind: str
+    label: str | None = None
+    source: str | None = None
+    where: str | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class Renamed:
+    """A rule, param, let or session with a new id or name and the same body."""
+
+    path: str
+    new_path: str
+    kind: str
+    label: str | None = None
+    source: str | None = None
+    where: str | None = attrs.field(default=None, eq=False)
+
+
+#: One edit of the script.
+Edit = Added | Removed | Changed | Renamed
+
+
+@attrs.frozen
+class PolicyVersion:
+    """Which policy a side of the diff is: id, version, canonical hash and file."""
+
+    id: str
+    version: str | None
+    sha256: str
+    file: str | None = attrs.field(default=None, eq=False)
+
+    @classmethod
+    def of(cls, policy: ast.Policy) -> PolicyVersion:
+        """The version record of a (resolved) policy."""
+        file = policy.source.name if policy.source is not None else None
+        return cls(policy.id, policy.header.version, _hash(policy), file)
+
+
+@functools.lru_cache(maxsize=32)
+def _hash(policy: ast.Policy) -> str:
+    # Equal ASTs have equal canonical texts (comments and spans take no part in
+    # either), so `diff(p, p)` and repeated diffs hash each version once.
+    return policy_hash(policy)
+
+
+@attrs.frozen
+class PolicyDiff:
+    """The edit script from `old` to `new`; empty when nothing that matters changed."""
+
+    old: PolicyVersion
+    new: PolicyVersion
+    edits: tuple[Edit, ...]
+
+    def __len__(self) -> int:
+        return len(self.edits)
+
+    def __iter__(self) -> Iterator[Edit]:
+        return iter(self.edits)
+
+    def __bool__(self) -> bool:
+        return bool(self.edits)
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The path of every edit, in order."""
+        return tuple(e.path for e in self.edits)
+
+    def renamed_rules(self) -> dict[str, str]:
+        """Old id → new id of every rule, step, criterion, limit or invariant renamed."""
+        return {
+            e.path.removeprefix("rule."): e.new_path.removeprefix("rule.")
+            for e in self.edits
+            if isinstance(e, Renamed) and e.path.startswith("rule.")
+        }
+
+    def touched_rules(self) -> frozenset[str]:
+        """The ids of the rules, steps, criteria, limits and invariants an edit is about
+        (both ids of a rename), plus `base` when the base of the amount changed."""
+        ids: set[str] = set()
+        for edit in self.edits:
+            for path in (edit.path, getattr(edit, "new_path", "")):
+                if path.startswith("rule."):
+                    ids.add(path[5:].split(".", 1)[0].split("~", 1)[0])
+                elif path == "amount.base":
+                    ids.add("base")
+        return frozenset(ids)
+
+
+# ---------------------------------------------------------------- the diff
+
+
+class _Differ:
+    """Collects the edits section by section (mutable, local to `diff`)."""
+
+    def __init__(self) -> None:
+        self.edits: list[Edit] = []
+
+    def change(self, item: Item, path: str, old: str | None, new: str | None) -> None:
+        if old != new:
+            self.edits.append(Changed(path, old, new, item.kind, item.label, item.source,
+                                      item.where))
+
+    def added(self, item: Item, path: str | None = None, text: str | None = None) -> None:
+        self.edits.append(Added(path or item.path, text if text is not None else item.text(),
+                                item.kind, item.label, item.source, item.where))
+
+    def removed(self, item: Item, path: str | None = None, text: str | None = None) -> None:
+        self.edits.append(Removed(path or item.path, text if text is not None else item.text(),
+                                  item.kind, item.label, item.source, item.where))
+
+    # ------------------------------------------------------------ header
+
+    def header(self, old: ast.Header, new: ast.Header) -> None:
+        item = Item("header", "header", new)
+        for name in ("id", "title", "authority", "version", "extends"):
+            self.change(item, f"header.{name}", getattr(old, name), getattr(new, name))
+        self.change(item, "header.envelope", optional_expr_text(old.envelope),
+                    optional_expr_text(new.envelope))
+        for plugin in new.uses:
+            if plugin not in old.uses:
+                self.edits.append(Added(f"header.uses.{plugin}", plugin, "header"))
+        for plugin in old.uses:
+            if plugin not in new.uses:
+                self.edits.append(Removed(f"header.uses.{plugin}", plugin, "header"))
+
+    # -------------------------------------------------------- expenses
+
+    def expenses(self, old: ast.Policy, new: ast.Policy) -> None:
+        # The evaluator keeps the last `expenses` declaration.
+        before = old.of_type(ast.Expenses)[-1:]
+        after = new.of_type(ast.Expenses)[-1:]
+        if not before and not after:
+            return
+        if not before or not after:
+            node = (after or before)[0]
+            item = Item("expenses", "expenses", node)
+            (self.added if after else self.removed)(item)
+            return
+        b, a = before[0], after[0]
+        item = Item("expenses", "expenses", a)
+        if b.mode != a.mode:
+            self.change(item, "expenses", node_text(b), node_text(a))
+            return
+        for category in sorted(set(a.categories) - set(b.categories)):
+            self.added(item, f"expenses.{a.mode}.{category}", category)
+        for category in sorted(set(b.categories) - set(a.categories)):
+            self.removed(item, f"expenses.{a.mode}.{category}", category)
+
+    # ------------------------------------------------------------ items
+
+    def items(
+        self,
+        old: Sequence[Item],
+        new: Sequence[Item],
+        *,
+        by_group: bool,
+        first: Mapping[int, Callable[[], None]] | None = None,
+    ) -> None:
+        """Match by path, then pair the leftovers with equal bodies as renames (or, for
+        steps without id, as moves), then report what is left as added or removed.
+
+        With `by_group`, edits come group by group (rules, amount, score, limits,
+        invariants); `first[g]` runs before the edits of group `g`.
+        """
+        old_by = {i.path: i for i in old}
+        new_by = {i.path: i for i in new}
+        # Steps without id have a positional name: match them by content, not name.
+        anon_old = [i for i in old if i.anonymous]
+        anon_new = [i for i in new if i.anonymous]
+        anon_pairs, anon_gone, anon_came = match_anonymous(anon_old, anon_new)
+        gone = [i for i in old
+                if (i.path not in new_by and not i.anonymous) or i.path in anon_gone]
+        came = [i for i in new
+                if (i.path not in old_by and not i.anonymous) or i.path in anon_came]
+        renames: dict[str, Item] = {}
+        for added in came:
+            for removed in gone:
+                if removed.anonymous and added.anonymous:
+                    continue  # left unpaired by content: not the same step
+                if removed.path not in renames and body(removed.node) == body(added.node):
+                    renames[removed.path] = added
+                    break
+        renamed_new = {i.path for i in renames.values()}
+
+        groups = sorted({i.group for i in (*old, *new)} | set(first or {})) if by_group else [0]
+        for group in groups:
+            if first and group in first:
+                first[group]()
+            def mine(i: Item, g: int = group) -> bool:
+                return not by_group or i.group == g
+            for item in filter(mine, new):
+                if item.anonymous and item.path in anon_pairs:
+                    self.compare(anon_pairs[item.path], item)
+                elif item.anonymous and item.path not in anon_came:
+                    continue
+                elif not item.anonymous and item.path in old_by:
+                    self.compare(old_by[item.path], item)
+                elif item.path in renamed_new:
+                    before = next(k for k, v in renames.items() if v.path == item.path)
+                    self.edits.append(Renamed(before, item.path, item.kind, item.label,
+                                              item.source, item.where))
+                else:
+                    self.added(item)
+            for item in filter(mine, old):
+                vanished = item.path not in renames and (
+                    item.path in anon_gone if item.anonymous else item.path not in new_by
+                )
+                if vanished:
+                    self.removed(item)
+
+    def compare(self, b: Item, a: Item) -> None:
+        """The field-by-field changes of one item present in both versions."""
+        old, new, path = b.node, a.node, a.path
+        if type(old) is not type(new):
+            self.change(a, path, b.text(), a.text())
+            return
+        if isinstance(new, ast.Param | ast.Let | ast.Session):
+            self.change(a, path, expr_text(value_of(old)), expr_text(value_of(new)))
+            return
+        if getattr(old, "kind", None) != getattr(new, "kind", None):
+            self.change(a, f"{path}.kind", old.kind, new.kind)
+        for field, before, after in fields(old, new):
+            if field == "bands":
+                self.bands(a, path, before, after)
+            else:
+                self.change(a, f"{path}.{field}", before, after)
+
+    def bands(self, item: Item, path: str, old: Sequence[ast.Band],
+              new: Sequence[ast.Band]) -> None:
+        """Bands compared bound by bound; when bands were added or removed, aligned by
+        content first so the others still pair up."""
+        if len(old) == len(new):
+            for j, (a, b) in enumerate(zip(old, new, strict=True)):
+                self.band(item, f"{path}.bands[{j + 1}]", a, b)
+            return
+        matcher = difflib.SequenceMatcher(a=list(old), b=list(new), autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                continue
+            # Bands replaced by others: the first ones pair up, the rest come or go.
+            paired = min(i2 - i1, j2 - j1)
+            for i, j in zip(range(i1, i1 + paired), range(j1, j1 + paired), strict=True):
+                self.band(item, f"{path}.bands[{j + 1}]", old[i], new[j])
+            for i in range(i1 + paired, i2):
+                self.removed(item, f"{path}.bands[{i + 1}]", band_text(old[i]))
+            for j in range(j1 + paired, j2):
+                self.added(item, f"{path}.bands[{j + 1}]", band_text(new[j]))
+
+    def band(self, item: Item, path: str, old: ast.Band, new: ast.Band) -> None:
+        if old.kind != new.kind:
+            self.change(item, path, band_text(old), band_text(new))
+            return
+        self.change(item, f"{path}.from", optional_expr_text(old.low),
+                    optional_expr_text(new.low))
+        self.change(item, f"{path}.below", optional_expr_text(old.high),
+                    optional_expr_text(new.high))
+        self.change(item, f"{path}.amount", expr_text(old.value), expr_text(new.value))
+
+    # ----------------------------------------------------------- amount
+
+    def base(self, old: ast.Base | None, new: ast.Base | None) -> None:
+        if old is None and new is None:
+            return
+        item = Item("amount.base", "base", new or old)
+        if old is None or new is None:
+            (self.added if new is not None else self.removed)(item)
+        else:
+            self.change(item, "amount.base", expr_text(old.value), expr_text(new.value))
+
+    def order(self, old: Sequence[Item], new: Sequence[Item]) -> None:
+        """`amount.order` when the steps common to both versions run in another order
+        where order matters: forfaits and rates, bonuses, and caps against floors."""
+        renamed = {e.new_path: e.path for e in self.edits if isinstance(e, Renamed)}
+        old_paths = [i.path for i in old if i.group == 1]
+        new_paths = [renamed.get(i.path, i.path) for i in new if i.group == 1]
+        common = set(old_paths) & set(new_paths)
+        kinds = {i.path: i.kind for i in old if i.group == 1}
+
+        def stage(kind: str) -> int:
+            return 0 if kind in ("forfait", "rate") else 1 if kind == "bonus" else 2
+
+        def ranks(paths: list[str]) -> dict[str, int]:
+            return {p: n for n, p in enumerate(x for x in paths if x in common)}
+
+        before, after = ranks(old_paths), ranks(new_paths)
+        for p in common:
+            for q in common:
+                if p == q or stage(kinds[p]) != stage(kinds[q]):
+                    continue
+                if stage(kinds[p]) == 2 and kinds[p] == kinds[q]:
+                    continue  # two caps (or two floors) commute
+                if (before[p] < before[q]) != (after[p] < after[q]):
+                    item = Item("amount.order", "amount", None)
+                    self.change(item, "amount.order", _ids(old, 1), _ids(new, 1))
+                    return
+
+
+def _ids(items: Sequence[Item], group: int) -> str:
+    return ", ".join(i.path.removeprefix("rule.") for i in items if i.group == group)
+
+
+def diff(old: ast.Policy | str | Path, new: ast.Policy | str | Path) -> PolicyDiff:
+    """The semantic diff of two policies, after `extends` is resolved.
+
+    Policies may be given as ASTs (already resolved: `fitn7.load_policy`,
+    `fitn7.resolve.load_resolved`) or as file paths, which are read and
+    resolved here. `diff(p, p)` is empty, and so is the diff of a policy and
+    its reformatted text.
+    """
+    from fitn7.audit.inputs import load_version
+
+    before = old if isinstance(old, ast.Policy) else load_version(str(old))
+    after = new if isinstance(new, ast.Policy) else load_version(str(new))
+    differ = _Differ()
+    differ.header(before.header, after.header)
+    for cls, prefix in ((ast.Param, "param"), (ast.Let, "let"), (ast.Session, "session")):
+        differ.items(named(before, cls, prefix), named(after, cls, prefix), by_group=False)
+    differ.expenses(before, after)
+    old_items, old_base = identified(before)
+    new_items, new_base = identified(after)
+    differ.items(old_items, new_items, by_group=True,
+                 first={1: lambda: differ.base(old_base, new_base)})
+    differ.order(old_items, new_items)
+    return PolicyDiff(PolicyVersion.of(before), PolicyVersion.of(after), tuple(differ.edits))

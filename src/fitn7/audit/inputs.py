@@ -1,0 +1,274 @@
+"""What auditors point the tools at: policy versions (files or `REV:PATH`) and dossiers.
+
+A policy version is a file, or `REV:PATH` for the file as it was at a
+revision of the git repository of the current directory (`HEAD~1:policies/
+paca.fitn7`, `v2021.1:policies/paca.fitn7`). As with `git show`, PATH is
+relative to the top of the repository, or to the current directory when it
+starts with `./` or `../`. Its `extends` chain is resolved at the same
+revision: the parent is looked for among the policies of the same directory
+at that revision, then in the search path on disk.
+
+A corpus of dossiers is read by `fitn7.loading.load_dossiers`, except that
+the example dossiers shipped with a policy (with `[expected]` and
+`[example]` tables, see `fitn7.examples`) are accepted as plain dossiers, so
+`--impact policies/paca/` runs on them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from fitn7.diagnostics import Severity
+from fitn7.dossier import Dossier
+from fitn7.dsl import ast
+from fitn7.dsl.parser import load_policy_file, parse_policy
+from fitn7.errors import DossierError, Fitn7Error, PolicyCheckError, PolicySyntaxError
+from fitn7.loading import SUFFIXES, Failed, Loaded, LoadResult, dossier_from_mapping, load_dossiers
+from fitn7.resolve import load_resolved, merge, policies_in, search_path_from_env
+
+#: Tables of an example dossier that are not part of the dossier.
+_EXAMPLE_TABLES = ("expected", "example")
+
+
+class GitError(Fitn7Error):
+    """A `REV:PATH` policy version cannot be read from git."""
+
+
+# --------------------------------------------------------------- policies
+
+
+def split_revision(spec: str) -> tuple[str, str] | None:
+    """`(REV, PATH)` when `spec` names a version in git history, None for a file on disk.
+
+    An existing file wins, so a file whose name holds a `:` is still a file.
+    """
+    if Path(spec).exists() or ":" not in spec:
+        return None
+    rev, _, path = spec.partition(":")
+    if not rev or not path:
+        return None
+    return rev, path
+
+
+def load_version(
+    spec: str, search_path: Sequence[str | Path] = (), *, checked: bool = False
+) -> ast.Policy:
+    """The policy named by `spec` (a file or `REV:PATH`) with its `extends` merged in.
+
+    With `checked`, the checker runs too and its errors raise `PolicyCheckError`
+    (as `fitn7.load_policy` does); a diff does not need it, an evaluation does.
+    """
+    dirs = search_path_from_env(search_path)
+    revision = split_revision(spec)
+    if revision is None:
+        if not Path(spec).exists():
+            raise Fitn7Error(f"fitn7: no such file: `{spec}`")
+        policy = load_resolved(spec, dirs)
+    else:
+        policy = _load_at_revision(*revision, dirs)
+    if checked:
+        from fitn7.api import check
+
+        errors = [d for d in check(policy) if d.severity is Severity.ERROR]
+        if errors:
+            sources = [policy.source] if policy.source is not None else []
+            raise PolicyCheckError(errors, sources)
+    return policy
+
+
+class _Git:
+    """The repository of the current directory, seen through the `git` command."""
+
+    def __init__(self, spec: str) -> None:
+        self.spec = spec
+        try:
+            top = self.run("rev-parse", "--show-toplevel", cwd=Path.cwd())
+            prefix = self.run("rev-parse", "--show-prefix", cwd=Path.cwd())
+        except GitError:
+            raise GitError(
+                f"fitn7: cannot read `{spec}`: the current directory is not in a git "
+                "repository (give a file, or run from inside the repository)"
+            ) from None
+        self.top = Path(top)
+        self.prefix = prefix
+
+    def run(self, *args: str, cwd: Path | None = None, strip: bool = True) -> str:
+        """The output of `git ARGS` (without its final newline if `strip`); raises GitError."""
+        try:
+            done = subprocess.run(
+                ["git", *args],
+                cwd=cwd if cwd is not None else self.top,
+                capture_output=True,
+                check=False,
+                env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+            )
+        except OSError as exc:
+            raise GitError(f"fitn7: cannot run git to read `{self.spec}`: {exc}") from None
+        if done.returncode != 0:
+            raise GitError(done.stderr.decode("utf-8", "replace").strip())
+        out = done.stdout.decode("utf-8")
+        return out.removesuffix("\n") if strip else out
+
+    def in_repo(self, path: str) -> str:
+        """`path` relative to the top of the repository, as `REV:PATH` reads it."""
+        if path.startswith(("./", "../")) or path in (".", ".."):
+            path = os.path.normpath(os.path.join(self.prefix, path))
+        return PurePosixPath(path.replace(os.sep, "/")).as_posix()
+
+    def read(self, rev: str, path: str) -> str:
+        """The text of `path` at `rev`, with a clear error for a bad revision or path."""
+        try:
+            self.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+        except GitError:
+            raise GitError(f"fitn7: unknown revision `{rev}` in `{self.spec}`") from None
+        try:
+            kind = self.run("cat-file", "-t", f"{rev}:{path}")
+        except GitError:
+            raise GitError(
+                f"fitn7: `{path}` does not exist at revision `{rev}` (in `{self.spec}`)"
+            ) from None
+        if kind != "blob":
+            raise GitError(f"fitn7: `{path}` is not a file at revision `{rev}`")
+        try:
+            return self.run("cat-file", "blob", f"{rev}:{path}", strip=False)
+        except UnicodeDecodeError:
+            raise GitError(f"fitn7: `{rev}:{path}` is not UTF-8 text") from None
+
+    def policies(self, rev: str, directory: str) -> Iterator[tuple[str, str]]:
+        """(path, text) of every `*.fitn7` file of `directory` at `rev`."""
+        where = f"{directory}/" if directory not in ("", ".") else ""
+        listing = self.run("ls-tree", "--name-only", rev, where or ".")
+        for name in sorted(listing.splitlines()):
+            if name.endswith(".fitn7"):
+                yield name, self.run("cat-file", "blob", f"{rev}:{name}", strip=False)
+
+
+def _load_at_revision(rev: str, path: str, search_path: Sequence[Path]) -> ast.Policy:
+    """The policy at `REV:PATH`, its parents read at the same revision first."""
+    git = _Git(f"{rev}:{path}")
+    full = git.in_repo(path)
+    policy = parse_policy(git.read(rev, full), f"{rev}:{path}")
+    chain = [policy]
+    seen = [policy.id]
+    directory = str(PurePosixPath(full).parent)
+    current = policy
+    while current.header.extends is not None:
+        parent_id = current.header.extends
+        if parent_id in seen:
+            cycle = " → ".join([*seen, parent_id])
+            raise Fitn7Error(f"fitn7: policies extend each other in a cycle: {cycle}")
+        parent = _parent_at(git, rev, directory, parent_id, search_path)
+        chain.append(parent)
+        seen.append(parent_id)
+        current = parent
+    merged = chain[-1]
+    for child in reversed(chain[:-1]):
+        merged = merge(merged, child)
+    return merged
+
+
+def _parent_at(
+    git: _Git, rev: str, directory: str, parent_id: str, search_path: Sequence[Path]
+) -> ast.Policy:
+    for name, text in git.policies(rev, directory):
+        try:
+            candidate = parse_policy(text, f"{rev}:{name}")
+        except PolicySyntaxError:
+            continue  # reported when that file itself is read
+        if candidate.id == parent_id:
+            return candidate
+    for d in search_path:
+        found = policies_in(d)
+        if parent_id in found:
+            return load_policy_file(found[parent_id])
+    raise Fitn7Error(
+        f"fitn7: unknown parent policy `{parent_id}` of `{git.spec}`: not in `{directory}` "
+        f"at revision `{rev}`, nor in the policy path"
+    )
+
+
+# ---------------------------------------------------------------- dossiers
+
+
+def _files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from sorted(
+                (p for p in path.iterdir()
+                 if p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and p.is_file()),
+                key=lambda p: p.name,
+            )
+        else:
+            yield path
+
+
+def _example_entries(path: Path) -> list[tuple[str, Mapping[str, Any]]] | None:
+    """The entries of a TOML file of example dossiers, or None for any other file."""
+    if path.suffix.lower() != ".toml":
+        return None
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None  # load_dossiers reports it with its own words
+    if isinstance(document.get("dossier"), list):
+        entries = [(f"$.dossier[{i}]", e) for i, e in enumerate(document["dossier"])]
+    else:
+        entries = [("$", document)]
+    if not any(isinstance(e, Mapping) and set(e) & set(_EXAMPLE_TABLES) for _, e in entries):
+        return None
+    return entries
+
+
+def load_corpus(paths: Iterable[str | os.PathLike[str]]) -> Iterator[LoadResult]:
+    """Every dossier of the files and directories given, example dossiers included.
+
+    Like `load_dossiers`: a bad dossier is a `Failed` and the others load, a
+    repeated id is refused (the decisions of a corpus are matched by id).
+    """
+    first: dict[str, str] = {}
+    for path in _files(paths):
+        entries = _example_entries(path)
+        results: Iterable[LoadResult] = (
+            load_dossiers(path) if entries is None else _load_examples(path, entries)
+        )
+        for result in results:
+            if isinstance(result, Loaded):
+                ident = result.dossier.id
+                if ident in first:
+                    result = Failed(DossierError(
+                        result.file, f"{result.path}.id",
+                        f"duplicate dossier id `{ident}` (first in {first[ident]})"))
+                else:
+                    first[ident] = result.file
+            yield result
+
+
+def _load_examples(path: Path, entries: list[tuple[str, Any]]) -> Iterator[LoadResult]:
+    file = str(path)
+    for base, entry in entries:
+        data = {k: v for k, v in entry.items() if k not in _EXAMPLE_TABLES}
+        try:
+            yield Loaded(dossier_from_mapping(data, file=file, base_path=base), file, base)
+        except DossierError as exc:
+            yield Failed(exc)
+
+
+def dossiers_or_errors(paths: Iterable[str | os.PathLike[str]]) -> tuple[
+    list[Dossier], list[DossierError]
+]:
+    """The dossiers of a corpus, and the errors of those that did not load."""
+    dossiers: list[Dossier] = []
+    errors: list[DossierError] = []
+    for result in load_corpus(paths):
+        if isinstance(result, Loaded):
+            dossiers.append(result.dossier)
+        else:
+            errors.append(result.error)
+    return dossiers, errors

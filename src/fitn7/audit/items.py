@@ -1,0 +1,188 @@
+"""The parts of a policy a diff matches and compares, and their fields in canonical text.
+
+`identified` lists everything named by a rule id (rules, amount steps, score
+criteria, limits, invariants) as `Item`s under their diff path; `named` does
+the same for params, lets and sessions; `fields` gives the comparable fields
+of two nodes of one type. Kept apart from `fitn7.audit.diff`, which holds the
+records and the matching.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import attrs
+
+from fitn7.audit.canonical import expr_text, node_text, optional_expr_text
+from fitn7.dsl import ast
+
+
+@attrs.frozen
+class Item:
+    """One thing that can be added, removed or changed as a whole, under its path."""
+
+    path: str
+    kind: str
+    node: Any
+    #: Within the id namespace: 0 rules, 1 amount, 2 score, 3 limits, 4 invariants.
+    group: int = 0
+    anonymous: bool = False
+
+    @property
+    def label(self) -> str | None:
+        """The message of the node: the French label applicants read."""
+        return getattr(self.node, "message", None)
+
+    @property
+    def source(self) -> str | None:
+        """The citation of the text the node comes from."""
+        return getattr(self.node, "source", None)
+
+    @property
+    def where(self) -> str | None:
+        """`file:line` of the node, the parent's file for an inherited one."""
+        span = getattr(self.node, "span", None)
+        return f"{span.file}:{span.line}" if span is not None else None
+
+    def text(self) -> str:
+        """The node's canonical text, message and source included."""
+        return node_text(self.node)
+
+
+def kind_of(node: Any) -> str:
+    """What a node is, in one word of the language: `require`, `cap`, `forfait`, `score`…"""
+    match node:
+        case ast.Rule(kind=kind) | ast.Adjustment(kind=kind):
+            return kind
+        case ast.Forfait() | ast.ForfaitBands():
+            return "forfait"
+        case ast.Rate():
+            return "rate"
+        case ast.Base():
+            return "base"
+        case ast.Criterion():
+            return "score"
+        case ast.Limit():
+            return "limit"
+        case ast.Invariant():
+            return "invariant"
+        case ast.Param():
+            return "param"
+        case ast.Let():
+            return "let"
+        case ast.Session():
+            return "session"
+    raise TypeError(f"no kind for {type(node).__name__}")  # pragma: no cover
+
+
+def unique(items: list[Item]) -> list[Item]:
+    """Paths made unique: a second `rule.x` (only in a policy that does not check) is `rule.x~2`."""
+    seen: dict[str, int] = {}
+    out = []
+    for item in items:
+        n = seen[item.path] = seen.get(item.path, 0) + 1
+        out.append(item if n == 1 else attrs.evolve(item, path=f"{item.path}~{n}"))
+    return out
+
+
+def identified(policy: ast.Policy) -> tuple[list[Item], ast.Base | None]:
+    """Everything named by a rule id, in file order, and the effective `base` step."""
+    items: list[Item] = []
+    base: ast.Base | None = None
+    for decl in policy.declarations:
+        match decl:
+            case ast.Rule() | ast.Limit() | ast.Invariant():
+                group = 0 if isinstance(decl, ast.Rule) else 3 if isinstance(decl, ast.Limit) else 4
+                items.append(Item(f"rule.{decl.id}", kind_of(decl), decl, group))
+            case ast.Amount(steps=steps):
+                for index, step in enumerate(steps, start=1):
+                    if isinstance(step, ast.Base):
+                        base = step  # the evaluator keeps the last one
+                        continue
+                    anonymous = step.id is None
+                    # The trace names a step without id `forfait#N` / `taux#N`.
+                    word = "taux" if isinstance(step, ast.Rate) else "forfait"
+                    ident = step.id if step.id is not None else f"{word}#{index}"
+                    items.append(Item(f"rule.{ident}", kind_of(step), step, 1, anonymous))
+            case ast.Score(criteria=criteria):
+                items.extend(Item(f"rule.{c.id}", "score", c, 2) for c in criteria)
+    return unique(items), base
+
+
+def named(policy: ast.Policy, cls: type[ast.Param] | type[ast.Let] | type[ast.Session],
+          prefix: str) -> list[Item]:
+    """Params, lets or sessions as items: `param.seuil`, `session."vague 1"`."""
+    items = []
+    for decl in policy.of_type(cls):
+        name = f'"{decl.name}"' if isinstance(decl, ast.Session) else decl.name
+        items.append(Item(f"{prefix}.{name}", kind_of(decl), decl))
+    return unique(items)
+
+
+def value_of(node: ast.Param | ast.Let | ast.Session) -> ast.Expr:
+    """The one value of a param (its default), a let or a session (its closing date)."""
+    if isinstance(node, ast.Param):
+        return node.default
+    return node.value if isinstance(node, ast.Let) else node.closes
+
+
+def body(node: Any) -> Any:
+    """The node without its id or name: two nodes with equal bodies are a rename."""
+    if isinstance(node, ast.Param | ast.Let | ast.Session):
+        return attrs.evolve(node, name="")
+    return attrs.evolve(node, id="")
+
+
+def match_anonymous(
+    old: Sequence[Item], new: Sequence[Item]
+) -> tuple[dict[str, Item], set[str], set[str]]:
+    """Steps without id paired: (new path -> old item), removed paths, added paths.
+
+    As many on both sides: paired in order. Otherwise aligned by content, so
+    inserting a step before the others does not make them all change.
+    """
+    if len(old) == len(new):
+        return {n.path: o for o, n in zip(old, new, strict=True)}, set(), set()
+    matcher = difflib.SequenceMatcher(a=[i.node for i in old], b=[i.node for i in new],
+                                      autojunk=False)
+    pairs: dict[str, Item] = {}
+    gone: set[str] = set()
+    came: set[str] = set()
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
+            pairs.update((new[j].path, old[i]) for i, j in zip(range(i1, i2), range(j1, j2),
+                                                               strict=True))
+        else:
+            gone.update(old[i].path for i in range(i1, i2))
+            came.update(new[j].path for j in range(j1, j2))
+    return pairs, gone, came
+
+
+def value_word(node: Any) -> str:
+    """What the value of a step or criterion is called in a path: `cap`, `rate`, `points`…"""
+    if isinstance(node, ast.Adjustment):
+        return node.kind
+    if isinstance(node, ast.Criterion):
+        return "points"
+    return kind_of(node)
+
+
+def fields(old: Any, new: Any) -> Iterator[tuple[str, Any, Any]]:
+    """(field name, old, new) for every field of two nodes of one type, in canonical text."""
+    if isinstance(new, ast.Rule | ast.Invariant):
+        yield "condition", expr_text(old.condition), expr_text(new.condition)
+    elif isinstance(new, ast.Limit):
+        yield "count", expr_text(old.count), expr_text(new.count)
+        yield "per", expr_text(old.per), expr_text(new.per)
+        yield "where", optional_expr_text(old.where), optional_expr_text(new.where)
+    elif isinstance(new, ast.ForfaitBands):
+        yield "by", expr_text(old.by), expr_text(new.by)
+        yield "when", optional_expr_text(old.when), optional_expr_text(new.when)
+        yield "bands", old.bands, new.bands
+    else:  # Forfait, Rate, Adjustment, Criterion
+        yield value_word(new), expr_text(old.value), expr_text(new.value)
+        yield "when", optional_expr_text(old.when), optional_expr_text(new.when)
+    yield "message", old.message, new.message
+    yield "source", old.source, new.source

@@ -1,0 +1,340 @@
+"""What auditors read: diffs, impacts and replays as text, JSON-ready data or TOML.
+
+The text is for a person at a terminal, on one screen: changes grouped by
+section, each rule with its French label (its message) beside its id, the
+old and new values in canonical form, and the citation of the text the rule
+comes from. The data forms (`*_to_dict`) are for other tools; TOML is the
+same data through `tomli_w` (a key absent from TOML means `null`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import tomli_w
+
+from fitn7.audit.committee import CommitteeImpact
+from fitn7.audit.diff import Added, Changed, Edit, PolicyDiff, PolicyVersion, Removed, Renamed
+from fitn7.audit.impact import Impact
+from fitn7.audit.replay import ReplayReport
+from fitn7.cli.common import euros, toml_ready
+
+#: Section titles, in the order the text shows them, by the kind of the edit.
+_SECTIONS = (
+    ("policy", {"header"}),
+    ("params", {"param"}),
+    ("named values (let)", {"let"}),
+    ("sessions", {"session"}),
+    ("expenses", {"expenses"}),
+    ("eligibility rules", {"require", "exclude", "review"}),
+    ("amount", {"base", "forfait", "rate", "bonus", "cap", "floor", "amount"}),
+    ("score", {"score"}),
+    ("limits", {"limit"}),
+    ("invariants", {"invariant"}),
+)
+_OPS = {Added: "added", Removed: "removed", Changed: "changed", Renamed: "renamed"}
+#: Labels longer than this are cut in the text (the JSON has them whole).
+LABEL_WIDTH = 76
+#: Old and new values longer than this together go on two lines.
+INLINE_WIDTH = 64
+NO_CHANGE = "no semantic change"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _short(text: str, width: int = LABEL_WIDTH) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _shown(value: str | None) -> str:
+    """A value on one line: `(none)` for absent, a line break as `\\n` as in the policy."""
+    return "(none)" if value is None else value.replace("\n", "\\n")
+
+
+def _item(path: str) -> str:
+    """The declaration a path is about: `rule.x.bands[1].below` → `rule.x`."""
+    if path.startswith("rule."):
+        return "rule." + path[5:].split(".", 1)[0]
+    if path.startswith("header."):
+        return "header"
+    if path.startswith("expenses."):
+        return "expenses"
+    return path
+
+
+def _name(path: str) -> str:
+    """The name of a declaration for a reader: `rule.x` → `x`, `param.p` → `p`."""
+    return path.split(".", 1)[1] if "." in path else path
+
+
+def _field(edit: Edit) -> str:
+    """The part of the path after the declaration: `cap`, `bands[1].below`, `version`."""
+    item = _item(edit.path)
+    return edit.path[len(item) + 1:] if edit.path != item else ""
+
+
+def summary_counts(edits: Iterable[Edit]) -> dict[str, int]:
+    """How many edits of each kind: added, removed, changed, renamed."""
+    counts = dict.fromkeys(("added", "removed", "changed", "renamed"), 0)
+    for edit in edits:
+        counts[_OPS[type(edit)]] += 1
+    return counts
+
+
+def _version_line(old: PolicyVersion, new: PolicyVersion) -> str:
+    ident = old.id if old.id == new.id else f"{old.id} → {new.id}"
+    version = (
+        (old.version or "?") if old.version == new.version
+        else f"{old.version or '?'} → {new.version or '?'}"
+    )
+    files = f" ({old.file} → {new.file})" if old.file and new.file else ""
+    return (f"{ident} {version}{files}\n"
+            f"sha256 {old.sha256[:16]}… → {new.sha256[:16]}…")
+
+
+# ------------------------------------------------------------------- diff
+
+
+def diff_text(d: PolicyDiff) -> str:
+    """The diff for a person: sections, one block per declaration, a count at the end."""
+    lines = [_version_line(d.old, d.new)]
+    if not d:
+        return "\n".join([*lines, NO_CHANGE]) + "\n"
+    for title, kinds in _SECTIONS:
+        edits = [e for e in d.edits if e.kind in kinds]
+        if not edits:
+            continue
+        lines += ["", title]
+        lines += _section_lines(edits)
+    counts = summary_counts(d.edits)
+    total = sum(counts.values())
+    parts = ", ".join(f"{n} {op}" for op, n in counts.items() if n)
+    lines += ["", f"{total} change{'s' if total > 1 else ''}: {parts}"]
+    return "\n".join(lines) + "\n"
+
+
+def _section_lines(edits: list[Edit]) -> list[str]:
+    out: list[str] = []
+    groups: dict[str, list[Edit]] = {}
+    for edit in edits:
+        groups.setdefault(_item(edit.path), []).append(edit)
+    for item, group in groups.items():
+        first = group[0]
+        if item in ("header", "expenses"):
+            out += [_inline(e, _field(e) or item) for e in group]
+            continue
+        whole = [e for e in group if e.path == item]
+        if whole and isinstance(whole[0], Added | Removed | Renamed):
+            out += _whole_lines(whole[0])
+            continue
+        if whole and len(group) == 1:
+            # A param, let, session or the base: one value, one line.
+            where = f"  ({first.where})" if first.where else ""
+            out.append(_inline(first, _name(item)) + where)
+            continue
+        out.append(f"  ~ {_name(item)}{_label(first.label)}")
+        for edit in group:
+            out.append("    " + _inline(edit, _field(edit) or "value").lstrip())
+        out += _provenance_lines(first, "    ")
+    return out
+
+
+def _label(label: str | None) -> str:
+    return f" — {_short(label)}" if label else ""
+
+
+def _inline(edit: Edit, field: str) -> str:
+    """`  ~ version: "2021.1" → "2021.2"`, or the same on two lines for long values."""
+    if isinstance(edit, Added):
+        return f"  + {field}: {edit.new}"
+    if isinstance(edit, Removed):
+        return f"  - {field}: {edit.old}"
+    if isinstance(edit, Renamed):
+        return f"  ~ {field}: {_name(edit.path)} → {_name(edit.new_path)}"
+    # Values are shown whole: the change may be at the end of a long condition.
+    old, new = _shown(edit.old), _shown(edit.new)
+    if len(old) + len(new) <= INLINE_WIDTH:
+        return f"  ~ {field}: {old} → {new}"
+    pad = " " * (len(field) + 4)
+    return f"  ~ {field}: was {old}\n{pad}  now {new}"
+
+
+def _whole_lines(edit: Added | Removed | Renamed) -> list[str]:
+    if isinstance(edit, Renamed):
+        out = [f"  → {_name(edit.path)} renamed to {_name(edit.new_path)}{_label(edit.label)}"]
+        return out + _provenance_lines(edit, "    ")
+    mark, text = ("+", edit.new) if isinstance(edit, Added) else ("-", edit.old)
+    word = "added" if isinstance(edit, Added) else "removed"
+    out = [f"  {mark} {_name(edit.path)} {word}{_label(edit.label)}"]
+    # The declaration itself, without the message already shown as the label.
+    body = [line for line in text.splitlines() if line.strip() != f'"{edit.label}"']
+    out += [f"      {line.strip()}" for line in body if not line.strip().startswith("source ")]
+    return out + _provenance_lines(edit, "    ")
+
+
+def _provenance_lines(edit: Edit, indent: str) -> list[str]:
+    parts = [p for p in (edit.source, edit.where) if p]
+    return [f"{indent}  ({' · '.join(parts)})"] if parts else []
+
+
+def _version_dict(v: PolicyVersion) -> dict[str, Any]:
+    return {"id": v.id, "version": v.version, "sha256": v.sha256, "file": v.file}
+
+
+def edit_to_dict(edit: Edit) -> dict[str, Any]:
+    """One edit as JSON-ready data: `op`, `path`, `kind`, old/new, label, source, where."""
+    out: dict[str, Any] = {"op": _OPS[type(edit)], "path": edit.path, "kind": edit.kind}
+    if isinstance(edit, Renamed):
+        out["new_path"] = edit.new_path
+    if isinstance(edit, Removed | Changed):
+        out["old"] = edit.old
+    if isinstance(edit, Added | Changed):
+        out["new"] = edit.new
+    out.update(label=edit.label, source=edit.source, where=edit.where)
+    return out
+
+
+def diff_to_dict(
+    d: PolicyDiff, impact: Impact | None = None, committee: CommitteeImpact | None = None
+) -> dict[str, Any]:
+    """The diff (and its impact on dossiers and committee, when given) as JSON-ready data."""
+    out: dict[str, Any] = {
+        "old": _version_dict(d.old),
+        "new": _version_dict(d.new),
+        "semantic_change": bool(d),
+        "summary": summary_counts(d.edits),
+        "changes": [edit_to_dict(e) for e in d.edits],
+    }
+    if impact is not None:
+        out["impact"] = impact.to_dict()
+    if committee is not None:
+        out["committee"] = committee.to_dict()
+    return out
+
+
+def to_json(data: Any) -> str:
+    """Indented JSON, UTF-8 characters as they are."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_toml(data: dict[str, Any]) -> str:
+    """TOML of JSON-ready data; lists of tables become `[[…]]`, null keys are left out."""
+    ready = toml_ready(data)
+    if "changes" in ready:
+        ready["change"] = ready.pop("changes")  # `[[change]]` reads better than `[[changes]]`
+    return tomli_w.dumps(ready)
+
+
+# ----------------------------------------------------------------- impact
+
+
+def impact_text(impact: Impact) -> str:
+    """The impact for a person: a summary, then the changed dossiers, largest first."""
+    n = len(impact.changes)
+    lines = [f"impact on {impact.evaluated} dossier{'s' if impact.evaluated != 1 else ''}: "
+             f"{n} decision{'s change' if n != 1 else ' changes'}"]
+    for before, after, count in impact.flips:
+        lines.append(f"  {count} {before} → {after}")
+    sign = "+" if impact.delta > 0 else ""
+    lines.append(f"  total (eligible and review): {euros(impact.total_before)} → "
+                 f"{euros(impact.total_after)} ({sign}{euros(impact.delta)})")
+    if not impact.changes:
+        return "\n".join(lines) + "\n"
+    width = max(len(c.dossier) for c in impact.changes)
+    lines.append("")
+    for change in impact.changes:
+        b, a = change.before, change.after
+        status = b.status.value if b.status == a.status else f"{b.status.value} → {a.status.value}"
+        amount = euros(b.amount) if b.amount == a.amount else (
+            f"{euros(b.amount)} → {euros(a.amount)}")
+        score = str(b.score) if b.score == a.score else f"{b.score} → {a.score}"
+        lines.append(f"  {change.dossier:<{width}}  {status}  {amount}  score {score}")
+        old_reasons, new_reasons = [r.rule for r in b.reasons], [r.rule for r in a.reasons]
+        if old_reasons != new_reasons:
+            lines.append(f"  {'':<{width}}  reasons: {', '.join(old_reasons) or '(none)'} → "
+                         f"{', '.join(new_reasons) or '(none)'}")
+        if change.causes:
+            lines.append(f"  {'':<{width}}  because of: {', '.join(change.causes)}")
+    return "\n".join(lines) + "\n"
+
+
+def committee_text(result: CommitteeImpact) -> str:
+    """The committee impact for a person: totals, flips, then each dossier that moved."""
+    n = len(result.changes)
+    b, a = result.before, result.after
+    lines = [f"committee: {n} outcome{'s change' if n != 1 else ' changes'}"]
+    for before, after, count in result.flips:
+        lines.append(f"  {count} {before} → {after}")
+    sign = "+" if result.delta > 0 else ""
+    lines.append(f"  awarded: {euros(b.awarded_total)} → {euros(a.awarded_total)} "
+                 f"({sign}{euros(result.delta)})")
+    if b.remaining is not None or a.remaining is not None:
+        lines.append(f"  envelope left: {euros(b.remaining)} → {euros(a.remaining)}")
+    if not result.changes:
+        return "\n".join(lines) + "\n"
+    width = max(len(c.dossier) for c in result.changes)
+    lines.append("")
+    for change in result.changes:
+        was, now = change.before, change.after
+        outcome = (was.outcome.value if was.outcome == now.outcome
+                   else f"{was.outcome.value} → {now.outcome.value}")
+        amount = euros(was.amount) if was.amount == now.amount else (
+            f"{euros(was.amount)} → {euros(now.amount)}")
+        lines.append(f"  {change.dossier:<{width}}  {outcome}  {amount}")
+        if was.reason != now.reason:
+            lines.append(f"  {'':<{width}}  waiting: {was.reason or '(no)'} → "
+                         f"{now.reason or '(no)'}")
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------- replay
+
+
+def _value(field: str, value: Any) -> str:
+    if value is None:
+        return "(absent)"
+    if field == "reasons" and isinstance(value, list):
+        rules = [r.get("rule", "?") if isinstance(r, dict) else "?" for r in value]
+        return "[" + ", ".join(rules) + "]"
+    if field == "trace" and isinstance(value, list):
+        return f"{len(value)} entries"
+    if field.endswith("sha256") and isinstance(value, str):
+        return value[:16] + "…"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def replay_text(report: ReplayReport) -> str:
+    """The replay for a person: one line of counts, then each decision that does not
+    reproduce with the fields that differ (recorded, then replayed)."""
+    total, bad = len(report.results), len(report.failures)
+    v = report.policy
+    lines = [f"replayed {total} decision{'s' if total != 1 else ''} against {v.id} "
+             f"{v.version or ''} (sha256 {v.sha256[:16]}…): "
+             f"{total - bad} reproduced, {bad} did not".replace("  ", " ")]
+    for result in report.results:
+        if result.reproduced and not result.notes:
+            continue
+        where = f"#{result.index + 1} {result.dossier or '(no id)'}"
+        lines.append(f"  {where}: {'reproduced' if result.reproduced else 'DOES NOT REPRODUCE'}")
+        for m in result.mismatches:
+            detail = ""
+            if m.field == "reasons" and _value(m.field, m.recorded) == _value(m.field, m.replayed):
+                detail = " (same rules, different messages or sources)"
+            if m.field == "trace" and isinstance(m.recorded, list) and isinstance(m.replayed, list):
+                detail = _first_trace_difference(m.recorded, m.replayed)
+            lines.append(f"      {m.field}: recorded {_value(m.field, m.recorded)}, "
+                         f"replayed {_value(m.field, m.replayed)}{detail}")
+        lines += [f"      note: {note}" for note in result.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _first_trace_difference(recorded: list[Any], replayed: list[Any]) -> str:
+    for n, (a, b) in enumerate(zip(recorded, replayed, strict=False)):
+        if a != b:
+            rule = b.get("rule", "?") if isinstance(b, dict) else "?"
+            return f" (first difference at entry {n + 1}, rule `{rule}`)"
+    return ""

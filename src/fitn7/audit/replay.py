@@ -1,0 +1,250 @@
+"""Replay: was this recorded decision really produced by that policy from that dossier?
+
+`replay(decisions, policy, dossiers)` evaluates each dossier again and
+compares the result with the decision on record, field by field: the policy
+(id, version, canonical hash), the dossier's canonical hash, status, amount,
+score, reasons, missing fields and, when it was recorded, the trace (without
+the file and line of each rule: a copy of the policy elsewhere, a git
+revision or a reformatted file decides the same). Any
+difference means the decision does not reproduce: the file was edited, or
+the policy or the dossier is not the one it was made from.
+
+A different version of fitn7 or of a plugin is only a note: the decision
+may still reproduce, and when it does not, the note says what to suspect.
+Decisions are read from the JSON or TOML that `fitn7 eval --format
+json|toml` writes (a list of decisions, `[[decision]]` tables, or one).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from fitn7.audit.diff import PolicyVersion
+from fitn7.audit.impact import program_of
+from fitn7.dossier import Dossier
+from fitn7.dsl import ast
+from fitn7.errors import Fitn7Error
+from fitn7.evaluation import CompiledPolicy
+from fitn7.provenance import fitn7_version, stamp
+
+#: Fields compared, in the order mismatches are reported; `trace` only when recorded.
+COMPARED = (
+    "policy.id",
+    "policy.version",
+    "policy.sha256",
+    "dossier_sha256",
+    "status",
+    "amount",
+    "score",
+    "reasons",
+    "missing",
+    "trace",
+)
+#: Keys of a trace entry that say where a rule is written, not what it decided.
+_LOCATION = ("file", "line")
+#: Fields whose difference is a note, not a failure to reproduce.
+NOTED = ("fitn7", "plugins")
+
+
+class DecisionsFileError(Fitn7Error):
+    """The file of recorded decisions cannot be read."""
+
+
+@attrs.frozen
+class Mismatch:
+    """One field of a recorded decision that the replay does not give back."""
+
+    field: str
+    recorded: Any
+    replayed: Any
+
+
+@attrs.frozen
+class Replayed:
+    """One recorded decision, replayed."""
+
+    #: Its position in the decisions file (0-based).
+    index: int
+    #: The dossier it is about, as recorded (None when the record names none).
+    dossier: str | None
+    mismatches: tuple[Mismatch, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def reproduced(self) -> bool:
+        """True when every compared field is the same."""
+        return not self.mismatches
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form."""
+        return {
+            "index": self.index,
+            "dossier": self.dossier,
+            "reproduced": self.reproduced,
+            "mismatches": [
+                {"field": m.field, "recorded": m.recorded, "replayed": m.replayed}
+                for m in self.mismatches
+            ],
+            "notes": list(self.notes),
+        }
+
+
+@attrs.frozen
+class ReplayReport:
+    """Every recorded decision replayed against one policy and a corpus of dossiers."""
+
+    policy: PolicyVersion
+    results: tuple[Replayed, ...]
+
+    @property
+    def failures(self) -> tuple[Replayed, ...]:
+        """The decisions that do not reproduce, in file order."""
+        return tuple(r for r in self.results if not r.reproduced)
+
+    @property
+    def ok(self) -> bool:
+        """True when every recorded decision reproduces."""
+        return not self.failures
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form."""
+        return {
+            "policy": {"id": self.policy.id, "version": self.policy.version,
+                       "sha256": self.policy.sha256},
+            "replayed": len(self.results),
+            "reproduced": len(self.results) - len(self.failures),
+            "failed": len(self.failures),
+            "results": [r.to_dict() for r in self.results],
+        }
+
+
+# ------------------------------------------------------------------ reading
+
+
+def read_decisions(path: str | Path) -> list[Any]:
+    """The recorded decisions of a JSON or TOML file, as plain values, in file order."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else (
+            exc.strerror or str(exc))
+        raise DecisionsFileError(f"fitn7: cannot read `{path}`: {reason}") from None
+    try:
+        if p.suffix.lower() == ".toml":
+            document: Any = tomllib.loads(text)
+        else:
+            document = json.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise DecisionsFileError(f"fitn7: `{path}` is not valid JSON or TOML: {exc}") from None
+    if isinstance(document, list):
+        return document
+    if isinstance(document, Mapping) and isinstance(document.get("decision"), list):
+        return list(document["decision"])
+    if isinstance(document, Mapping) and "dossier" in document:
+        return [document]
+    raise DecisionsFileError(
+        f"fitn7: `{path}` holds no decisions: expected a list of decisions, "
+        "`[[decision]]` tables, or one decision (as `fitn7 eval --format json|toml` writes)"
+    )
+
+
+def _normal(value: Any) -> Any:
+    """A decision's value as both JSON and TOML give it back: no null keys (TOML has none)."""
+    if isinstance(value, Mapping):
+        return {str(k): _normal(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_normal(v) for v in value]
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return value
+
+
+def _get(record: Mapping[str, Any], dotted: str) -> Any:
+    value: Any = record
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    if dotted == "trace" and isinstance(value, list):
+        # Where a rule is declared is not what it decided: the same policy read
+        # from another copy, a git revision or reformatted gives the same decision.
+        value = [
+            {k: v for k, v in e.items() if k not in _LOCATION} if isinstance(e, Mapping) else e
+            for e in value
+        ]
+    return value
+
+
+# ------------------------------------------------------------------ replay
+
+
+def replay_one(
+    index: int,
+    record: Any,
+    program: CompiledPolicy,
+    by_id: Mapping[str, Dossier],
+    params: Mapping[str, Any] | None = None,
+) -> Replayed:
+    """Replay one recorded decision (a mapping as read from JSON or TOML)."""
+    if not isinstance(record, Mapping) or not isinstance(record.get("dossier"), str):
+        shown = record.get("dossier") if isinstance(record, Mapping) else type(record).__name__
+        return Replayed(index, None, (Mismatch("dossier", shown, None),),
+                        ("the record names no dossier id",))
+    ident: str = record["dossier"]
+    dossier = by_id.get(ident)
+    if dossier is None:
+        return Replayed(index, ident, (Mismatch("dossier", ident, None),),
+                        (f"no dossier `{ident}` among the dossiers given",))
+    try:
+        decision = stamp(program.evaluate(dossier, params, trace=True), dossier)
+    except Fitn7Error as exc:
+        return Replayed(index, ident, (Mismatch("evaluation", None, str(exc)),))
+    recorded = _normal(record)
+    replayed = _normal(decision.to_dict())
+    mismatches = []
+    for field in COMPARED:
+        if field == "trace" and "trace" not in recorded:
+            continue  # a decision may be recorded without its trace
+        was, now = _get(recorded, field), _get(replayed, field)
+        if was != now:
+            mismatches.append(Mismatch(field, was, now))
+    notes = []
+    for field in NOTED:
+        was, now = recorded.get(field), replayed.get(field)
+        if was is None:
+            notes.append(f"no `{field}` version recorded")
+        elif was != now:
+            shown = fitn7_version() if field == "fitn7" else now
+            notes.append(f"recorded with {field} {was}, replayed with {shown}")
+    unknown = sorted(set(recorded) - set(replayed) - {"trace"})
+    if unknown:
+        notes.append("fields fitn7 does not write: " + ", ".join(f"`{k}`" for k in unknown))
+    return Replayed(index, ident, tuple(mismatches), tuple(notes))
+
+
+def replay(
+    decisions: str | Path | Iterable[Any],
+    policy: ast.Policy | CompiledPolicy | str | Path,
+    dossiers: Iterable[Dossier],
+    params: Mapping[str, Any] | None = None,
+) -> ReplayReport:
+    """Re-evaluate each recorded decision's dossier and report what does not reproduce.
+
+    `decisions` is a file written by `fitn7 eval --format json|toml`, or the
+    decisions already read (`Decision.to_dict()` mappings). `policy` is a
+    checked policy, or a file / `REV:PATH` loaded and checked here.
+    `params` are the overrides the decisions were made with, if any.
+    """
+    records: Sequence[Any] = (
+        read_decisions(decisions) if isinstance(decisions, str | Path) else list(decisions)
+    )
+    program = program_of(policy)
+    by_id = {d.id: d for d in dossiers}
+    results = tuple(replay_one(i, r, program, by_id, params) for i, r in enumerate(records))
+    return ReplayReport(PolicyVersion.of(program.policy), results)

@@ -1,0 +1,73 @@
+"""Pass 4, warnings: what is legal but probably a mistake; `fitn7 check` still succeeds.
+
+A rule that cites no text cannot be audited; a `let` or `param` that nothing
+reads is usually a leftover or a typo in the rule meant to read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fitn7.checker.context import CheckContext, name_span
+from fitn7.checker.typecheck import type_policy
+from fitn7.diagnostics import Diagnostic, Severity
+from fitn7.dsl import ast
+from fitn7.dsl.source import Span
+
+
+def check_warnings(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
+    """Rules without `source`, lets and params never read (codes W401 to W403)."""
+    return [*check_sources(policy), *check_unused(policy, ctx)]
+
+
+def _cited(policy: ast.Policy) -> Iterator[tuple[str, str, str | None, Span | None]]:
+    """(id, what, source, span) of what the text of a call must back: rules,
+    amount adjustments, score criteria and limits. Invariants are promises of
+    the policy itself, not readings of the text, so they are not listed."""
+    for decl in policy.declarations:
+        match decl:
+            case ast.Rule() | ast.Limit():
+                what = decl.kind if isinstance(decl, ast.Rule) else "limit"
+                yield decl.id, what, decl.source, decl.span
+            case ast.Amount(steps=steps):
+                for step in steps:
+                    if isinstance(step, ast.Adjustment):
+                        yield step.id, step.kind, step.source, step.span
+            case ast.Score(criteria=criteria):
+                for crit in criteria:
+                    yield crit.id, "score criterion", crit.source, crit.span
+
+
+def check_sources(policy: ast.Policy) -> list[Diagnostic]:
+    """W401: every rule cites the text it comes from, so an auditor can check it."""
+    return [
+        Diagnostic(
+            "W401",
+            f"{what} `{rid}` has no `source`",
+            name_span(policy, span, rid),
+            "cite the text and section it comes from, "
+            'e.g. `source "003_19b5cc4f60c68195.txt, Critères"`',
+            Severity.WARNING,
+        )
+        for rid, what, source, span in _cited(policy)
+        if source is None
+    ]
+
+
+def check_unused(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
+    """W402, W403: a `let` or `param` that no expression reads."""
+    used = type_policy(policy, ctx).used
+    out = []
+    for decl in policy.declarations:
+        if isinstance(decl, ast.Let | ast.Param) and decl.name not in used:
+            keyword = "let" if isinstance(decl, ast.Let) else "param"
+            out.append(
+                Diagnostic(
+                    "W402" if keyword == "let" else "W403",
+                    f"`{keyword} {decl.name}` is never used",
+                    name_span(policy, decl.span, decl.name),
+                    "remove it, or check the spelling where a rule means to read it",
+                    Severity.WARNING,
+                )
+            )
+    return out

@@ -1,0 +1,118 @@
+"""`fitn7 allocate POLICY DOSSIER...`: the selection committee over a batch of dossiers.
+
+Prints who is funded, for how much, who waits and why, per session, and the
+envelope left (see docs/allocation.md). A dossier that fails to load is
+reported on stderr with its file and field and the others are still
+allocated; the exit code is then 1. Exit 2 for a wrong command line (an
+envelope that is not an amount, an unknown session or param).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from fitn7.allocation import FORMATS, allocate, read_history, render
+from fitn7.allocation.engine import read_envelope, session_names
+from fitn7.api import load_policy
+from fitn7.cli.common import UsageError, add_params, add_policy_path, parse_params
+from fitn7.diagnostics import did_you_mean
+from fitn7.dossier import Dossier
+from fitn7.errors import EvaluationError, Fitn7Error
+from fitn7.evaluation import compile_policy
+from fitn7.evaluation.params import merge_params
+from fitn7.loading import Failed, load_dossiers
+
+
+def register(sub: Any) -> None:
+    """Add `fitn7 allocate` to the parser."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "allocate",
+        help="allocate the envelope over a batch of dossiers, as the committee does",
+        description="Evaluate the dossiers, rank the eligible ones session by session (score, "
+        "then filing date, then id) and award them while the policy's limits and the envelope "
+        "allow; print, per session, who is funded, who waits and why, and the envelope left.",
+    )
+    parser.add_argument("policy", metavar="POLICY", help="the policy file (.fitn7)")
+    parser.add_argument("dossiers", metavar="DOSSIER", nargs="+",
+                        help="dossier files or directories")
+    parser.add_argument(
+        "--history", action="append", default=[], metavar="FILE",
+        help="prior awards: a TOML/JSON file of [[award]] tables, or the JSON/TOML output of "
+        "an earlier `fitn7 allocate` (repeatable)",
+    )
+    parser.add_argument(
+        "--envelope", metavar="AMOUNT",
+        help="the call's envelope in euros, replacing the policy's (e.g. 500000 or 500_000); "
+        "prior awards of the history are deducted from it",
+    )
+    parser.add_argument("--session", metavar="NAME",
+                        help="allocate only the dossiers of this session (see --history for "
+                        "earlier ones)")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="output format (default: text; csv for a spreadsheet)")
+    add_params(parser)
+    add_policy_path(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Allocate; returns 1 when a dossier could not be loaded, 2 for a wrong command line."""
+    try:
+        return _run(args)
+    except UsageError as exc:
+        # The command line itself is wrong: usage exit code, as argparse gives.
+        print(str(exc), file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    program = compile_policy(load_policy(args.policy, search_path=args.policy_path))
+    params = parse_params(args.param)
+    # Validated before the batch so a typo is one clear error, not one per dossier.
+    try:
+        merge_params(program.param_defaults, program.param_nodes, params)
+    except EvaluationError as exc:
+        raise UsageError(f"fitn7: --param: {exc}") from None
+    envelope = None
+    if args.envelope is not None:
+        try:
+            envelope = read_envelope(args.envelope)
+        except EvaluationError as exc:
+            raise UsageError(f"fitn7: --envelope: {exc}") from None
+    names = session_names(program)
+    if args.session is not None and args.session not in names:
+        hint = did_you_mean(args.session, names)
+        known = ", ".join(f"`{n}`" for n in names)
+        raise UsageError(
+            f"fitn7: --session: unknown session `{args.session}` of `{program.ref.id}` "
+            + (f"({hint})" if hint else f"(sessions: {known})")
+        )
+    history = read_history(*args.history, policy_id=program.ref.id)
+
+    dossiers: list[Dossier] = []
+    failed = False
+    for result in load_dossiers(*args.dossiers):
+        if isinstance(result, Failed):
+            print(f"fitn7: {result.error}", file=sys.stderr)
+            failed = True
+            continue
+        try:
+            # Evaluated once here so that a dossier the policy cannot evaluate is
+            # reported with its file and the rest of the batch still allocated.
+            program.evaluate(result.dossier, params, trace=False)
+        except Fitn7Error as exc:
+            print(f"fitn7: {result.file}: dossier `{result.dossier.id}`: {exc}", file=sys.stderr)
+            failed = True
+            continue
+        dossiers.append(result.dossier)
+    allocation = allocate(
+        program, dossiers, history=history, envelope=envelope, params=params,
+        session=args.session,
+    )
+    if args.format != "text":  # the text report shows its warnings itself
+        for warning in allocation.warnings:
+            print(f"fitn7: warning: {warning}", file=sys.stderr)
+    sys.stdout.write(render(allocation, args.format))
+    return 1 if failed else 0

@@ -1,0 +1,102 @@
+"""`fitn7 diff OLD NEW [--impact DOSSIER...]`: what changed between two policy versions.
+
+The diff is semantic: both policies are resolved (`extends` merged) and
+compared as ASTs (see `fitn7.audit.diff`); moving a rule, a comment or the
+layout is no change. OLD and NEW are files, or `REV:PATH` for a file in the
+git history of the current repository. With `--impact`, the dossiers are
+evaluated under both versions and those whose decision changes are listed;
+`--allocate` adds the committee outcomes (awarded, waitlisted…) under both.
+
+Exit codes, like `diff`: 0 no semantic change, 1 changes, 2 trouble (a
+policy that does not load, a bad revision, a dossier that does not load).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from fitn7.audit.committee import CommitteeImpact, committee_impact
+from fitn7.audit.diff import diff
+from fitn7.audit.impact import Impact, impact
+from fitn7.audit.inputs import dossiers_or_errors, load_version
+from fitn7.audit.render import (
+    committee_text,
+    diff_text,
+    diff_to_dict,
+    impact_text,
+    to_json,
+    to_toml,
+)
+from fitn7.cli.common import UsageError, add_policy_path
+from fitn7.errors import Fitn7Error
+
+
+def register(sub: Any) -> None:
+    """Add `fitn7 diff` to the parser."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "diff",
+        help="semantic diff of two policy versions, and its impact on dossiers",
+        description="Compare two versions of a policy on their meaning, after `extends` is "
+        "resolved: header, params, sessions, rules, expenses, amount steps, score, limits, "
+        "invariants. OLD and NEW are files or REV:PATH (a file at a git revision, e.g. "
+        "HEAD~1:policies/paca.fitn7). Exit 0 when nothing that matters changed, 1 when "
+        "something did, 2 on error.",
+    )
+    parser.add_argument("old", metavar="OLD", help="the old version: a file or REV:PATH")
+    parser.add_argument("new", metavar="NEW", help="the new version: a file or REV:PATH")
+    parser.add_argument("--format", choices=("text", "json", "toml"), default="text",
+                        help="output format (default: text)")
+    parser.add_argument("--impact", metavar="DOSSIER", nargs="+", default=None,
+                        help="dossier files or directories to evaluate under both versions; "
+                        "lists every dossier whose status, amount, score or reasons change")
+    parser.add_argument("--allocate", action="store_true",
+                        help="with --impact: also run the committee allocation under both "
+                        "versions and list the dossiers whose outcome (awarded, waitlisted…) "
+                        "or awarded amount changes")
+    add_policy_path(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the diff (and impact); 0 no semantic change, 1 changes, 2 errors."""
+    try:
+        return _run(args)
+    except Fitn7Error as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.allocate and args.impact is None:
+        raise UsageError("fitn7 diff: --allocate needs --impact DOSSIER...")
+    # An evaluation needs checked policies; a diff alone reads any policy that parses.
+    checked = args.impact is not None
+    old = load_version(args.old, args.policy_path, checked=checked)
+    new = load_version(args.new, args.policy_path, checked=checked)
+    changes = diff(old, new)
+    result: Impact | None = None
+    committee: CommitteeImpact | None = None
+    failed = False
+    if args.impact is not None:
+        dossiers, errors = dossiers_or_errors(args.impact)
+        for error in errors:
+            print(f"fitn7: {error}", file=sys.stderr)
+        failed = bool(errors)
+        result = impact(old, new, dossiers, policy_diff=changes)
+        if args.allocate:
+            committee = committee_impact(old, new, dossiers)
+    if args.format == "json":
+        sys.stdout.write(to_json(diff_to_dict(changes, result, committee)))
+    elif args.format == "toml":
+        sys.stdout.write(to_toml(diff_to_dict(changes, result, committee)))
+    else:
+        sys.stdout.write(diff_text(changes))
+        if result is not None:
+            sys.stdout.write("\n" + impact_text(result))
+        if committee is not None:
+            sys.stdout.write("\n" + committee_text(committee))
+    if failed:
+        return 2
+    return 1 if changes else 0

@@ -1,0 +1,66 @@
+"""`fitn7 plugins`: the loaded plugins, their versions, hooks, functions, fields, loaders."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from fitn7.cli.common import add_plugins_dir, plugin_host
+from fitn7.plugins import PluginInfo
+
+
+def register(sub: Any) -> None:
+    """Add `fitn7 plugins` to the parser."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "plugins",
+        help="list the installed plugins and what they provide",
+        description="List fitn7's built-ins and every plugin found (entry points of the group "
+        "`fitn7`, --plugins-dir, FITN7_PLUGINS_DIR), with version, hooks, functions, fields "
+        "and loaders.",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_plugins_dir(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the plugins; exit 1 when a plugin cannot be loaded."""
+    infos = plugin_host(args).info()
+    if args.format == "json":
+        print(json.dumps([_as_dict(i) for i in infos], ensure_ascii=False, indent=2))
+        return 0
+    for info in infos:
+        print(f"{info.name} {info.version or '(version unknown)'}")
+        print(f"  hooks: {', '.join(info.hooks) or 'none'}")
+        for f in info.functions:
+            print(f"  function {f.signature()}")
+            print(f"      {f.doc}")
+        for field in info.fields:
+            print(f"  field {_owner_path(field.owner)}.extra.{field.name}: {field.type}")
+            print(f"      {field.doc}")
+        for loader in info.loaders:
+            print(f"  loader {loader.format} ({', '.join(loader.suffixes)})")
+            print(f"      {loader.doc}")
+    return 0
+
+
+def _owner_path(owner: str) -> str:
+    return {"collectivite": "applicant", "project": "project", "dossier": "dossier"}[owner]
+
+
+def _as_dict(info: PluginInfo) -> dict[str, Any]:
+    return {
+        "name": info.name,
+        "version": info.version,
+        "hooks": list(info.hooks),
+        "functions": [{"signature": f.signature(), "doc": f.doc} for f in info.functions],
+        "fields": [
+            {"path": f"{_owner_path(f.owner)}.extra.{f.name}", "type": str(f.type), "doc": f.doc}
+            for f in info.fields
+        ],
+        "loaders": [
+            {"format": ld.format, "suffixes": list(ld.suffixes), "doc": ld.doc}
+            for ld in info.loaders
+        ],
+    }

@@ -1,0 +1,232 @@
+"""Reading dossier files: TOML or JSON, one dossier or many per file, or a directory of them.
+
+A batch never stops on one bad dossier: `load_dossiers` yields a `Loaded` or a
+`Failed` for each dossier (or for a whole file that cannot be read), so a
+committee run reports every broken file and still evaluates the others.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from fitn7.dossier import Dossier
+from fitn7.errors import DossierError
+from fitn7.loading.mapping import dossier_from_mapping
+from fitn7.loading.where import dossier_error
+
+#: File suffixes read as dossiers; in a directory, other files are skipped.
+SUFFIXES = (".toml", ".json")
+
+#: Tables of a policy's example dossiers that belong to `fitn7 test` (see
+#: `fitn7.examples`), not to the dossier: the file loader skips them so
+#: `fitn7 eval` runs on the examples as they are. `dossier_from_mapping`
+#: itself still refuses them.
+ANNOTATION_KEYS = frozenset({"example", "expected"})
+
+
+@attrs.frozen
+class Loaded:
+    """A dossier read without error, with where it came from."""
+
+    dossier: Dossier
+    #: The file it was read from, as given (or joined to the directory given).
+    file: str
+    #: Its place in the file: `$` for a one-dossier file, `$.dossier[3]` or `$[3]` otherwise.
+    path: str = "$"
+
+
+@attrs.frozen
+class Failed:
+    """A dossier, or a whole file, that could not be read; the rest of the batch goes on."""
+
+    error: DossierError
+
+    @property
+    def file(self) -> str:
+        """The file the error is about."""
+        return self.error.file
+
+    @property
+    def path(self) -> str:
+        """The path of the field at fault (empty when the file itself cannot be parsed)."""
+        return self.error.path
+
+
+#: What `load_dossiers` yields for each dossier or unreadable file.
+LoadResult = Loaded | Failed
+
+
+class _DuplicateKey(Exception):
+    """A JSON object repeats a key (JSON parsers silently keep the last one; we refuse)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing repeated keys as TOML does."""
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise _DuplicateKey(key)
+        obj[key] = value
+    return obj
+
+
+def _lower_first(text: str) -> str:
+    """`Invalid value` → `invalid value`: our messages start lowercase."""
+    return text[:1].lower() + text[1:]
+
+
+def _read_document(path: Path, file: str) -> Any:
+    """The parsed TOML or JSON document of `path`, decimals as `Decimal`; raises `DossierError`."""
+    if not path.exists():
+        raise dossier_error(file, "", "no such file or directory")
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise dossier_error(
+            file, "", f"unsupported file type `{path.suffix}`", "dossiers are .toml or .json files"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise dossier_error(
+            file, "", f"cannot read the file: {_lower_first(e.strerror or str(e))}"
+        ) from None
+    try:
+        # utf-8-sig: Windows editors often start a UTF-8 file with a byte-order mark.
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise dossier_error(file, "", "the file is not UTF-8 text", "save it as UTF-8") from None
+    if suffix == ".toml":
+        try:
+            return tomllib.loads(text, parse_float=Decimal)
+        except tomllib.TOMLDecodeError as e:
+            raise dossier_error(file, "", f"invalid TOML: {_lower_first(str(e))}") from None
+    try:
+        # parse_constant: NaN and Infinity become Decimal too, refused later with a path.
+        return json.loads(
+            text, parse_float=Decimal, parse_constant=Decimal, object_pairs_hook=_json_object
+        )
+    except json.JSONDecodeError as e:
+        raise dossier_error(
+            file, "", f"invalid JSON: {_lower_first(e.msg)} (at line {e.lineno}, column {e.colno})"
+        ) from None
+    except _DuplicateKey as e:
+        raise dossier_error(file, "", f"invalid JSON: duplicate key `{e.key}`") from None
+
+
+def _entries(document: Any, file: str) -> list[tuple[str, Any]]:
+    """The dossiers of a document with their base path: a table, `[[dossier]]` tables or a list."""
+    if isinstance(document, list):
+        return [(f"$[{i}]", item) for i, item in enumerate(document)]
+    if not isinstance(document, Mapping):
+        raise dossier_error(file, "$", "expected a dossier table or a list of dossiers")
+    if "dossier" not in document:
+        return [("$", document)]
+    for key in document:
+        if key != "dossier":
+            raise dossier_error(
+                file,
+                "$",
+                f"unknown key `{key}`",
+                "a file of many dossiers holds only `[[dossier]]` tables",
+            )
+    items = document["dossier"]
+    if not isinstance(items, Sequence) or isinstance(items, str):
+        raise dossier_error(
+            file,
+            "$.dossier",
+            "expected a list of tables",
+            "write each dossier as a `[[dossier]]` table",
+        )
+    return [(f"$.dossier[{i}]", item) for i, item in enumerate(items)]
+
+
+def _load_file(path: Path) -> Iterator[LoadResult]:
+    """Every dossier of one file; a file that cannot be parsed gives one `Failed`."""
+    file = str(path)
+    try:
+        entries = _entries(_read_document(path, file), file)
+    except DossierError as e:
+        yield Failed(e)
+        return
+    for base_path, data in entries:
+        if isinstance(data, Mapping):
+            data = {k: v for k, v in data.items() if k not in ANNOTATION_KEYS}
+        try:
+            dossier = dossier_from_mapping(data, file=file, base_path=base_path)
+        except DossierError as e:
+            yield Failed(e)
+        else:
+            yield Loaded(dossier, file, base_path)
+
+
+def _files_of(directory: Path) -> list[Path]:
+    """The dossier files directly in `directory`, in name order.
+
+    Not recursive, so a policy's `examples/` can keep expected decisions in a
+    sub-directory; hidden files (editor backups, `.#x.toml`) are skipped.
+    """
+    files = [
+        p
+        for p in directory.iterdir()
+        if p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and p.is_file()
+    ]
+    return sorted(files, key=lambda p: p.name)
+
+
+def load_dossiers(*paths: str | os.PathLike[str]) -> Iterator[LoadResult]:
+    """Every dossier of the given files and directories, in order, as `Loaded` or `Failed`.
+
+    A file holds one dossier (top-level `id`), many (`[[dossier]]` tables, or
+    a JSON array), and a directory stands for its `*.toml` and `*.json` files
+    in name order (not recursive). A bad dossier yields a `Failed` and the
+    others still load; so does a second dossier with an id already seen in
+    the batch (`duplicate dossier id`, naming the file of the first).
+    """
+    first_file: dict[str, str] = {}
+    for given in paths:
+        path = Path(given)
+        files = _files_of(path) if path.is_dir() else [path]
+        for file in files:
+            for result in _load_file(file):
+                if isinstance(result, Loaded):
+                    ident = result.dossier.id
+                    if ident in first_file:
+                        yield Failed(
+                            dossier_error(
+                                result.file,
+                                f"{result.path}.id",
+                                f"duplicate dossier id `{ident}`, first in {first_file[ident]}",
+                            )
+                        )
+                        continue
+                    first_file[ident] = result.file
+                yield result
+
+
+def load_dossier(path: str | os.PathLike[str]) -> Dossier:
+    """The one dossier of a file; raises `DossierError` if it is broken or holds another number."""
+    p = Path(path)
+    file = str(p)
+    if p.is_dir():
+        raise dossier_error(file, "", "expected a dossier file, got a directory")
+    results = list(_load_file(p))
+    for result in results:
+        if isinstance(result, Failed):
+            raise result.error
+    if len(results) != 1:
+        raise dossier_error(file, "", f"expected one dossier, found {len(results)}")
+    loaded = results[0]
+    assert isinstance(loaded, Loaded)  # every Failed was raised above
+    return loaded.dossier

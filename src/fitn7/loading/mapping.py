@@ -1,0 +1,201 @@
+"""`dossier_from_mapping`: a dossier from the tables TOML or JSON give, checked field by field.
+
+The shape is the one of `fitn7.dossier`: a key left out (or JSON `null`) is
+absent, `members` absent is no members, `expenses` absent is missing while an
+empty list is a value, and `extra` holds the local fields. Any other key is an
+error, with a `did you mean` when it is a typo: a misspelt `aplicant` must not
+become a dossier without applicant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import attrs
+
+from fitn7 import types as t
+from fitn7.diagnostics import did_you_mean
+from fitn7.dossier import Collectivite, Dossier, Expense, Project, Provider
+from fitn7.loading import values as v
+from fitn7.loading.where import Where
+
+_T = TypeVar("_T")
+
+
+def _keys(cls: type[Any], record: t.Record) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The keys a dossier may write for `cls`, and the derived names it must not write."""
+    written = tuple(f.name for f in attrs.fields(cls) if f.name != "origin")
+    derived = frozenset(t.DEFAULT_SCHEMA.fields(record)) - set(written)
+    return written, derived
+
+
+_DOSSIER_KEYS = _keys(Dossier, t.DOSSIER)
+_COLLECTIVITE_KEYS = _keys(Collectivite, t.COLLECTIVITE)
+_PROJECT_KEYS = _keys(Project, t.PROJECT)
+_EXPENSE_KEYS = _keys(Expense, t.EXPENSE)
+_PROVIDER_KEYS = _keys(Provider, t.PROVIDER)
+
+
+def _table(value: Any, at: Where) -> Mapping[str, Any]:
+    """`value` if it is a table (a JSON object), else an error."""
+    if not isinstance(value, Mapping):
+        raise at.error("expected a table")
+    return value
+
+
+def _check_keys(
+    data: Mapping[str, Any], at: Where, keys: tuple[tuple[str, ...], frozenset[str]]
+) -> None:
+    """Refuse the first key that is not a field of this table, with the best hint we have."""
+    written, derived = keys
+    for key in data:
+        if key in written:
+            continue
+        name = str(key)
+        hint = did_you_mean(name, written)
+        if hint is None and name in derived:
+            hint = f"`{name}` is computed by fitn7 from the dossier: remove it"
+        if hint is None:
+            if "extra" in written:
+                hint = "local fields go under `extra`"
+            else:
+                hint = "known keys: " + ", ".join(f"`{k}`" for k in written)
+        raise at.error(f"unknown key `{name}`", hint)
+
+
+def _optional(
+    data: Mapping[str, Any], key: str, at: Where, read: Callable[[Any, Where], _T]
+) -> _T | None:
+    """`read` applied to `data[key]`, or None when the key is absent or null."""
+    value = data.get(key)
+    if value is None:
+        return None
+    return read(value, at.key(key))
+
+
+def _list(value: Any, at: Where, key: str) -> Sequence[Any]:
+    """`value` if it is a list (its items are checked as tables by the caller)."""
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return value
+    raise at.error("expected a list of tables", f"write each one as a `[[{key}]]` table")
+
+
+def _str(field: str) -> Callable[[Any, Where], str]:
+    """A reader of text for `field` (which words the hint for numeric-looking codes)."""
+    return lambda value, at: v.read_str(value, at, field=field)
+
+
+def _collectivite(value: Any, at: Where, role: str) -> Collectivite:
+    """The applicant or a member."""
+    data = _table(value, at)
+    _check_keys(data, at, _COLLECTIVITE_KEYS)
+    return Collectivite(
+        name=_optional(data, "name", at, _str("name")),
+        kind=_optional(data, "kind", at, lambda x, w: v.read_kind(x, w, role=role)),
+        code=_optional(data, "code", at, _str("code")),
+        population=_optional(data, "population", at, v.read_int),
+        departement=_optional(data, "departement", at, _str("departement")),
+        region=_optional(data, "region", at, _str("region")),
+        zrr=_optional(data, "zrr", at, v.read_bool),
+        qpv=_optional(data, "qpv", at, v.read_bool),
+        extra=_extra(data, at),
+    )
+
+
+def _project(value: Any, at: Where) -> Project:
+    """What the dossier asks funding for."""
+    data = _table(value, at)
+    _check_keys(data, at, _PROJECT_KEYS)
+    return Project(
+        title=_optional(data, "title", at, _str("title")),
+        themes=_optional(data, "themes", at, v.read_str_list),
+        tags=_optional(data, "tags", at, v.read_str_list),
+        started=_optional(data, "started", at, v.read_bool),
+        duration_months=_optional(data, "duration_months", at, v.read_int),
+        participatory=_optional(data, "participatory", at, v.read_bool),
+        open_source=_optional(data, "open_source", at, v.read_bool),
+        communes_covered=_optional(data, "communes_covered", at, v.read_int),
+        extra=_extra(data, at),
+    )
+
+
+def _provider(value: Any, at: Where) -> Provider:
+    """Who is paid for an expense line."""
+    data = _table(value, at)
+    _check_keys(data, at, _PROVIDER_KEYS)
+    return Provider(
+        name=_optional(data, "name", at, _str("name")),
+        siret=_optional(data, "siret", at, _str("siret")),
+        region=_optional(data, "region", at, _str("region")),
+    )
+
+
+def _expense(value: Any, at: Where) -> Expense:
+    """One budget line."""
+    data = _table(value, at)
+    _check_keys(data, at, _EXPENSE_KEYS)
+    return Expense(
+        label=_optional(data, "label", at, _str("label")),
+        category=_optional(data, "category", at, v.read_category),
+        amount=_optional(data, "amount", at, v.read_money),
+        provider=_optional(data, "provider", at, _provider),
+    )
+
+
+def _members(data: Mapping[str, Any], at: Where) -> tuple[Collectivite, ...]:
+    """The other collectivités of a joint project; none written is a lone project."""
+    value = data.get("members")
+    if value is None:
+        return ()
+    at = at.key("members")
+    items = _list(value, at, "members")
+    return tuple(_collectivite(item, at.index(i), "member") for i, item in enumerate(items))
+
+
+def _extra(data: Mapping[str, Any], at: Where) -> dict[str, Any]:
+    """The local fields of a table; none written is an empty table, not a missing one."""
+    extra = _optional(data, "extra", at, v.read_extra)
+    return extra if extra is not None else {}
+
+
+def _expenses(value: Any, at: Where) -> tuple[Expense, ...]:
+    """The budget lines; an empty list is a budget with no lines, not a missing one."""
+    items = _list(value, at, "expenses")
+    return tuple(_expense(item, at.index(i)) for i, item in enumerate(items))
+
+
+def _id(data: Mapping[str, Any], at: Where) -> str:
+    """The dossier id, which every dossier must have: decisions and batches refer to it."""
+    value = data.get("id")
+    if value is None:
+        raise at.error("missing dossier id")
+    ident = v.read_str(value, at.key("id"), field="id")
+    if not ident.strip():
+        raise at.key("id").error("empty dossier id")
+    return ident
+
+
+def dossier_from_mapping(data: Mapping[str, Any], *, file: str, base_path: str = "$") -> Dossier:
+    """A `Dossier` from a table as TOML or JSON give it (or a plugin builds it).
+
+    `file` and `base_path` (`$.dossier[3]` for the fourth dossier of a file)
+    locate errors. Money must arrive as int, Decimal or a dot-decimal string,
+    never float. Raises `DossierError` for the first problem found: unknown
+    keys of a table before its values, fields in the order of the schema.
+    """
+    at = Where(file, base_path)
+    table = _table(data, at)
+    _check_keys(table, at, _DOSSIER_KEYS)
+    ident = _id(table, at)
+    return Dossier(
+        id=ident,
+        submitted=_optional(table, "submitted", at, v.read_date),
+        applicant=_optional(table, "applicant", at, lambda x, w: _collectivite(x, w, "applicant")),
+        members=_members(table, at),
+        project=_optional(table, "project", at, _project),
+        expenses=_optional(table, "expenses", at, _expenses),
+        requested=_optional(table, "requested", at, v.read_money),
+        extra=_extra(table, at),
+        origin=file,
+    )

@@ -1,0 +1,209 @@
+"""Readers for the scalar values of a dossier: text, integers, booleans, money, dates, enums.
+
+Each reader takes the raw value as TOML or JSON gave it (or as a plugin built
+it) and returns the typed value, or raises a `DossierError` at its `Where`.
+Readers are strict on purpose: a prefecture agent who writes `zrr = "oui"` or
+`amount = "12 000,50"` gets told where and how to fix it instead of a dossier
+silently read otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from fitn7.diagnostics import did_you_mean
+from fitn7.dossier import Category, Kind
+from fitn7.loading.where import Where
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+_DIGITS = re.compile(r"[0-9]+")
+_MONEY = re.compile(r"[0-9]+(\.[0-9]+)?")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]")
+_CATEGORIE_JURIDIQUE = re.compile(r"[0-9]{4}")
+_CENT = Decimal("0.01")
+
+_MONEY_MESSAGE = "expected money (a number of euros)"
+_MONEY_HINT = "write euros with a dot before the cents and no spaces, e.g. `12000.50`"
+_FLOAT_HINT = "pass a Decimal or a string: fitn7 never reads numbers as float"
+#: Text fields that look like numbers; an integer there would lose leading zeros.
+_CODE_FIELDS = frozenset({"id", "code", "departement", "region", "siret"})
+
+
+def read_str(value: Any, at: Where, *, field: str | None = None) -> str:
+    """A text value; an integer is refused even for a code (it would lose leading zeros)."""
+    if isinstance(value, str):
+        return value
+    hint = None
+    if field in _CODE_FIELDS and isinstance(value, int) and not isinstance(value, bool):
+        hint = f'this is text: write it in quotes, e.g. "{value}"'
+    raise at.error("expected a string", hint)
+
+
+def read_int(value: Any, at: Where) -> int:
+    """A non-negative integer, or a string of ASCII digits (as CSV exports give them)."""
+    if isinstance(value, bool):
+        raise at.error("expected an integer")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _DIGITS.fullmatch(value):
+        number = int(value)
+    else:
+        hint = "write digits only, e.g. `6643`" if isinstance(value, str) else None
+        raise at.error("expected an integer", hint)
+    if number < 0:
+        raise at.error(f"expected a non-negative integer, got `{number}`")
+    return number
+
+
+def read_bool(value: Any, at: Where) -> bool:
+    """A real boolean: `"yes"`, `"oui"` or `1` are refused rather than guessed."""
+    if isinstance(value, bool):
+        return value
+    hint = "write true or false, without quotes" if isinstance(value, str | int) else None
+    raise at.error("expected a boolean (true or false)", hint)
+
+
+def read_money(value: Any, at: Where) -> Decimal:
+    """Euros as a Decimal, from an integer, a decimal (never a float) or a dot-decimal string.
+
+    Negative amounts and more than two decimals (finer than a cent) are errors.
+    """
+    if isinstance(value, bool):
+        raise at.error(_MONEY_MESSAGE)
+    if isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            raise at.error(_MONEY_MESSAGE, f"`{value}` is not an amount")
+        amount = value
+    elif isinstance(value, str):
+        if not _MONEY.fullmatch(value):
+            if value.startswith("-") and _MONEY.fullmatch(value[1:]):
+                raise at.error(f"negative amount `{value}`")
+            raise at.error(_MONEY_MESSAGE, _MONEY_HINT)
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        raise at.error(_MONEY_MESSAGE, _FLOAT_HINT)
+    else:
+        raise at.error(_MONEY_MESSAGE)
+    if amount.is_zero():
+        # `-0.00` is zero: keep the sign out so it prints and compares as 0.
+        return amount.copy_abs()
+    if amount < 0:
+        raise at.error(f"negative amount `{value}`")
+    try:
+        cents = amount.quantize(_CENT)
+    except InvalidOperation:
+        raise at.error(_MONEY_MESSAGE, f"`{value}` is too large") from None
+    if cents != amount:
+        raise at.error(f"amount `{value}` is finer than a cent", "write at most two decimals")
+    return amount
+
+
+def read_date(value: Any, at: Where) -> datetime.date:
+    """A calendar date, from a TOML date or an ISO string `2021-06-10`; no time of day."""
+    # datetime is a subclass of date: test it first so a time of day is refused.
+    if isinstance(value, datetime.datetime):
+        raise at.error(
+            "expected a date", "got a date and time: write only the date, e.g. 2021-06-10"
+        )
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        if _ISO_DATE.fullmatch(value):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                raise at.error(
+                    "expected a date", f"`{value}` is not a day of the calendar"
+                ) from None
+        if _ISO_DATE_TIME.match(value):
+            raise at.error(
+                "expected a date", "got a date and time: write only the date, e.g. 2021-06-10"
+            )
+        raise at.error("expected a date", "write dates as YYYY-MM-DD, e.g. 2021-06-10")
+    raise at.error("expected a date")
+
+
+def _read_enum(value: Any, at: Where, enum_type: type[_E], what: str) -> _E:
+    """A member of `enum_type` from its value; unknown words get a `did you mean`."""
+    if isinstance(value, enum_type):
+        return value
+    if not isinstance(value, str):
+        first = next(iter(enum_type)).value
+        raise at.error("expected a string", f'write a name in quotes, e.g. "{first}"')
+    for member in enum_type:
+        if member.value == value:
+            return member
+    names = [str(m.value) for m in enum_type]
+    hint = did_you_mean(value, names) or did_you_mean(value.lower(), names)
+    if hint is None:
+        hint = "one of " + ", ".join(f"`{n}`" for n in names)
+    raise at.error(f"unknown {what} `{value}`", hint)
+
+
+def read_kind(value: Any, at: Where, *, role: str) -> Kind:
+    """A collectivité kind, by name (`commune`) or SIRENE catégorie juridique code (`7210`).
+
+    `role` (`applicant`, `member`) only words the message.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise at.error(
+            "expected a string",
+            f'a catégorie juridique code is text: write it in quotes, e.g. "{value}"',
+        )
+    if isinstance(value, str) and _CATEGORIE_JURIDIQUE.fullmatch(value):
+        kind = Kind.from_categorie_juridique(value)
+        if kind is None:
+            raise at.error(
+                f"unknown {role} kind `{value}`",
+                "not the catégorie juridique of a collectivité (docs/dossiers.md lists the codes)",
+            )
+        return kind
+    return _read_enum(value, at, Kind, f"{role} kind")
+
+
+def read_category(value: Any, at: Where) -> Category:
+    """An expense category (`etude`, `formation`, ...)."""
+    return _read_enum(value, at, Category, "expense category")
+
+
+def read_str_list(value: Any, at: Where) -> tuple[str, ...]:
+    """A list of strings (themes, tags) as a tuple; a lone string is refused, not wrapped."""
+    if isinstance(value, str):
+        raise at.error("expected a list of strings", f'write a list: ["{value}"]')
+    if not isinstance(value, Sequence):
+        raise at.error("expected a list of strings")
+    return tuple(read_str(item, at.index(i)) for i, item in enumerate(value))
+
+
+def read_extra(value: Any, at: Where) -> dict[str, Any]:
+    """A free table of local fields, kept as loaded; floats and non-finite numbers are refused.
+
+    Values stay what TOML or JSON gave (Decimal for decimals, dates, lists,
+    tables) so plugins read them as written.
+    """
+    if not isinstance(value, Mapping):
+        raise at.error("expected a table")
+    return {str(k): _check_extra_value(v, at.key(str(k))) for k, v in value.items()}
+
+
+def _check_extra_value(value: Any, at: Where) -> Any:
+    """`value` itself (tables copied to dicts), after refusing floats anywhere inside."""
+    if isinstance(value, float):
+        raise at.error("unexpected float", _FLOAT_HINT)
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise at.error(f"expected a finite number, got `{value}`")
+    if isinstance(value, Mapping):
+        return {str(k): _check_extra_value(v, at.key(str(k))) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        checked = [_check_extra_value(v, at.index(i)) for i, v in enumerate(value)]
+        return checked if isinstance(value, list) else tuple(checked)
+    return value

@@ -1,0 +1,155 @@
+"""Properties of the semantic diff over generated policies (tests/strategies.py).
+
+A policy is never different from itself or from its formatted text, and a
+single mutation (a band threshold, an amount, a rule added or removed) is
+reported as exactly that edit, under the path that names it.
+"""
+
+from __future__ import annotations
+
+import attrs
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fitn7 import format_policy, parse_policy
+from fitn7.audit import Added, Changed, Removed, diff
+from fitn7.audit.canonical import expr_text, node_text
+from fitn7.dsl import ast
+from tests.strategies import amount_steps, bands, expressions, policies, texts
+
+_HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
+#: Each diff hashes both versions (format, then re-parse to verify): keep the counts modest.
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=_HEALTH)
+MUTATIONS = settings(max_examples=60, deadline=None, suppress_health_check=_HEALTH)
+
+#: Ids no generated policy uses (strategies.IDENTIFIERS has none of them), so an
+#: injected rule or step is the only one with its id.
+FRESH = ("rule_ajoutee", "plafond_test", "forfait_test", "taux_test", "bonus_test")
+
+
+@SETTINGS
+@given(policies())
+def test_a_policy_has_no_diff_with_itself(policy):
+    """`diff(p, p)` is empty for any policy."""
+    d = diff(policy, policy)
+    assert d.edits == ()
+    assert d.old == d.new
+
+
+@SETTINGS
+@given(policies())
+def test_formatting_is_no_change(policy):
+    """`diff(p, parse(format(p)))` is empty: layout is not meaning."""
+    again = parse_policy(format_policy(policy), "formatted.fitn7")
+    assert diff(policy, again).edits == ()
+
+
+def _insert(policy: ast.Policy, index: int, declaration: ast.Declaration) -> ast.Policy:
+    decls = list(policy.declarations)
+    decls.insert(min(index, len(decls)), declaration)
+    return attrs.evolve(policy, declarations=tuple(decls))
+
+
+def _rules(rule_id: str) -> st.SearchStrategy[ast.Rule]:
+    optional = st.none() | texts
+    return st.builds(ast.Rule, st.sampled_from(["require", "exclude", "review"]),
+                     st.just(rule_id), expressions(), message=optional, source=optional)
+
+
+@MUTATIONS
+@given(policies(), st.integers(0, 8), st.data())
+def test_an_added_rule_is_exactly_one_addition(policy, index, data):
+    """Inserting a rule anywhere gives one `Added` at `rule.<id>` with its canonical text."""
+    rule = data.draw(_rules("rule_ajoutee"))
+    d = diff(policy, _insert(policy, index, rule))
+    assert d.edits == (
+        Added("rule.rule_ajoutee", node_text(rule), rule.kind, rule.message, rule.source),
+    )
+
+
+@MUTATIONS
+@given(policies(), st.integers(0, 8), st.data())
+def test_a_removed_rule_is_exactly_one_removal(policy, index, data):
+    """Removing a rule gives one `Removed` at `rule.<id>` with its canonical text."""
+    rule = data.draw(_rules("rule_ajoutee"))
+    d = diff(_insert(policy, index, rule), policy)
+    assert d.edits == (
+        Removed("rule.rule_ajoutee", node_text(rule), rule.kind, rule.message, rule.source),
+    )
+
+
+def _different(old: ast.Expr) -> st.SearchStrategy[ast.Expr]:
+    """An expression that means something else than `old`."""
+    return expressions().filter(lambda e: e != old)
+
+
+def _banded_steps() -> st.SearchStrategy[ast.ForfaitBands]:
+    """A banded forfait with its own id and at least one band with a threshold."""
+    bounded = bands().filter(lambda b: b.kind != "otherwise")
+    return st.builds(
+        ast.ForfaitBands, st.just("forfait_test"), expressions(), st.none() | expressions(),
+        st.lists(bands(), max_size=3).flatmap(
+            lambda rest: st.tuples(bounded, st.just(rest)).map(lambda t: (t[0], *t[1]))),
+    )
+
+
+@MUTATIONS
+@given(policies(), st.integers(0, 8), _banded_steps(), st.data())
+def test_a_moved_threshold_is_exactly_that_change(policy, index, step, data):
+    """Changing one band threshold gives one `Changed` at `rule.<id>.bands[N].from|below`."""
+    n = data.draw(st.sampled_from([i for i, b in enumerate(step.bands) if b.kind != "otherwise"]))
+    band = step.bands[n]
+    bound = data.draw(st.sampled_from([f for f in ("low", "high") if getattr(band, f) is not None]))
+    old_value = getattr(band, bound)
+    new_value = data.draw(_different(old_value))
+    moved = attrs.evolve(band, **{bound: new_value})
+    mutated = attrs.evolve(step, bands=(*step.bands[:n], moved, *step.bands[n + 1:]))
+    before = _insert(policy, index, ast.Amount((step,)))
+    after = _insert(policy, index, ast.Amount((mutated,)))
+    word = "from" if bound == "low" else "below"
+    assert diff(before, after).edits == (
+        Changed(f"rule.forfait_test.bands[{n + 1}].{word}", expr_text(old_value),
+                expr_text(new_value), "forfait", step.message, step.source),
+    )
+
+
+def _named_steps() -> st.SearchStrategy[ast.AmountStep]:
+    """A forfait, rate, bonus, cap or floor with an id of its own."""
+    return amount_steps().filter(
+        lambda s: isinstance(s, ast.Forfait | ast.Rate | ast.Adjustment)
+    ).map(lambda s: attrs.evolve(s, id="plafond_test"))
+
+
+@MUTATIONS
+@given(policies(), st.integers(0, 8), _named_steps(), st.data())
+def test_a_changed_amount_is_exactly_that_change(policy, index, step, data):
+    """Changing the amount of a forfait, rate, bonus, cap or floor gives one `Changed`
+    at `rule.<id>.<forfait|rate|bonus|cap|floor>`."""
+    new_value = data.draw(_different(step.value))
+    before = _insert(policy, index, ast.Amount((step,)))
+    after = _insert(policy, index, ast.Amount((attrs.evolve(step, value=new_value),)))
+    word = step.kind if isinstance(step, ast.Adjustment) else (
+        "rate" if isinstance(step, ast.Rate) else "forfait")
+    assert diff(before, after).edits == (
+        Changed(f"rule.plafond_test.{word}", expr_text(step.value), expr_text(new_value), word,
+                step.message, step.source),
+    )
+
+
+@MUTATIONS
+@given(policies(), st.data())
+def test_a_changed_band_amount_in_any_banded_forfait_is_one_change(policy, data):
+    """In a generated policy with a banded forfait of unique id, changing one band's amount
+    gives one `Changed` at `rule.<id>.bands[N].amount`."""
+    step = data.draw(_banded_steps())
+    policy = _insert(policy, data.draw(st.integers(0, 8)), ast.Amount((step,)))
+    n = data.draw(st.integers(0, len(step.bands) - 1))
+    band = step.bands[n]
+    value = data.draw(_different(band.value))
+    mutated = attrs.evolve(step, bands=tuple(
+        attrs.evolve(b, value=value) if i == n else b for i, b in enumerate(step.bands)))
+    after = attrs.evolve(policy, declarations=tuple(
+        ast.Amount((mutated,)) if d == ast.Amount((step,)) else d for d in policy.declarations))
+    edits = diff(policy, after).edits
+    assert [(e.path, getattr(e, "old", None), getattr(e, "new", None)) for e in edits] == [
+        (f"rule.forfait_test.bands[{n + 1}].amount", expr_text(band.value), expr_text(value))]

@@ -1,0 +1,232 @@
+"""Provenance and replay: recorded decisions carry hashes; replay finds any that do not hold."""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pytest
+import tomli_w
+
+import fitn7
+from fitn7.audit import DecisionsFileError, read_decisions, replay
+from fitn7.audit.inputs import dossiers_or_errors, load_version
+from fitn7.cli.common import toml_ready
+from fitn7.evaluation import compile_policy
+from fitn7.loading import canonical_dossier_json, dossier_from_mapping, dossier_to_mapping
+from fitn7.provenance import dossier_hash, provenance, stamp
+from fitn7.testing import make_dossier
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden" / "diff"
+V1 = GOLDEN / "paca-2021.1.fitn7"
+V2 = GOLDEN / "paca-2021.2.fitn7"
+
+
+@pytest.fixture(scope="module")
+def program():
+    return compile_policy(load_version(str(V1), checked=True))
+
+
+@pytest.fixture(scope="module")
+def dossiers():
+    found, errors = dossiers_or_errors([GOLDEN / "dossiers"])
+    assert errors == []
+    return found
+
+
+@pytest.fixture
+def recorded(program, dossiers):
+    """The decisions `fitn7 eval --format json` would write, as read back from JSON."""
+    decisions = [stamp(program.evaluate(d), d).to_dict() for d in dossiers]
+    return json.loads(json.dumps(decisions))
+
+
+def find(records, ident):
+    return next(r for r in records if r["dossier"] == ident)
+
+
+# -------------------------------------------------------------- provenance
+
+
+def test_stamp_records_dossier_hash_and_versions(program):
+    """A stamped decision records the dossier's canonical hash, fitn7's version and plugins."""
+    dossier = make_dossier(id="X")
+    decision = stamp(program.evaluate(dossier), dossier)
+    data = decision.to_dict()
+    assert data["dossier_sha256"] == dossier_hash(dossier)
+    assert data["fitn7"] == fitn7.__version__
+    assert data["plugins"] == {}
+    assert data["policy"]["sha256"] == program.ref.sha256
+
+
+def test_dossier_hash_ignores_how_the_file_is_written():
+    """`12000`, `12000.0` and `"12000.00"` are one value: one hash; another value, another."""
+    dossier = make_dossier(id="X", requested=Decimal("12000"))
+    again = dossier_from_mapping({**dossier_to_mapping(dossier), "requested": "12000.00"},
+                                 file="x.json")
+    assert dossier_hash(again) == dossier_hash(dossier)
+    assert len(dossier_hash(dossier)) == 64
+    other = attrs.evolve(dossier, requested=Decimal("12000.01"))
+    assert dossier_hash(other) != dossier_hash(dossier)
+    assert canonical_dossier_json(other) != canonical_dossier_json(dossier)
+
+
+def test_stamp_keeps_other_provenance_and_refuses_another_dossier(program):
+    """Stamping keeps provenance already there and refuses a dossier of another id."""
+    dossier = make_dossier(id="X")
+    decision = attrs.evolve(program.evaluate(dossier), provenance={"batch": "juin"})
+    assert stamp(decision, dossier).provenance == {"batch": "juin", **provenance(dossier)}
+    with pytest.raises(ValueError, match="stamped with dossier `Y`"):
+        stamp(decision, make_dossier(id="Y"))
+
+
+# ------------------------------------------------------------------ replay
+
+
+def test_recorded_decisions_reproduce(recorded, dossiers):
+    """Decisions as `fitn7 eval` records them replay identically: nothing to report."""
+    report = replay(recorded, V1, dossiers)
+    assert report.ok
+    assert [r.dossier for r in report.results] == [d.id for d in dossiers]
+    assert all(r.reproduced and r.notes == () for r in report.results)
+
+
+def test_toml_records_reproduce(recorded, dossiers, tmp_path):
+    """Decisions recorded as TOML (`[[decision]]`, no null keys) replay too."""
+    path = tmp_path / "decisions.toml"
+    path.write_text(tomli_w.dumps({"decision": [toml_ready(r) for r in recorded]}),
+                    encoding="utf-8")
+    assert replay(path, V1, dossiers).ok
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("amount", "40000.00"),
+        ("status", "ineligible"),
+        ("score", 9),
+        ("missing", ["applicant.population"]),
+        ("dossier_sha256", "0" * 64),
+    ],
+)
+def test_a_tampered_field_does_not_reproduce(recorded, dossiers, field, value):
+    """Editing any compared field of one decision makes exactly that decision fail, on that
+    field, with the recorded and replayed values."""
+    tampered = copy.deepcopy(recorded)
+    target = find(tampered, "PACA-T-001")
+    original = target[field]
+    target[field] = value
+    report = replay(tampered, V1, dossiers)
+    [failure] = report.failures
+    assert failure.dossier == "PACA-T-001"
+    assert [(m.field, m.recorded, m.replayed) for m in failure.mismatches] == [
+        (field, value, original)]
+
+
+def test_an_edited_reason_message_does_not_reproduce(recorded, dossiers):
+    """A reason whose message was reworded is caught, though the rule id is the same."""
+    tampered = copy.deepcopy(recorded)
+    target = find(tampered, "PACA-T-008")
+    target["reasons"][0]["message"] = "Projet refusé"
+    [failure] = replay(tampered, V1, dossiers).failures
+    assert [m.field for m in failure.mismatches] == ["reasons"]
+
+
+def test_a_tampered_trace_does_not_reproduce_and_an_absent_one_is_fine(recorded, dossiers):
+    """An edited trace entry is a mismatch; a decision recorded without trace still replays."""
+    tampered = copy.deepcopy(recorded)
+    find(tampered, "PACA-T-002")["trace"][0]["outcome"] = "fail"
+    assert [f.dossier for f in replay(tampered, V1, dossiers).failures] == ["PACA-T-002"]
+    for record in tampered:
+        del record["trace"]
+    assert replay(tampered, V1, dossiers).ok
+
+
+def test_another_policy_does_not_reproduce(recorded, dossiers):
+    """Replaying under another version fails on its hash and version for every decision,
+    and on the amounts that version changes."""
+    report = replay(recorded, V2, dossiers)
+    assert len(report.failures) == len(recorded)
+    fields = {r.dossier: [m.field for m in r.mismatches] for r in report.failures}
+    assert fields["PACA-T-003"] == ["policy.version", "policy.sha256"]
+    assert fields["PACA-T-001"] == ["policy.version", "policy.sha256", "amount", "trace"]
+
+
+def test_an_edited_dossier_does_not_reproduce(recorded, dossiers):
+    """A dossier changed since the decision: its hash no longer matches."""
+    changed = [attrs.evolve(d, requested=Decimal("36000")) if d.id == "PACA-T-001" else d
+               for d in dossiers]
+    [failure] = replay(recorded, V1, changed).failures
+    assert failure.dossier == "PACA-T-001"
+    # `montant_demande` read the new amount requested: the trace shows it too.
+    assert [m.field for m in failure.mismatches] == ["dossier_sha256", "trace"]
+
+
+def test_missing_dossier_and_missing_hash(recorded, dossiers):
+    """A decision whose dossier is not given fails; so does one that records no dossier hash."""
+    records = copy.deepcopy(recorded)
+    del find(records, "PACA-T-003")["dossier_sha256"]
+    report = replay(records, V1, [d for d in dossiers if d.id != "PACA-T-002"])
+    failures = {f.dossier: f for f in report.failures}
+    assert set(failures) == {"PACA-T-002", "PACA-T-003"}
+    assert failures["PACA-T-002"].notes == ("no dossier `PACA-T-002` among the dossiers given",)
+    assert [(m.field, m.recorded) for m in failures["PACA-T-003"].mismatches] == [
+        ("dossier_sha256", None)]
+
+
+def test_another_fitn7_version_is_a_note(recorded, dossiers):
+    """A decision made by another fitn7 version that still reproduces is only noted."""
+    records = copy.deepcopy(recorded)
+    find(records, "PACA-T-001")["fitn7"] = "0.0.9"
+    report = replay(records, V1, dossiers)
+    assert report.ok
+    [noted] = [r for r in report.results if r.notes]
+    assert noted.notes == (f"recorded with fitn7 0.0.9, replayed with {fitn7.__version__}",)
+
+
+def test_a_copy_of_the_policy_elsewhere_reproduces(recorded, dossiers, tmp_path):
+    """The same policy read from another file (another line layout, other comments)
+    reproduces: the trace's file and line say where a rule is written, not what it decided."""
+    for name in ("paca-2021.1.fitn7", "axe3-commun.fitn7"):
+        text = (GOLDEN / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text("# copie de l'auditeur\n\n" + text, encoding="utf-8")
+    assert replay(recorded, tmp_path / "paca-2021.1.fitn7", dossiers).ok
+
+
+def test_record_without_dossier_id(recorded, dossiers):
+    """A record that names no dossier cannot reproduce."""
+    [failure] = replay([{"status": "eligible"}], V1, dossiers).failures
+    assert failure.dossier is None
+    assert failure.mismatches[0].field == "dossier"
+
+
+def test_read_decisions_shapes_and_errors(tmp_path, recorded):
+    """Decisions are read from a JSON list, `{"decision": [...]}`, one decision, or TOML;
+    anything else is a clear error."""
+    (tmp_path / "list.json").write_text(json.dumps(recorded), encoding="utf-8")
+    (tmp_path / "one.json").write_text(json.dumps(recorded[0]), encoding="utf-8")
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    (tmp_path / "none.json").write_text('{"x": 1}', encoding="utf-8")
+    assert read_decisions(tmp_path / "list.json") == recorded
+    assert read_decisions(tmp_path / "one.json") == [recorded[0]]
+    with pytest.raises(DecisionsFileError, match="is not valid JSON or TOML"):
+        read_decisions(tmp_path / "bad.json")
+    with pytest.raises(DecisionsFileError, match="holds no decisions"):
+        read_decisions(tmp_path / "none.json")
+    with pytest.raises(DecisionsFileError, match="cannot read"):
+        read_decisions(tmp_path / "absent.json")
+
+
+def test_report_to_dict(recorded, dossiers):
+    """The JSON form counts the decisions and lists each with its mismatches."""
+    tampered = copy.deepcopy(recorded)
+    find(tampered, "PACA-T-001")["amount"] = "40000.00"
+    data = replay(tampered, V1, dossiers).to_dict()
+    assert (data["replayed"], data["reproduced"], data["failed"]) == (8, 7, 1)
+    failed = [r for r in data["results"] if not r["reproduced"]]
+    assert failed[0]["mismatches"] == [
+        {"field": "amount", "recorded": "40000.00", "replayed": "30000.00"}]
