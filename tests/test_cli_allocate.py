@@ -82,18 +82,19 @@ def test_output_of_one_run_is_the_history_of_the_next(capsys, tmp_path, fmt):
     ]
 
 
-def test_three_committees_chain_through_outputs(capsys, tmp_path):
+@pytest.mark.parametrize("fmt", ["json", "toml"])
+def test_three_committees_chain_through_outputs(capsys, tmp_path, fmt):
     """September's output carries June's awards: October needs only September's file."""
-    _, june, _ = run(capsys, BRETAGNE, JUIN, "--format", "json")
-    (tmp_path / "juin.json").write_text(june, encoding="utf-8")
-    _, sept, _ = run(capsys, BRETAGNE, SEPTEMBRE, "--history", str(tmp_path / "juin.json"),
-                     "--format", "json")
-    (tmp_path / "sept.json").write_text(sept, encoding="utf-8")
+    _, june, _ = run(capsys, BRETAGNE, JUIN, "--format", fmt)
+    (tmp_path / f"juin.{fmt}").write_text(june, encoding="utf-8")
+    _, sept, _ = run(capsys, BRETAGNE, SEPTEMBRE, "--history", str(tmp_path / f"juin.{fmt}"),
+                     "--format", fmt)
+    (tmp_path / f"sept.{fmt}").write_text(sept, encoding="utf-8")
     october = tmp_path / "octobre.toml"
     late = make_dossier(id="BZH-2021-301", submitted=datetime.date(2021, 10, 1))
     october.write_text(tomli_w.dumps(dossier_to_mapping(late)), encoding="utf-8")
-    code, out, _ = run(capsys, BRETAGNE, str(october), "--history", str(tmp_path / "sept.json"),
-                       "--format", "json")
+    code, out, _ = run(capsys, BRETAGNE, str(october), "--history",
+                       str(tmp_path / f"sept.{fmt}"), "--format", "json")
     assert code == 0
     assert rows(out) == {"BZH-2021-301": ("waitlisted", "limit:une_victoire_individuelle")}
     assert json.loads(out)["prior_total"] == "75500.00"
@@ -131,6 +132,19 @@ def test_already_awarded_dossiers_are_left_out_with_a_warning_on_stderr(capsys, 
         "fitn7: warning: dossier `BZH-2021-101` was already awarded in session "
         "`comité T2 2021` (history): not allocated again"
     )
+
+
+def test_text_report_shows_its_warnings_itself(capsys, tmp_path):
+    """In text, warnings end the report on stdout and are not repeated on stderr."""
+    _, june, _ = run(capsys, BRETAGNE, JUIN, "--format", "json")
+    (tmp_path / "juin.json").write_text(june, encoding="utf-8")
+    code, out, err = run(capsys, BRETAGNE, JUIN, "--history", str(tmp_path / "juin.json"))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-3:] == [
+        f"warning: dossier `{d}` was already awarded in session `comité T2 2021` (history): "
+        "not allocated again"
+        for d in ("BZH-2021-101", "BZH-2021-103", "BZH-2021-104")
+    ]
 
 
 def paca_file(tmp_path: Path) -> str:

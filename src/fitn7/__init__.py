@@ -7,7 +7,9 @@ and diffs policy versions. This module is the small public facade.
 
 from __future__ import annotations
 
+from fitn7.allocation import Allocation, allocate
 from fitn7.api import check, evaluate, evaluate_many, load_policy
+from fitn7.audit import diff, impact, replay
 from fitn7.dossier import Dossier
 from fitn7.dsl.ast import Policy
 from fitn7.dsl.formatter import format_policy
@@ -23,10 +25,13 @@ from fitn7.errors import (
 )
 from fitn7.evaluation import CompiledPolicy, Decision, Status, compile_policy
 from fitn7.hashing import policy_hash
+from fitn7.hookspecs import hookimpl
+from fitn7.plugins import PluginHost
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Allocation",
     "CompiledPolicy",
     "Decision",
     "Dossier",
@@ -34,18 +39,24 @@ __all__ = [
     "EvaluationError",
     "Fitn7Error",
     "PluginError",
+    "PluginHost",
     "Policy",
     "PolicyCheckError",
     "PolicyError",
     "PolicySyntaxError",
     "Status",
     "__version__",
+    "allocate",
     "check",
     "compile_policy",
+    "diff",
     "evaluate",
     "evaluate_many",
     "format_policy",
+    "hookimpl",
+    "impact",
     "load_policy",
     "parse_policy",
     "policy_hash",
+    "replay",
 ]

@@ -32,6 +32,8 @@ import attrs
 from fitn7.errors import DossierError, Fitn7Error
 from fitn7.evaluation import CompiledPolicy, Decision
 from fitn7.loading import dossier_from_mapping
+from fitn7.plugins import PluginHost
+from fitn7.runner import Runner
 
 _EXPECTED_KEYS = frozenset({"status", "amount", "score", "reasons", "missing"})
 _EXAMPLE_KEYS = frozenset({"description", "params"})
@@ -58,18 +60,25 @@ def examples_dir(policy_file: Path) -> Path:
     return policy_file.with_suffix("")
 
 
-def run_examples(policy_file: Path, program: CompiledPolicy) -> list[ExampleResult]:
-    """Run every example of a policy; an unreadable example is a failed result, not a crash."""
+def run_examples(
+    policy_file: Path, program: CompiledPolicy, plugins: PluginHost | None = None
+) -> list[ExampleResult]:
+    """Run every example of a policy; an unreadable example is a failed result, not a crash.
+
+    Examples go through the same enrichment as `fitn7 eval` (the plugins the
+    policy `uses`)."""
     directory = examples_dir(policy_file)
     if not directory.is_dir():
         return []
     results: list[ExampleResult] = []
     for file in sorted(directory.glob("*.toml"), key=lambda p: p.name):
-        results.extend(_run_file(file, program))
+        results.extend(_run_file(file, program, plugins))
     return results
 
 
-def _run_file(file: Path, program: CompiledPolicy) -> list[ExampleResult]:
+def _run_file(
+    file: Path, program: CompiledPolicy, plugins: PluginHost | None
+) -> list[ExampleResult]:
     name = str(file)
     try:
         with file.open("rb") as fh:
@@ -80,11 +89,11 @@ def _run_file(file: Path, program: CompiledPolicy) -> list[ExampleResult]:
         entries = [(f"$.dossier[{i}]", e) for i, e in enumerate(document["dossier"])]
     else:
         entries = [("$", document)]
-    return [_run_entry(name, path, entry, program) for path, entry in entries]
+    return [_run_entry(name, path, entry, program, plugins) for path, entry in entries]
 
 
 def _run_entry(
-    file: str, path: str, entry: Any, program: CompiledPolicy
+    file: str, path: str, entry: Any, program: CompiledPolicy, plugins: PluginHost | None
 ) -> ExampleResult:
     if not isinstance(entry, Mapping):
         return ExampleResult(file, "?", None, (f"expected a table @ {path}",))
@@ -104,7 +113,8 @@ def _run_entry(
     params = example.get("params") if isinstance(example, Mapping) else None
     try:
         dossier = dossier_from_mapping(data, file=file, base_path=path)
-        decision = program.evaluate(dossier, params or None, trace=False)
+        runner = Runner(program, plugins, params or None)
+        decision = runner.decide(dossier, trace=False).decision
     except DossierError as exc:
         return ExampleResult(file, ident, description, (str(exc),))
     except Fitn7Error as exc:

@@ -180,7 +180,11 @@ class PluginHost:
 
     def names(self) -> list[str]:
         """Names of the loaded plugins, built-ins included."""
-        return sorted(name for name, _ in self._pm.list_name_plugin() if name is not None)
+        # pluggy keeps a blocked name mapped to None: it is not loaded.
+        return sorted(
+            name for name, plugin in self._pm.list_name_plugin()
+            if name is not None and plugin is not None
+        )
 
     def version(self, name: str) -> str | None:
         """The installed version of a plugin (its distribution's), if known."""
@@ -236,12 +240,24 @@ class PluginHost:
 
     # ------------------------------------------------------------ dossiers
 
-    def enrich(self, dossier: Dossier) -> Enriched:
-        """Run every enricher in turn; a failing one raises `PluginError` for this dossier."""
+    def enrich(self, dossier: Dossier, uses: Iterable[str] | None = None) -> Enriched:
+        """Run the enrichers in turn; a failing one raises `PluginError` for this dossier.
+
+        With `uses` (a policy's `uses` list), only the enrichers of those
+        plugins run: a policy says which reference data its decisions rely on,
+        and an installed plugin never changes the decisions of a policy that
+        does not name it.
+        """
         trace: list[TraceEntry] = []
         warnings: list[str] = []
         used: list[str] = []
-        for impl in reversed(self._pm.hook.fitn7_enrich_dossier.get_hookimpls()):
+        # By plugin name, so the order does not depend on how entry points were found.
+        impls = sorted(self._pm.hook.fitn7_enrich_dossier.get_hookimpls(),
+                       key=lambda i: i.plugin_name)
+        wanted = set(uses) if uses is not None else None
+        for impl in impls:
+            if wanted is not None and impl.plugin_name not in wanted:
+                continue
             name = impl.plugin_name
             try:
                 result = impl.function(dossier=dossier)

@@ -260,6 +260,15 @@ def test_options(tmp_path: Path) -> None:
     ]
 
 
+def test_expenses_option_needs_an_expenses_table(tmp_path: Path) -> None:
+    """`expenses=FILE` with a mapping of repeated columns is a mistake, reported."""
+    path = export(tmp_path, GOOD)
+    assert errors(results(path, expenses="lignes.csv")) == [
+        f"{path.with_suffix('.mapping.toml')}: the option `expenses` needs an [expenses] table "
+        "here (it names the file of expense lines and its columns)"
+    ]
+
+
 def test_missing_export(tmp_path: Path) -> None:
     """An export that does not exist is one Failed naming it."""
     mapping = tmp_path / "m.toml"

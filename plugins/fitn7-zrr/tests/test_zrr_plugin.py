@@ -298,10 +298,6 @@ def test_disabled_plugin_declares_nothing() -> None:
     assert host.schema.fields(t.Record("extra:collectivite")) == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: PluginHost.names() lists blocked plugins (pluggy keeps name -> None)",
-)
 def test_disabled_plugin_is_reported_as_missing() -> None:
     """A policy that `uses` a disabled plugin is refused like one that is not installed."""
     host = PluginHost.load(

@@ -28,6 +28,7 @@ from fitn7.dossier import Dossier
 from fitn7.dsl import ast
 from fitn7.evaluation import CompiledPolicy, Decision, Status, compile_policy
 from fitn7.evaluation.decision import money_str
+from fitn7.plugins import PluginHost
 
 _ZERO = Decimal("0.00")
 #: Statuses whose amount would be paid as decided.
@@ -188,15 +189,17 @@ def causes(
     return tuple(dict.fromkeys([*found, *reasons]))
 
 
-def program_of(policy: ast.Policy | CompiledPolicy | str | Path) -> CompiledPolicy:
+def program_of(
+    policy: ast.Policy | CompiledPolicy | str | Path, plugins: PluginHost | None = None
+) -> CompiledPolicy:
     """A compiled policy from an AST, a compiled policy, or a file / `REV:PATH` (checked)."""
     if isinstance(policy, CompiledPolicy):
         return policy
     if isinstance(policy, ast.Policy):
-        return compile_policy(policy)
+        return compile_policy(policy, plugins=plugins)
     from fitn7.audit.inputs import load_version
 
-    return compile_policy(load_version(str(policy), checked=True))
+    return compile_policy(load_version(str(policy), checked=True), plugins=plugins)
 
 
 def _largest_first(change: DossierChange) -> tuple[Decimal, bool, int, str]:

@@ -32,7 +32,9 @@ from fitn7.dossier import Dossier
 from fitn7.dsl import ast
 from fitn7.errors import Fitn7Error
 from fitn7.evaluation import CompiledPolicy
-from fitn7.provenance import fitn7_version, stamp
+from fitn7.plugins import PluginHost
+from fitn7.provenance import fitn7_version
+from fitn7.runner import Runner
 
 #: Fields compared, in the order mismatches are reported; `trace` only when recorded.
 COMPARED = (
@@ -190,6 +192,7 @@ def replay_one(
     program: CompiledPolicy,
     by_id: Mapping[str, Dossier],
     params: Mapping[str, Any] | None = None,
+    plugins: PluginHost | None = None,
 ) -> Replayed:
     """Replay one recorded decision (a mapping as read from JSON or TOML)."""
     if not isinstance(record, Mapping) or not isinstance(record.get("dossier"), str):
@@ -202,7 +205,9 @@ def replay_one(
         return Replayed(index, ident, (Mismatch("dossier", ident, None),),
                         (f"no dossier `{ident}` among the dossiers given",))
     try:
-        decision = stamp(program.evaluate(dossier, params, trace=True), dossier)
+        # The same path as `fitn7 eval`: enrichers of the plugins the policy uses,
+        # evaluation, provenance stamped from the dossier as filed.
+        decision = Runner(program, plugins, params).decide(dossier, trace=True).decision
     except Fitn7Error as exc:
         return Replayed(index, ident, (Mismatch("evaluation", None, str(exc)),))
     recorded = _normal(record)
@@ -233,6 +238,8 @@ def replay(
     policy: ast.Policy | CompiledPolicy | str | Path,
     dossiers: Iterable[Dossier],
     params: Mapping[str, Any] | None = None,
+    *,
+    plugins: PluginHost | None = None,
 ) -> ReplayReport:
     """Re-evaluate each recorded decision's dossier and report what does not reproduce.
 
@@ -244,7 +251,7 @@ def replay(
     records: Sequence[Any] = (
         read_decisions(decisions) if isinstance(decisions, str | Path) else list(decisions)
     )
-    program = program_of(policy)
+    program = program_of(policy, plugins)
     by_id = {d.id: d for d in dossiers}
     results = tuple(replay_one(i, r, program, by_id, params) for i, r in enumerate(records))
     return ReplayReport(PolicyVersion.of(program.policy), results)

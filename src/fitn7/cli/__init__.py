@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from fitn7.cli import allocate, check, diff, evaluate, fmt, plugins_cmd, replay, testing
 from fitn7.cli import hash as hash_command
+from fitn7.cli.common import UsageError
 from fitn7.errors import Fitn7Error
 
 _COMMANDS = (
@@ -42,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.run(args)
+    except UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     except Fitn7Error as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -15,14 +15,20 @@ from typing import Any
 
 from fitn7.allocation import FORMATS, allocate, read_history, render
 from fitn7.allocation.engine import read_envelope, session_names
-from fitn7.api import load_policy
-from fitn7.cli.common import UsageError, add_params, add_policy_path, parse_params
+from fitn7.cli.common import (
+    UsageError,
+    add_loader,
+    add_params,
+    add_plugins_dir,
+    add_policy_path,
+    prepare,
+    read_dossiers,
+)
 from fitn7.diagnostics import did_you_mean
 from fitn7.dossier import Dossier
 from fitn7.errors import EvaluationError, Fitn7Error
-from fitn7.evaluation import compile_policy
-from fitn7.evaluation.params import merge_params
-from fitn7.loading import Failed, load_dossiers
+from fitn7.loading import Failed
+from fitn7.runner import Runner
 
 
 def register(sub: Any) -> None:
@@ -54,6 +60,8 @@ def register(sub: Any) -> None:
                         help="output format (default: text; csv for a spreadsheet)")
     add_params(parser)
     add_policy_path(parser)
+    add_plugins_dir(parser)
+    add_loader(parser)
     parser.set_defaults(run=run)
 
 
@@ -68,13 +76,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    program = compile_policy(load_policy(args.policy, search_path=args.policy_path))
-    params = parse_params(args.param)
-    # Validated before the batch so a typo is one clear error, not one per dossier.
-    try:
-        merge_params(program.param_defaults, program.param_nodes, params)
-    except EvaluationError as exc:
-        raise UsageError(f"fitn7: --param: {exc}") from None
+    host, program, params = prepare(args)
+    runner = Runner(program, host, params)
     envelope = None
     if args.envelope is not None:
         try:
@@ -93,20 +96,23 @@ def _run(args: argparse.Namespace) -> int:
 
     dossiers: list[Dossier] = []
     failed = False
-    for result in load_dossiers(*args.dossiers):
+    for result in read_dossiers(args, host):
         if isinstance(result, Failed):
             print(f"fitn7: {result.error}", file=sys.stderr)
             failed = True
             continue
         try:
-            # Evaluated once here so that a dossier the policy cannot evaluate is
-            # reported with its file and the rest of the batch still allocated.
-            program.evaluate(result.dossier, params, trace=False)
+            # Enriched and evaluated once here so that a dossier the policy (or a
+            # plugin) cannot evaluate is reported with its file and the rest of
+            # the batch still allocated; allocation re-evaluates the enriched one.
+            outcome = runner.decide(result.dossier, trace=False)
         except Fitn7Error as exc:
             print(f"fitn7: {result.file}: dossier `{result.dossier.id}`: {exc}", file=sys.stderr)
             failed = True
             continue
-        dossiers.append(result.dossier)
+        for warning in outcome.warnings:
+            print(f"fitn7: warning: {result.file}: {warning}", file=sys.stderr)
+        dossiers.append(outcome.dossier)
     allocation = allocate(
         program, dossiers, history=history, envelope=envelope, params=params,
         session=args.session,

@@ -41,6 +41,19 @@ def register(sub: Any) -> None:
         metavar="POLICY",
         help="a policy file, or a directory: every *.fitn7 file under it",
     )
+    parser.add_argument(
+        "--properties",
+        action="store_true",
+        help="also check each policy's invariants on generated dossiers and print a "
+        "counterexample (as TOML) for any that fails (needs hypothesis)",
+    )
+    parser.add_argument(
+        "--examples",
+        type=int,
+        default=500,
+        metavar="N",
+        help="with --properties: how many dossiers to generate (default 500)",
+    )
     add_policy_path(parser)
     add_plugins_dir(parser)
     parser.set_defaults(run=run)
@@ -188,4 +201,31 @@ def run(args: argparse.Namespace) -> int:
     if rendered:
         print("\n\n".join(rendered))
     print(summary(reports), file=sys.stderr)
-    return 1 if any(r.errors for r in reports) else 0
+    if any(r.errors for r in reports):
+        return 1
+    if args.properties:
+        broken = [check_invariants(r.path, search_path, host, args.examples) for r in reports]
+        return 1 if any(broken) else 0
+    return 0
+
+
+def check_invariants(path: Path, search_path: Sequence[Path], host: PluginHost,
+                     examples: int) -> bool:
+    """Run the invariants of one (checked) policy; print each result. True if one broke."""
+    from fitn7.api import load_policy
+    from fitn7.evaluation import compile_policy
+    from fitn7.properties import check_properties
+
+    program = compile_policy(load_policy(path, search_path=search_path, plugins=host),
+                             plugins=host)
+    report = check_properties(program, examples=examples)
+    broken = {c.invariant.meta.id: c for c in report.counterexamples}
+    for name in report.checked:
+        if name in broken:
+            print(f"{path}: invariant `{name}` fails; counterexample:")
+            print(broken[name].to_toml())
+        else:
+            print(f"{path}: invariant `{name}` holds for {examples} generated dossiers")
+    if not report.checked:
+        print(f"{path}: no invariant to check")
+    return bool(broken)

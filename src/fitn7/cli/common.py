@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fitn7.errors import Fitn7Error
+from fitn7.errors import EvaluationError, Fitn7Error, PluginError
 
 if TYPE_CHECKING:
+    from fitn7.evaluation import CompiledPolicy
+    from fitn7.loading import LoadResult
     from fitn7.plugins import PluginHost
 
 
@@ -96,3 +98,85 @@ def plugin_host(args: argparse.Namespace) -> PluginHost:
     from fitn7.plugins import PluginHost
 
     return PluginHost.load(getattr(args, "plugins_dir", None))
+
+
+def add_loader(parser: argparse.ArgumentParser) -> None:
+    """`--loader NAME` and `--loader-option KEY=VALUE`: read dossiers with a plugin loader."""
+    parser.add_argument(
+        "--loader",
+        metavar="NAME",
+        default=None,
+        help="read the dossier files with this plugin loader (see `fitn7 plugins`); "
+        "by default TOML/JSON, or the loader that owns a file's suffix (e.g. .csv)",
+    )
+    parser.add_argument(
+        "--loader-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an option for the loader, e.g. --loader-option mapping=colonnes.toml",
+    )
+
+
+def read_dossiers(args: argparse.Namespace, host: PluginHost) -> Iterator[LoadResult]:
+    """The dossiers named on the command line: TOML/JSON, or through a plugin loader.
+
+    A file whose suffix a loader owns (`.csv`) goes to that loader when named
+    explicitly; directories stand for their TOML and JSON files only, so a
+    second CSV of expense lines beside an export is not mistaken for one.
+    """
+    from fitn7.loading import load_dossiers
+
+    name = getattr(args, "loader", None)
+    options = parse_options(getattr(args, "loader_option", []))
+    loaders = host.loaders
+    if name is not None and name not in loaders:
+        known = ", ".join(f"`{n}`" for n in sorted(loaders)) or "none is installed"
+        raise UsageError(f"fitn7: unknown loader `{name}` (loaders: {known})")
+    by_suffix = {s.lower(): ld for ld in loaders.values() for s in ld.suffixes}
+    for given in args.dossiers:
+        path = Path(given)
+        loader = loaders[name] if name is not None else None
+        if loader is None and path.is_file():
+            loader = by_suffix.get(path.suffix.lower())
+        if loader is None:
+            yield from load_dossiers(path)
+            continue
+        try:
+            yield from loader.load(path, options)
+        except Fitn7Error:
+            raise
+        except Exception as exc:  # a loader must report bad data, not crash the batch
+            raise PluginError(
+                f"plugin `{loader.plugin}` loader `{loader.format}` failed on {path}: "
+                f"{type(exc).__name__}: {exc}"
+            ) from None
+
+
+def parse_options(items: Sequence[str]) -> dict[str, str]:
+    """`KEY=VALUE` strings as a mapping."""
+    options: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"fitn7: --loader-option takes KEY=VALUE, got `{item}`")
+        options[key.strip()] = value.strip()
+    return options
+
+
+def prepare(args: argparse.Namespace) -> tuple[PluginHost, CompiledPolicy, dict[str, str]]:
+    """Plugins, the compiled policy (extends merged, checked) and validated `--param`s."""
+    from fitn7.api import load_policy
+    from fitn7.evaluation import compile_policy
+    from fitn7.evaluation.params import merge_params
+
+    host = plugin_host(args)
+    policy = load_policy(args.policy, search_path=args.policy_path, plugins=host)
+    program = compile_policy(policy, plugins=host)
+    params = parse_params(getattr(args, "param", []))
+    try:
+        # Validate overrides once, before the batch, so a typo is one clear error.
+        merge_params(program.param_defaults, program.param_nodes, params)
+    except EvaluationError as exc:
+        raise UsageError(f"fitn7: --param: {exc}") from None
+    return host, program, params

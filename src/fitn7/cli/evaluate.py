@@ -14,20 +14,21 @@ from typing import Any, TextIO
 
 import tomli_w
 
-from fitn7.api import load_policy
 from fitn7.cli.common import (
+    add_loader,
     add_params,
+    add_plugins_dir,
     add_policy_path,
     euros,
-    parse_params,
+    prepare,
+    read_dossiers,
     toml_ready,
 )
 from fitn7.errors import Fitn7Error
-from fitn7.evaluation import CompiledPolicy, Decision, compile_policy
+from fitn7.evaluation import CompiledPolicy, Decision
 from fitn7.evaluation.decision import plain
-from fitn7.evaluation.params import merge_params
-from fitn7.loading import Failed, load_dossiers
-from fitn7.provenance import stamp
+from fitn7.loading import Failed
+from fitn7.runner import Runner
 
 _MARKS = {"ineligible": "✗", "review": "!", "incomplete": "?"}
 
@@ -49,31 +50,32 @@ def register(sub: Any) -> None:
                         help="show the trace: every rule and amount step with the values read")
     add_params(parser)
     add_policy_path(parser)
+    add_plugins_dir(parser)
+    add_loader(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate every dossier; returns 1 if any could not be loaded or evaluated."""
-    policy = load_policy(args.policy, search_path=args.policy_path)
-    program = compile_policy(policy)
-    params = parse_params(args.param)
-    # Validate overrides once, before the batch, so a typo is one clear error.
-    merge_params(program.param_defaults, program.param_nodes, params)
+    host, program, params = prepare(args)
+    runner = Runner(program, host, params)
+    trace = args.explain or args.format != "text"
     decisions: list[Decision] = []
     failed = False
-    for result in load_dossiers(*args.dossiers):
+    for result in read_dossiers(args, host):
         if isinstance(result, Failed):
             print(f"fitn7: {result.error}", file=sys.stderr)
             failed = True
             continue
         try:
-            decision = program.evaluate(result.dossier, params, trace=args.explain
-                                        or args.format != "text")
-            # Recorded decisions carry what `fitn7 replay` needs to check them.
-            decisions.append(stamp(decision, result.dossier))
+            outcome = runner.decide(result.dossier, trace=trace)
         except Fitn7Error as exc:
             print(f"fitn7: {result.file}: dossier `{result.dossier.id}`: {exc}", file=sys.stderr)
             failed = True
+            continue
+        for warning in outcome.warnings:
+            print(f"fitn7: warning: {result.file}: {warning}", file=sys.stderr)
+        decisions.append(outcome.decision)
     write(decisions, program, args.format, args.explain, sys.stdout)
     return 1 if failed else 0
 

@@ -19,7 +19,7 @@ from typing import Any
 from fitn7.audit.inputs import dossiers_or_errors, load_version
 from fitn7.audit.render import replay_text, to_json
 from fitn7.audit.replay import read_decisions, replay
-from fitn7.cli.common import add_params, add_policy_path, parse_params
+from fitn7.cli.common import add_params, add_plugins_dir, add_policy_path, parse_params, plugin_host
 from fitn7.errors import Fitn7Error
 
 
@@ -41,6 +41,7 @@ def register(sub: Any) -> None:
                         help="output format (default: text)")
     add_params(parser)
     add_policy_path(parser)
+    add_plugins_dir(parser)
     parser.set_defaults(run=run)
 
 
@@ -59,7 +60,8 @@ def _run(args: argparse.Namespace) -> int:
     dossiers, errors = dossiers_or_errors(args.dossiers)
     for error in errors:
         print(f"fitn7: {error}", file=sys.stderr)
-    report = replay(records, policy, dossiers, parse_params(args.param) or None)
+    report = replay(records, policy, dossiers, parse_params(args.param) or None,
+                    plugins=plugin_host(args))
     if args.format == "json":
         sys.stdout.write(to_json(report.to_dict()))
     else:

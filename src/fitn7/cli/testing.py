@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from fitn7.api import load_policy
-from fitn7.cli.common import add_policy_path, policy_files
+from fitn7.cli.common import add_plugins_dir, add_policy_path, plugin_host, policy_files
 from fitn7.errors import Fitn7Error
 from fitn7.evaluation import compile_policy
 from fitn7.examples import examples_dir, run_examples
@@ -30,21 +30,24 @@ def register(sub: Any) -> None:
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list every example, not only the failing ones")
     add_policy_path(parser)
+    add_plugins_dir(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the examples; returns 1 on any failure."""
+    host = plugin_host(args)
     passed = failed = 0
     broken_policy = False
     for file in policy_files(args.policies):
         try:
-            program = compile_policy(load_policy(file, search_path=args.policy_path))
+            policy = load_policy(file, search_path=args.policy_path, plugins=host)
+            program = compile_policy(policy, plugins=host)
         except Fitn7Error as exc:
             print(str(exc), file=sys.stderr)
             broken_policy = True
             continue
-        results = run_examples(file, program)
+        results = run_examples(file, program, host)
         if not results:
             if args.verbose:
                 print(f"{file}: no examples (looked in {examples_dir(file)}/)")

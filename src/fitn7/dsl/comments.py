@@ -8,7 +8,9 @@ from fitn7.dsl import ast
 def scan_comments(text: str) -> tuple[ast.Comment, ...]:
     """Every comment outside a string, with its position and whether code precedes it."""
     found: list[ast.Comment] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines as lark counts them: only `\n` ends a line (splitlines would also
+    # break on form feeds and other separators and shift every later comment).
+    for number, line in enumerate(text.split("\n"), start=1):
         in_string = False
         escaped = False
         for index, ch in enumerate(line):

@@ -54,7 +54,12 @@ def parse_policy(text: str, source: str = "<policy>") -> ast.Policy:
         if isinstance(exc.orig_exc, MalformedLiteral):
             tok = exc.orig_exc.token
             span = _token_span(source, tok)
-            diag = Diagnostic("E003", str(exc.orig_exc), span, "write dates as YYYY-MM-DD")
+            hint = (
+                "write dates as YYYY-MM-DD" if "date" in str(exc.orig_exc)
+                else "keep one of them"
+            )
+            code = "E003" if "date" in str(exc.orig_exc) else "E004"
+            diag = Diagnostic(code, str(exc.orig_exc), span, hint)
             raise PolicySyntaxError([diag], [src]) from None
         raise
     return ast.Policy(

@@ -28,9 +28,9 @@ class SourceText:
 
     def line(self, number: int) -> str:
         """Return line `number` (1-based) without its newline, or "" past the end."""
-        lines = self.text.splitlines()
+        lines = self.text.split("\n")
         if 1 <= number <= len(lines):
-            return lines[number - 1]
+            return lines[number - 1].removesuffix("\r")
         return ""
 
 
@@ -43,7 +43,7 @@ def render_caret(source: SourceText | None, span: Span) -> list[str]:
     if source is None:
         return []
     text = source.line(span.line)
-    if not text and span.line > len(source.text.splitlines()):
+    if not text and span.line > len(source.text.split("\n")):
         return []
     gutter = str(span.line)
     pad = " " * len(gutter)

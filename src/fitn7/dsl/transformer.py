@@ -80,30 +80,38 @@ class ToAst(Transformer[Token, ast.Policy]):
     def header(self, meta: Meta, children: list[Any]) -> ast.Header:
         id_token, *fields = children
         values: dict[str, Any] = {}
-        for key, value in fields:
+        for key, value, token in fields:
             if key == "uses":
                 values["uses"] = values.get("uses", ()) + value
+            elif key in values:
+                # Keeping the last one silently would let `fmt` delete the first.
+                raise MalformedLiteral(f"`{key}` is given twice in the header", token)
             else:
                 values[key] = value
         return ast.Header(unescape(id_token), **values, span=self._span(meta))
 
-    def title(self, meta: Meta, children: list[Token]) -> tuple[str, str]:
-        return ("title", unescape(children[0]))
+    # Header fields come back as (key, value, a token to point at if repeated).
 
-    def authority(self, meta: Meta, children: list[Token]) -> tuple[str, str]:
-        return ("authority", unescape(children[0]))
+    def title(self, meta: Meta, children: list[Token]) -> tuple[str, str, Token]:
+        return ("title", unescape(children[0]), children[0])
 
-    def version(self, meta: Meta, children: list[Token]) -> tuple[str, str]:
-        return ("version", unescape(children[0]))
+    def authority(self, meta: Meta, children: list[Token]) -> tuple[str, str, Token]:
+        return ("authority", unescape(children[0]), children[0])
 
-    def envelope(self, meta: Meta, children: list[ast.Expr]) -> tuple[str, ast.Expr]:
-        return ("envelope", children[0])
+    def version(self, meta: Meta, children: list[Token]) -> tuple[str, str, Token]:
+        return ("version", unescape(children[0]), children[0])
 
-    def extends(self, meta: Meta, children: list[Token]) -> tuple[str, str]:
-        return ("extends", unescape(children[0]))
+    def envelope(self, meta: Meta, children: list[ast.Expr]) -> tuple[str, ast.Expr, Token]:
+        span = children[0].span
+        token = Token("ENVELOPE", "envelope", line=span.line if span else 1,
+                      column=span.column if span else 1)
+        return ("envelope", children[0], token)
 
-    def uses(self, meta: Meta, children: list[Token]) -> tuple[str, tuple[str, ...]]:
-        return ("uses", tuple(unescape(t) for t in children))
+    def extends(self, meta: Meta, children: list[Token]) -> tuple[str, str, Token]:
+        return ("extends", unescape(children[0]), children[0])
+
+    def uses(self, meta: Meta, children: list[Token]) -> tuple[str, tuple[str, ...], Token]:
+        return ("uses", tuple(unescape(t) for t in children), children[0])
 
     # ------------------------------------------------------- declarations
 

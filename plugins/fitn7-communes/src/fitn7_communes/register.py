@@ -190,11 +190,13 @@ def _neighbours(code: str) -> Iterator[str]:
 
 
 def _gap(a: str, b: str) -> int:
-    """How far apart two codes are as numbers (Corsican letters read as zeros)."""
-    def number(code: str) -> int:
-        return int(code.replace("A", "0").replace("B", "0"))
+    """How far apart two codes are as numbers."""
+    return abs(_as_number(a) - _as_number(b))
 
-    return abs(number(a) - number(b))
+
+def _as_number(code: str) -> int:
+    """A code as a number, Corsican letters (2A, 2B) read as zeros."""
+    return int(code.replace("A", "0").replace("B", "0"))
 
 
 def _rows(name: str) -> Iterator[list[str]]:

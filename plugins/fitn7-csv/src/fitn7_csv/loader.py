@@ -92,9 +92,14 @@ def load_csv(
 def _expense_table(source: Path, mapping: CsvMapping, options: Mapping[str, str]) -> Table | None:
     """The second export of expense lines, if the mapping has one."""
     spec = mapping.expenses
-    if spec is None:
-        return None
     given = options.get("expenses")
+    if spec is None:
+        if given:
+            raise dossier_error(
+                mapping.file, "", "the option `expenses` needs an [expenses] table here",
+                "it names the file of expense lines and its columns",
+            )
+        return None
     path = Path(given) if given else source.parent / spec.file
     return read_table(
         path,

@@ -1,0 +1,58 @@
+"""From a dossier as filed to a recorded decision: enrich, evaluate, stamp.
+
+Every command that decides (`eval`, `test`, `allocate`, `replay`) goes
+through a `Runner`, so a dossier is treated the same way everywhere: the
+plugins' enrichers fill what reference data knows (each value set becomes a
+trace entry naming its source), the compiled policy decides, and the
+decision records the hash of the dossier *as filed*, the version of fitn7 and
+of each plugin that took part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from fitn7.dossier import Dossier
+from fitn7.evaluation import CompiledPolicy, Decision
+from fitn7.plugins import Enriched, PluginHost
+from fitn7.provenance import stamp
+
+
+@attrs.frozen
+class Outcome:
+    """A decision and the warnings raised on the way (an enricher's doubts)."""
+
+    decision: Decision
+    dossier: Dossier
+    warnings: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Runner:
+    """A compiled policy with the plugins and params of one run."""
+
+    program: CompiledPolicy
+    plugins: PluginHost | None = None
+    params: Mapping[str, Any] | None = None
+
+    def enrich(self, dossier: Dossier) -> Enriched:
+        """The dossier completed by the enrichers, with their trace entries and warnings."""
+        if self.plugins is None:
+            return Enriched(dossier, (), (), ())
+        return self.plugins.enrich(dossier, self.program.policy.header.uses)
+
+    def decide(self, dossier: Dossier, *, trace: bool = True) -> Outcome:
+        """Enrich, evaluate and stamp one dossier; `PluginError` for a failing plugin."""
+        done = self.enrich(dossier)
+        enriched, entries, warnings, used = done.dossier, done.trace, done.warnings, done.plugins
+        decision = self.program.evaluate(enriched, self.params, trace=trace)
+        if trace and entries:
+            decision = attrs.evolve(decision, trace=(*entries, *decision.trace))
+        versions: dict[str, str] = {}
+        if self.plugins is not None:
+            found = self.plugins.versions_for(self.program.policy, used)
+            versions = {name: version or "unknown" for name, version in found.items()}
+        return Outcome(stamp(decision, dossier, versions), enriched, warnings)

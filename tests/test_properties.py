@@ -1,0 +1,77 @@
+"""Invariants of the shipped policies hold on generated dossiers; a broken one is caught."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fitn7.api import load_policy
+from fitn7.cli import main
+from fitn7.evaluation import compile_policy
+from fitn7.loading import load_dossier
+from fitn7.properties import check_properties
+
+POLICIES = Path(__file__).resolve().parents[1] / "policies"
+SHIPPED = sorted(POLICIES.glob("*.fitn7"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_every_invariant_of_a_shipped_policy_holds(path):
+    """Every shipped policy declares invariants, and none breaks on generated dossiers."""
+    program = compile_policy(load_policy(path))
+    report = check_properties(program, examples=300)
+    assert len(report.checked) >= 2
+    assert [c.to_toml() for c in report.counterexamples] == []
+
+
+def _broken_paca(tmp_path: Path) -> Path:
+    """PACA with its commune invariant tightened below the cap it promises."""
+    for name in ("paca.fitn7", "axe3-commun.fitn7"):
+        (tmp_path / name).write_text((POLICIES / name).read_text("utf-8"), "utf-8")
+    broken = tmp_path / "paca.fitn7"
+    text = broken.read_text("utf-8")
+    assert "implies amount <= 30_000 €" in text
+    broken.write_text(text.replace("implies amount <= 30_000 €", "implies amount <= 20_000 €"),
+                      "utf-8")
+    return broken
+
+
+def test_a_broken_invariant_gets_a_counterexample_that_really_breaks_it(tmp_path):
+    """The counterexample is a lone commune funded above 20 000 €, and re-evaluating it
+    from its TOML gives the same broken invariant."""
+    program = compile_policy(load_policy(_broken_paca(tmp_path)))
+    report = check_properties(program, examples=500)
+    assert not report.ok
+    (counter,) = report.counterexamples
+    assert counter.invariant.meta.id == "plafond_commune_respecte"
+    saved = tmp_path / "contre-exemple.toml"
+    saved.write_text(counter.to_toml(), "utf-8")
+    dossier = load_dossier(saved)
+    decision = program.evaluate(dossier)
+    assert dossier.applicant.kind.value == "commune" and dossier.members == ()
+    assert decision.amount is not None and decision.amount > 20_000
+    results = {inv.meta.id: value for inv, value in program.check_invariants(dossier, decision)}
+    assert results["plafond_commune_respecte"] is False
+    assert all(value is not False for key, value in results.items()
+               if key != "plafond_commune_respecte")
+
+
+def test_check_properties_command_prints_the_counterexample_and_fails(tmp_path, capsys):
+    """`fitn7 check --properties` exits 1 and prints the counterexample as TOML."""
+    code = main(["check", "--properties", str(_broken_paca(tmp_path))])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "invariant `plafond_commune_respecte` fails; counterexample:" in out
+    assert "# counterexample to invariant `plafond_commune_respecte`" in out
+    assert 'kind = "commune"' in out
+    assert "invariant `jamais_urbanisme` holds for 500 generated dossiers" in out
+
+
+def test_check_properties_command_passes_on_a_sound_policy(capsys):
+    """On a shipped policy every invariant holds and the exit code is 0."""
+    code = main(["check", "--properties", "--examples", "100", str(POLICIES / "gers.fitn7")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "fails" not in out
+    assert out.count("holds for 100 generated dossiers") >= 2
