@@ -20,52 +20,56 @@ SHIPPED = sorted(POLICIES.glob("*.fitn7"))
 def test_every_invariant_of_a_shipped_policy_holds(path):
     """Every shipped policy declares invariants, and none breaks on generated dossiers."""
     program = compile_policy(load_policy(path))
-    report = check_properties(program, examples=300)
+    report = check_properties(program, examples=150)
     assert len(report.checked) >= 2
     assert [c.to_toml() for c in report.counterexamples] == []
 
 
 def _broken_paca(tmp_path: Path) -> Path:
-    """PACA with its commune invariant tightened below the cap it promises."""
+    """PACA with a slip in its territory rule: Bretagne (région 53) let in by mistake.
+
+    The policy's own invariant `hors_region_ineligible` must catch it.
+    """
     for name in ("paca.fitn7", "axe3-commun.fitn7"):
         (tmp_path / name).write_text((POLICIES / name).read_text("utf-8"), "utf-8")
     broken = tmp_path / "paca.fitn7"
     text = broken.read_text("utf-8")
-    assert "implies amount <= 30_000 €" in text
-    broken.write_text(text.replace("implies amount <= 30_000 €", "implies amount <= 20_000 €"),
+    rule = 'require territoire: applicant.region == "93"'
+    assert rule in text
+    broken.write_text(text.replace(rule, 'require territoire: applicant.region in {"93", "53"}'),
                       "utf-8")
     return broken
 
 
 def test_a_broken_invariant_gets_a_counterexample_that_really_breaks_it(tmp_path):
-    """The counterexample is a lone commune funded above 20 000 €, and re-evaluating it
-    from its TOML gives the same broken invariant."""
+    """The counterexample is a collectivité outside PACA found eligible, and re-evaluating
+    it from its TOML breaks the same invariant and no other."""
     program = compile_policy(load_policy(_broken_paca(tmp_path)))
-    report = check_properties(program, examples=500)
+    report = check_properties(program, examples=200)
     assert not report.ok
     (counter,) = report.counterexamples
-    assert counter.invariant.meta.id == "plafond_commune_respecte"
+    assert counter.invariant.meta.id == "hors_region_ineligible"
     saved = tmp_path / "contre-exemple.toml"
     saved.write_text(counter.to_toml(), "utf-8")
     dossier = load_dossier(saved)
     decision = program.evaluate(dossier)
-    assert dossier.applicant.kind.value == "commune" and dossier.members == ()
-    assert decision.amount is not None and decision.amount > 20_000
+    assert dossier.applicant.region == "53"
+    assert decision.status.value != "ineligible"
     results = {inv.meta.id: value for inv, value in program.check_invariants(dossier, decision)}
-    assert results["plafond_commune_respecte"] is False
+    assert results["hors_region_ineligible"] is False
     assert all(value is not False for key, value in results.items()
-               if key != "plafond_commune_respecte")
+               if key != "hors_region_ineligible")
 
 
 def test_check_properties_command_prints_the_counterexample_and_fails(tmp_path, capsys):
     """`fitn7 check --properties` exits 1 and prints the counterexample as TOML."""
-    code = main(["check", "--properties", str(_broken_paca(tmp_path))])
+    code = main(["check", "--properties", "--examples", "200", str(_broken_paca(tmp_path))])
     out = capsys.readouterr().out
     assert code == 1
-    assert "invariant `plafond_commune_respecte` fails; counterexample:" in out
-    assert "# counterexample to invariant `plafond_commune_respecte`" in out
-    assert 'kind = "commune"' in out
-    assert "invariant `jamais_urbanisme` holds for 500 generated dossiers" in out
+    assert "invariant `hors_region_ineligible` fails; counterexample:" in out
+    assert "# counterexample to invariant `hors_region_ineligible`" in out
+    assert 'region = "53"' in out
+    assert "invariant `jamais_urbanisme` holds for 200 generated dossiers" in out
 
 
 def test_check_properties_command_passes_on_a_sound_policy(capsys):

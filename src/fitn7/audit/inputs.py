@@ -18,22 +18,18 @@ from __future__ import annotations
 
 import os
 import subprocess
-import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from fitn7.diagnostics import Severity
 from fitn7.dossier import Dossier
 from fitn7.dsl import ast
 from fitn7.dsl.parser import load_policy_file, parse_policy
 from fitn7.errors import DossierError, Fitn7Error, PolicyCheckError, PolicySyntaxError
-from fitn7.loading import SUFFIXES, Failed, Loaded, LoadResult, dossier_from_mapping, load_dossiers
+from fitn7.loading import Loaded, LoadResult, load_dossiers
 from fitn7.resolve import load_resolved, merge, policies_in, search_path_from_env
 
 #: Tables of an example dossier that are not part of the dossier.
-_EXAMPLE_TABLES = ("expected", "example")
 
 
 class GitError(Fitn7Error):
@@ -196,68 +192,13 @@ def _parent_at(
 # ---------------------------------------------------------------- dossiers
 
 
-def _files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            yield from sorted(
-                (p for p in path.iterdir()
-                 if p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and p.is_file()),
-                key=lambda p: p.name,
-            )
-        else:
-            yield path
-
-
-def _example_entries(path: Path) -> list[tuple[str, Mapping[str, Any]]] | None:
-    """The entries of a TOML file of example dossiers, or None for any other file."""
-    if path.suffix.lower() != ".toml":
-        return None
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None  # load_dossiers reports it with its own words
-    if isinstance(document.get("dossier"), list):
-        entries = [(f"$.dossier[{i}]", e) for i, e in enumerate(document["dossier"])]
-    else:
-        entries = [("$", document)]
-    if not any(isinstance(e, Mapping) and set(e) & set(_EXAMPLE_TABLES) for _, e in entries):
-        return None
-    return entries
-
-
 def load_corpus(paths: Iterable[str | os.PathLike[str]]) -> Iterator[LoadResult]:
     """Every dossier of the files and directories given, example dossiers included.
 
-    Like `load_dossiers`: a bad dossier is a `Failed` and the others load, a
-    repeated id is refused (the decisions of a corpus are matched by id).
+    The same loader as `fitn7 eval`: a bad dossier is a `Failed` and the others
+    load, a repeated id is refused (the decisions of a corpus are matched by id).
     """
-    first: dict[str, str] = {}
-    for path in _files(paths):
-        entries = _example_entries(path)
-        results: Iterable[LoadResult] = (
-            load_dossiers(path) if entries is None else _load_examples(path, entries)
-        )
-        for result in results:
-            if isinstance(result, Loaded):
-                ident = result.dossier.id
-                if ident in first:
-                    result = Failed(DossierError(
-                        result.file, f"{result.path}.id",
-                        f"duplicate dossier id `{ident}` (first in {first[ident]})"))
-                else:
-                    first[ident] = result.file
-            yield result
-
-
-def _load_examples(path: Path, entries: list[tuple[str, Any]]) -> Iterator[LoadResult]:
-    file = str(path)
-    for base, entry in entries:
-        data = {k: v for k, v in entry.items() if k not in _EXAMPLE_TABLES}
-        try:
-            yield Loaded(dossier_from_mapping(data, file=file, base_path=base), file, base)
-        except DossierError as exc:
-            yield Failed(exc)
+    return load_dossiers(*paths)
 
 
 def dossiers_or_errors(paths: Iterable[str | os.PathLike[str]]) -> tuple[

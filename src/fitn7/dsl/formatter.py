@@ -10,6 +10,7 @@ and refuses to return text that means something else.
 from __future__ import annotations
 
 import bisect
+import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Protocol
@@ -559,6 +560,31 @@ def _target(lines: Sequence[_Line], source_line: int) -> _Line:
         if seen and (best is None or max(seen) >= best[0]):
             best = (max(seen), index)
     return lines[best[1] if best is not None else 0]
+
+
+def format_expression(e: ast.Expr) -> str:
+    """The canonical text of an expression on one line: `applicant.kind == commune`."""
+    return _flat(e)
+
+
+def format_band(band: ast.Band) -> str:
+    """One band as written: `from 5_000 below 20_000 : 10_000 €`."""
+    return f"{_band_head(band)} : {_flat(band.value)}"
+
+
+def format_node(node: ast.Declaration | ast.AmountStep | ast.Criterion) -> str:
+    """The canonical text of one declaration, amount step or score criterion, message
+    and source included, dedented, sets kept on one line (for diffs and reports)."""
+    printer = _Printer(wrap=False)
+    printer.lines.clear()
+    if isinstance(node, ast.Criterion):
+        printer.declaration(ast.Score((node,)))
+        printer.lines.pop(0)  # the `score` keyword line of the wrapping block
+    elif isinstance(node, ast.Base | ast.ForfaitBands | ast.Forfait | ast.Rate | ast.Adjustment):
+        printer.step(node)
+    else:
+        printer.declaration(node)
+    return textwrap.dedent(_join(printer.lines)).rstrip("\n")
 
 
 def _join(lines: Sequence[_Line]) -> str:
