@@ -45,8 +45,11 @@ class PolicyCheckError(PolicyError):
     """A policy parses but the checker found problems (names, types, bands...)."""
 
 
-class DossierError(Fitn7Error):
-    """A dossier could not be loaded: names the file and the path of the field."""
+class InputError(Fitn7Error):
+    """A data file is wrong: names the file and the path of the field, then a hint.
+
+    Rendered `BZH-014.toml: expected a date @ $.submitted (did you mean …)`.
+    """
 
     def __init__(self, file: str, path: str, message: str, hint: str | None = None) -> None:
         self.file = file
@@ -57,6 +60,14 @@ class DossierError(Fitn7Error):
         # The hint goes after the path so the location keeps its place in every message.
         tail = f" ({hint})" if hint else ""
         super().__init__(f"{file}: {message}{where}{tail}")
+
+
+class DossierError(InputError):
+    """A dossier could not be loaded: names the file and the path of the field."""
+
+
+class HistoryError(InputError):
+    """A history of prior awards could not be read (see `fitn7 allocate --history`)."""
 
 
 class EvaluationError(Fitn7Error):

@@ -11,7 +11,7 @@ See docs/allocation.md for the semantics.
 from __future__ import annotations
 
 from fitn7.allocation.engine import allocate, session_of
-from fitn7.allocation.history import HistoryError, history_from_mapping, read_history
+from fitn7.allocation.history import history_from_mapping, read_history
 from fitn7.allocation.model import (
     ENVELOPE,
     NO_AMOUNT,
@@ -25,6 +25,7 @@ from fitn7.allocation.model import (
     limit_unknown_reason,
 )
 from fitn7.allocation.render import FORMATS, render
+from fitn7.errors import HistoryError
 
 __all__ = [
     "ENVELOPE",

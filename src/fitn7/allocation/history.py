@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 from fitn7.allocation.engine import merge_history
 from fitn7.allocation.model import Outcome, PriorAward
 from fitn7.diagnostics import did_you_mean
-from fitn7.errors import DossierError, EvaluationError, Fitn7Error
+from fitn7.errors import DossierError, EvaluationError, HistoryError
 from fitn7.loading import error_hint
 from fitn7.loading.values import read_bool, read_money, read_str
 from fitn7.loading.where import Where
@@ -47,18 +47,6 @@ AWARD_KEYS = ("dossier", "applicant", "name", "amount", "session", "joint")
 _FILE_KEYS = ("policy", "award")
 _WHY_REQUIRED = {"applicant": "the applicant's code (INSEE or SIREN): limits count awards by it"}
 
-
-class HistoryError(Fitn7Error):
-    """A history file could not be read: names the file and the path of the field."""
-
-    def __init__(self, file: str, path: str, message: str, hint: str | None = None) -> None:
-        self.file = file
-        self.path = path
-        self.message = message
-        self.hint = hint
-        where = f" @ {path}" if path else ""
-        tail = f" ({hint})" if hint else ""
-        super().__init__(f"{file}: {message}{where}{tail}")
 
 
 def _error(at: Where, message: str, hint: str | None = None) -> HistoryError:

@@ -21,13 +21,11 @@ from fitn7.cli.common import (
     add_params,
     add_plugins_dir,
     add_policy_path,
+    decide_all,
     prepare,
-    read_dossiers,
 )
 from fitn7.diagnostics import did_you_mean
-from fitn7.dossier import Dossier
-from fitn7.errors import EvaluationError, Fitn7Error
-from fitn7.loading import Failed
+from fitn7.errors import EvaluationError
 from fitn7.runner import Runner
 
 
@@ -94,25 +92,11 @@ def _run(args: argparse.Namespace) -> int:
         )
     history = read_history(*args.history, policy_id=program.ref.id)
 
-    dossiers: list[Dossier] = []
-    failed = False
-    for result in read_dossiers(args, host):
-        if isinstance(result, Failed):
-            print(f"fitn7: {result.error}", file=sys.stderr)
-            failed = True
-            continue
-        try:
-            # Enriched and evaluated once here so that a dossier the policy (or a
-            # plugin) cannot evaluate is reported with its file and the rest of
-            # the batch still allocated; allocation re-evaluates the enriched one.
-            outcome = runner.decide(result.dossier, trace=False)
-        except Fitn7Error as exc:
-            print(f"fitn7: {result.file}: dossier `{result.dossier.id}`: {exc}", file=sys.stderr)
-            failed = True
-            continue
-        for warning in outcome.warnings:
-            print(f"fitn7: warning: {result.file}: {warning}", file=sys.stderr)
-        dossiers.append(outcome.dossier)
+    # Enriched and evaluated once here so that a dossier the policy (or a
+    # plugin) cannot evaluate is reported with its file and the rest of the
+    # batch still allocated; allocation re-evaluates the enriched dossiers.
+    outcomes, failed = decide_all(args, host, runner, trace=False)
+    dossiers = [o.dossier for o in outcomes]
     allocation = allocate(
         program, dossiers, history=history, envelope=envelope, params=params,
         session=args.session,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from fitn7.evaluation import CompiledPolicy
     from fitn7.loading import LoadResult
     from fitn7.plugins import PluginHost
+    from fitn7.runner import Outcome, Runner
 
 
 class UsageError(Fitn7Error):
@@ -151,6 +153,35 @@ def read_dossiers(args: argparse.Namespace, host: PluginHost) -> Iterator[LoadRe
                 f"plugin `{loader.plugin}` loader `{loader.format}` failed on {path}: "
                 f"{type(exc).__name__}: {exc}"
             ) from None
+
+
+def decide_all(
+    args: argparse.Namespace, host: PluginHost, runner: Runner, *, trace: bool
+) -> tuple[list[Outcome], bool]:
+    """Every dossier named, enriched and decided; (outcomes, whether any failed).
+
+    A dossier that does not load, or that the policy or a plugin cannot
+    evaluate, is reported on stderr with its file and the batch goes on.
+    """
+    from fitn7.loading import Failed
+
+    outcomes: list[Outcome] = []
+    failed = False
+    for result in read_dossiers(args, host):
+        if isinstance(result, Failed):
+            print(f"fitn7: {result.error}", file=sys.stderr)
+            failed = True
+            continue
+        try:
+            outcome = runner.decide(result.dossier, trace=trace)
+        except Fitn7Error as exc:
+            print(f"fitn7: {result.file}: dossier `{result.dossier.id}`: {exc}", file=sys.stderr)
+            failed = True
+            continue
+        for warning in outcome.warnings:
+            print(f"fitn7: warning: {result.file}: {warning}", file=sys.stderr)
+        outcomes.append(outcome)
+    return outcomes, failed
 
 
 def parse_options(items: Sequence[str]) -> dict[str, str]:

@@ -19,15 +19,13 @@ from fitn7.cli.common import (
     add_params,
     add_plugins_dir,
     add_policy_path,
+    decide_all,
     euros,
     prepare,
-    read_dossiers,
     toml_ready,
 )
-from fitn7.errors import Fitn7Error
 from fitn7.evaluation import CompiledPolicy, Decision
 from fitn7.evaluation.decision import plain
-from fitn7.loading import Failed
 from fitn7.runner import Runner
 
 _MARKS = {"ineligible": "✗", "review": "!", "incomplete": "?"}
@@ -59,23 +57,10 @@ def run(args: argparse.Namespace) -> int:
     """Evaluate every dossier; returns 1 if any could not be loaded or evaluated."""
     host, program, params = prepare(args)
     runner = Runner(program, host, params)
-    trace = args.explain or args.format != "text"
-    decisions: list[Decision] = []
-    failed = False
-    for result in read_dossiers(args, host):
-        if isinstance(result, Failed):
-            print(f"fitn7: {result.error}", file=sys.stderr)
-            failed = True
-            continue
-        try:
-            outcome = runner.decide(result.dossier, trace=trace)
-        except Fitn7Error as exc:
-            print(f"fitn7: {result.file}: dossier `{result.dossier.id}`: {exc}", file=sys.stderr)
-            failed = True
-            continue
-        for warning in outcome.warnings:
-            print(f"fitn7: warning: {result.file}: {warning}", file=sys.stderr)
-        decisions.append(outcome.decision)
+    outcomes, failed = decide_all(
+        args, host, runner, trace=args.explain or args.format != "text"
+    )
+    decisions = [o.decision for o in outcomes]
     write(decisions, program, args.format, args.explain, sys.stdout)
     return 1 if failed else 0
 
