@@ -12,7 +12,7 @@ each declaration came from, so the trace can name it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import attrs
@@ -48,34 +48,30 @@ def policies_in(directory: Path) -> dict[str, Path]:
     return found
 
 
-def resolve_extends(
-    policy: ast.Policy, search_path: Sequence[Path] = (), *, directory: Path | None = None
-) -> ast.Policy:
-    """The policy with its ancestors merged in; raises `PolicyCheckError` on a cycle
-    or an unknown parent. `directory` is where the child lives (from its span by default).
+#: Finds a parent: (the child asking, the parent's id) -> the parent, or None;
+#: and the ids it could have offered, for a "did you mean" hint.
+ParentFinder = Callable[[ast.Policy, str], tuple[ast.Policy | None, Iterable[str]]]
+
+
+def resolve_with(policy: ast.Policy, find_parent: ParentFinder, where: str) -> ast.Policy:
+    """The policy with its ancestors merged in, each found by `find_parent`.
+
+    `where` says, in the unknown-parent message, where parents were looked
+    for. Raises `PolicyCheckError` on a cycle or an unknown parent.
     """
     chain = [policy]
     seen = [policy.id]
     current = policy
     while current.header.extends is not None:
         parent_id = current.header.extends
-        where = _directory_of(current, directory if current is policy else None)
-        dirs = [where, *search_path] if where is not None else list(search_path)
-        known: dict[str, Path] = {}
-        for d in dirs:
-            for pid, file in policies_in(d).items():
-                known.setdefault(pid, file)
-        if parent_id not in known:
-            hint = did_you_mean(parent_id, known) or (
-                "put the parent policy in the same directory, or pass --policy-path DIR "
-                f"(or set {POLICY_PATH_ENV})"
-            )
-            raise _error(current, "E120", f"unknown parent policy `{parent_id}`", hint)
         if parent_id in seen:
             cycle = " → ".join([*seen, parent_id])
             raise _error(current, "E121", f"policies extend each other in a cycle: {cycle}",
                          "remove one of the `extends`")
-        parent = load_policy_file(known[parent_id])
+        parent, known = find_parent(current, parent_id)
+        if parent is None:
+            hint = did_you_mean(parent_id, known) or where
+            raise _error(current, "E120", f"unknown parent policy `{parent_id}`", hint)
         chain.append(parent)
         seen.append(parent_id)
         current = parent
@@ -83,6 +79,32 @@ def resolve_extends(
     for child in reversed(chain[:-1]):
         merged = merge(merged, child)
     return merged
+
+
+def resolve_extends(
+    policy: ast.Policy, search_path: Sequence[Path] = (), *, directory: Path | None = None
+) -> ast.Policy:
+    """The policy with its ancestors merged in; raises `PolicyCheckError` on a cycle
+    or an unknown parent. `directory` is where the child lives (from its span by default).
+    """
+
+    def find(child: ast.Policy, parent_id: str) -> tuple[ast.Policy | None, Iterable[str]]:
+        where = _directory_of(child, directory if child is policy else None)
+        dirs = [where, *search_path] if where is not None else list(search_path)
+        known: dict[str, Path] = {}
+        for d in dirs:
+            for pid, file in policies_in(d).items():
+                known.setdefault(pid, file)
+        if parent_id not in known:
+            return None, known
+        return load_policy_file(known[parent_id]), known
+
+    return resolve_with(
+        policy,
+        find,
+        "put the parent policy in the same directory, or pass --policy-path DIR "
+        f"(or set {POLICY_PATH_ENV})",
+    )
 
 
 def load_resolved(path: str | Path, search_path: Sequence[Path] = ()) -> ast.Policy:

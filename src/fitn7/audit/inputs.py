@@ -27,7 +27,7 @@ from fitn7.dsl import ast
 from fitn7.dsl.parser import load_policy_file, parse_policy
 from fitn7.errors import DossierError, Fitn7Error, PolicyCheckError, PolicySyntaxError
 from fitn7.loading import Loaded, LoadResult, load_dossiers
-from fitn7.resolve import load_resolved, merge, policies_in, search_path_from_env
+from fitn7.resolve import load_resolved, policies_in, resolve_with, search_path_from_env
 
 #: Tables of an example dossier that are not part of the dossier.
 
@@ -150,42 +150,27 @@ def _load_at_revision(rev: str, path: str, search_path: Sequence[Path]) -> ast.P
     git = _Git(f"{rev}:{path}")
     full = git.in_repo(path)
     policy = parse_policy(git.read(rev, full), f"{rev}:{path}")
-    chain = [policy]
-    seen = [policy.id]
     directory = str(PurePosixPath(full).parent)
-    current = policy
-    while current.header.extends is not None:
-        parent_id = current.header.extends
-        if parent_id in seen:
-            cycle = " → ".join([*seen, parent_id])
-            raise Fitn7Error(f"fitn7: policies extend each other in a cycle: {cycle}")
-        parent = _parent_at(git, rev, directory, parent_id, search_path)
-        chain.append(parent)
-        seen.append(parent_id)
-        current = parent
-    merged = chain[-1]
-    for child in reversed(chain[:-1]):
-        merged = merge(merged, child)
-    return merged
 
+    def find(child: ast.Policy, parent_id: str) -> tuple[ast.Policy | None, Iterable[str]]:
+        known: list[str] = []
+        for name, text in git.policies(rev, directory):
+            try:
+                candidate = parse_policy(text, f"{rev}:{name}")
+            except PolicySyntaxError:
+                continue  # reported when that file itself is read
+            if candidate.id == parent_id:
+                return candidate, known
+            known.append(candidate.id)
+        for d in search_path:
+            found = policies_in(d)
+            if parent_id in found:
+                return load_policy_file(found[parent_id]), known
+            known.extend(found)
+        return None, known
 
-def _parent_at(
-    git: _Git, rev: str, directory: str, parent_id: str, search_path: Sequence[Path]
-) -> ast.Policy:
-    for name, text in git.policies(rev, directory):
-        try:
-            candidate = parse_policy(text, f"{rev}:{name}")
-        except PolicySyntaxError:
-            continue  # reported when that file itself is read
-        if candidate.id == parent_id:
-            return candidate
-    for d in search_path:
-        found = policies_in(d)
-        if parent_id in found:
-            return load_policy_file(found[parent_id])
-    raise Fitn7Error(
-        f"fitn7: unknown parent policy `{parent_id}` of `{git.spec}`: not in `{directory}` "
-        f"at revision `{rev}`, nor in the policy path"
+    return resolve_with(
+        policy, find, f"it is not in `{directory}` at revision `{rev}`, nor in the policy path"
     )
 
 
