@@ -67,7 +67,7 @@ class Compiler:
     def compile(self, node: ast.Expr) -> Fn:
         """The closure computing `node`."""
         const = self.constant(node)
-        if const is not _NOT_CONSTANT:
+        if const is not NOT_CONSTANT:
             return lambda env: const
         method = getattr(self, f"_c_{type(node).__name__}")
         fn: Fn = method(node)
@@ -86,9 +86,9 @@ class Compiler:
                 return _CONSTANTS[name]
             case ast.SetLit(items=items):
                 values = [self.constant(i) for i in items]
-                if all(v is not _NOT_CONSTANT for v in values):
+                if all(v is not NOT_CONSTANT for v in values):
                     return frozenset(values)
-        return _NOT_CONSTANT
+        return NOT_CONSTANT
 
     # ------------------------------------------------------------- names
 
@@ -126,7 +126,7 @@ class Compiler:
 
         return read_let
 
-    def _path(self, node: ast.Expr) -> tuple[NameKind, tuple[str, ...]] | None:
+    def plain_path(self, node: ast.Expr) -> tuple[NameKind, tuple[str, ...]] | None:
         """A plain field path (`applicant.population`, `provider.region` in an element)."""
         parts: list[str] = []
         while isinstance(node, ast.Attribute):
@@ -142,17 +142,17 @@ class Compiler:
         return None
 
     def _c_Attribute(self, node: ast.Attribute) -> Fn:
-        path = self._path(node)
+        path = self.plain_path(node)
         if path is not None:
             kind, parts = path
-            if self._crosses_list(parts, kind):
+            if self.crosses_list(parts, kind):
                 return self._projection(node)
             if kind is NameKind.ELEMENT_FIELD:
                 return _element_reader(parts)
             return _field_reader(parts)
         return self._projection(node)
 
-    def _crosses_list(self, parts: tuple[str, ...], kind: NameKind) -> bool:
+    def crosses_list(self, parts: tuple[str, ...], kind: NameKind) -> bool:
         """Whether a path goes through a list before its end (`members.population`)."""
         record: t.Type | None = (
             self.scope.element if kind is NameKind.ELEMENT_FIELD else t.DOSSIER
@@ -168,16 +168,9 @@ class Compiler:
     def _projection(self, node: ast.Attribute) -> Fn:
         inner = self.compile(node.value)
         attr = node.attr
-        base = list_path(node.value, self.scope)
-        # After a filter, positions in the value are not positions in the
-        # dossier: the root list is re-read (silently) to name the right line.
-        root = _silent_reader(tuple(base.split("."))) if base else None
-        filtered = isinstance(node.value, ast.Filter)
-
-        def path_of(env: Env, index: int, element: Any) -> str:
-            if filtered and root is not None:
-                index = next((i for i, e in enumerate(root(env) or ()) if e is element), index)
-            return f"{base or '?'}[{index}].{attr}"
+        path_of = ProjectionPath(
+            list_path(node.value, self.scope), attr, isinstance(node.value, ast.Filter)
+        )
 
         def project(env: Env) -> Any:
             value = inner(env)
@@ -188,7 +181,7 @@ class Compiler:
                 for index, element in enumerate(value):
                     item = _get(element, attr)
                     if item is None or env.trace:
-                        env.record(path_of(env, index, element), item)
+                        env.record(path_of(env.dossier, index, element), item)
                     out.append(item)
                 return tuple(out)
             return _get(value, attr)
@@ -401,7 +394,8 @@ class _NotConstant:
     """Marker: the expression needs a dossier."""
 
 
-_NOT_CONSTANT: Any = _NotConstant()
+#: What `Compiler.constant` returns for an expression that needs a dossier.
+NOT_CONSTANT: Any = _NotConstant()
 
 
 def _get(obj: Any, attr: str) -> Any:
@@ -414,22 +408,47 @@ def _get(obj: Any, attr: str) -> Any:
 def _is_structure(value: Any) -> bool:
     """Records and lists of records: not worth showing as a value in a trace."""
     if isinstance(value, tuple):
-        return bool(value) and attrs.has(type(value[0]))
-    return attrs.has(type(value))
+        return bool(value) and _is_record_type(type(value[0]))
+    return _is_record_type(type(value))
 
 
-def _silent_reader(parts: tuple[str, ...]) -> Fn:
-    """Reads a dossier path without recording it (to locate elements)."""
+#: `attrs.has` by type, asked for every value a traced rule reads: slow on
+#: enums, whose metaclass answers attribute lookups in Python.
+_RECORD_TYPES: dict[type, bool] = {}
 
-    def read(env: Env) -> Any:
-        value: Any = env.dossier
-        for part in parts:
-            value = _get(value, part)
-            if value is None:
-                return None
-        return value
 
-    return read
+def _is_record_type(cls: type) -> bool:
+    known = _RECORD_TYPES.get(cls)
+    if known is None:
+        known = _RECORD_TYPES[cls] = attrs.has(cls)
+    return known
+
+
+def read_silently(dossier: Any, parts: tuple[str, ...]) -> Any:
+    """A dossier path read without recording it (to locate elements)."""
+    value: Any = dossier
+    for part in parts:
+        value = _get(value, part)
+        if value is None:
+            return None
+    return value
+
+
+@attrs.frozen
+class ProjectionPath:
+    """Names the dossier path of one item of a projection: `expenses[2].amount`."""
+
+    base: str | None
+    attr: str
+    filtered: bool
+
+    def __call__(self, dossier: Any, index: int, element: Any) -> str:
+        if self.filtered and self.base:
+            # After a filter, positions in the value are not positions in the
+            # dossier: the root list is re-read to name the right line.
+            root = read_silently(dossier, tuple(self.base.split(".")))
+            index = next((i for i, e in enumerate(root or ()) if e is element), index)
+        return f"{self.base or '?'}[{index}].{self.attr}"
 
 
 def _field_reader(parts: tuple[str, ...]) -> Fn:
@@ -478,6 +497,18 @@ def _field_reader(parts: tuple[str, ...]) -> Fn:
 
 def _element_reader(parts: tuple[str, ...]) -> Fn:
     """Reads a path from the innermost element of a filter or quantifier."""
+    if len(parts) == 1 and parts[0] != "eligible":
+        (name,) = parts
+
+        def read_one(env: Env) -> Any:
+            # The common case (`category == etude`), without the loop.
+            base, index, element = env.elements[-1]
+            value = _get(element, name)
+            if value is None or (env.trace and not _is_structure(value)):
+                env.reads.append((f"{base}[{index}].{name}", value))
+            return value
+
+        return read_one
 
     def read(env: Env) -> Any:
         base, index, value = env.elements[-1]

@@ -88,11 +88,11 @@ class Env:
         if name == "total_expenses":
             if d.expenses is None:
                 return None, "expenses"
-            return _sum_amounts(d.expenses, None)
+            return sum_amounts(d.expenses, None)
         if name == "eligible_expenses":
             if d.expenses is None:
                 return None, "expenses"
-            return _sum_amounts(d.expenses, self.eligible_categories)
+            return sum_amounts(d.expenses, self.eligible_categories)
         if name == "session":
             if d.submitted is None:
                 return None, "submitted"
@@ -103,9 +103,10 @@ class Env:
         raise KeyError(name)  # pragma: no cover - the checker knows every derived name
 
 
-def _sum_amounts(
+def sum_amounts(
     expenses: Any, categories: frozenset[Category] | None
 ) -> tuple[Decimal | None, str | None]:
+    """The sum of the expense amounts (of these categories), or None and the absent path."""
     total = Decimal(0)
     for index, line in enumerate(expenses):
         if categories is not None:

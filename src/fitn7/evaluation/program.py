@@ -1,17 +1,19 @@
-"""A policy compiled once into closures, then applied to any number of dossiers.
+"""A policy compiled once, then applied to any number of dossiers.
 
-`compile_policy` walks the AST one time; `CompiledPolicy.evaluate` runs the
-closures for a dossier and assembles the `Decision`: statuses by precedence
-(ineligible, incomplete, review, eligible), every failing rule in `reasons`,
-the missing field paths, the amount pipeline and the score, with a trace entry
-per rule and per amount step.
+`compile_policy` walks the AST one time and gives two compiled forms of the
+same policy: closures over an `Env` (`fitn7.evaluation.compiler`), which
+record what every rule read and build the trace, and one generated Python
+function (`fitn7.evaluation.fastpath`) for decisions without a trace.
+`CompiledPolicy.evaluate` picks the fast path when no trace is asked for; the
+closures stay the reference, and the fast path hands back to them whatever it
+does not decide alone (see `fitn7.evaluation.fastpath`).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -19,112 +21,41 @@ import attrs
 from fitn7 import types as t
 from fitn7.dossier import Category, Dossier
 from fitn7.dsl import ast
-from fitn7.dsl.source import Span
 from fitn7.errors import EvaluationError
-from fitn7.evaluation.compiler import Compiler, Fn
-from fitn7.evaluation.decision import Decision, PolicyRef, Reason, Status, TraceEntry
+from fitn7.evaluation.compiler import NOT_CONSTANT, Compiler, Fn
+from fitn7.evaluation.decision import Decision, PolicyRef
 from fitn7.evaluation.env import Env
+from fitn7.evaluation.fastpath import FastPath, generate
 from fitn7.evaluation.params import merge_params
+from fitn7.evaluation.reference import Run
+from fitn7.evaluation.steps import (
+    CompiledAdjustment,
+    CompiledBand,
+    CompiledCriterion,
+    CompiledInvariant,
+    CompiledLimit,
+    CompiledRule,
+    Computation,
+    Meta,
+)
 from fitn7.functions import FunctionRegistry, builtin_registry
 from fitn7.scope import Scope
 
 if TYPE_CHECKING:
     from fitn7.plugins import PluginHost
 
-_CENT = Decimal("0.01")
-_ZERO = Decimal(0)
-
-
-@attrs.frozen
-class Meta:
-    """Where a rule or step comes from: id, message, citation, file and line."""
-
-    id: str
-    kind: str
-    message: str | None
-    source: str | None
-    span: Span | None
-
-    @property
-    def file(self) -> str | None:
-        """The policy file that declared it (the parent's, under `extends`)."""
-        return self.span.file if self.span else None
-
-    @property
-    def line(self) -> int | None:
-        """The line of the declaration in that file."""
-        return self.span.line if self.span else None
-
-
-@attrs.frozen
-class CompiledRule:
-    """A `require`, `exclude` or `review` rule and its compiled condition."""
-
-    meta: Meta
-    condition: Fn
-
-
-@attrs.frozen
-class CompiledBand:
-    """One band: `low <= x < high` (either bound may be open)."""
-
-    low: Fn | None
-    high: Fn | None
-    value: Fn
-
-
-@attrs.frozen
-class Computation:
-    """A forfait, banded forfait or rate: the first one whose `when` holds gives the amount."""
-
-    meta: Meta
-    when: Fn | None
-    value: Fn | None
-    by: Fn | None = None
-    bands: tuple[CompiledBand, ...] = ()
-
-
-@attrs.frozen
-class CompiledAdjustment:
-    """A bonus, cap or floor on the computed amount."""
-
-    meta: Meta
-    when: Fn | None
-    value: Fn
-    percent: bool
-
-
-@attrs.frozen
-class CompiledCriterion:
-    """A score criterion: points when its condition holds."""
-
-    meta: Meta
-    when: Fn | None
-    value: Fn
-
-
-@attrs.frozen
-class CompiledLimit:
-    """A cross-dossier limit, applied by allocation: at most `count` awards per key."""
-
-    meta: Meta
-    count: Fn
-    per: Fn
-    where: Fn | None
-
-
-@attrs.frozen
-class CompiledInvariant:
-    """A property the policy promises; read by property tests, not by decisions."""
-
-    meta: Meta
-    condition: Fn
-
-
-#: The implicit steps of every amount pipeline, as the trace names them.
-_BASE = Meta("base", "base", None, None, None)
-_ELIGIBLE_BASE = Meta("assiette_eligible", "cap", None, None, None)
-_REQUESTED = Meta("montant_demande", "cap", None, None, None)
+__all__ = [
+    "CompiledAdjustment",
+    "CompiledBand",
+    "CompiledCriterion",
+    "CompiledInvariant",
+    "CompiledLimit",
+    "CompiledPolicy",
+    "CompiledRule",
+    "Computation",
+    "Meta",
+    "compile_policy",
+]
 
 
 def _meta(kind: str, node: Any, default_id: str) -> Meta:
@@ -166,6 +97,8 @@ class CompiledPolicy:
     criteria: tuple[CompiledCriterion, ...]
     limits: tuple[CompiledLimit, ...]
     invariants: tuple[CompiledInvariant, ...]
+    #: The generated decision function, or None when the policy keeps its closures only.
+    fast: FastPath | None = attrs.field(default=None, eq=False, repr=False)
 
     def env(self, dossier: Dossier, params: Mapping[str, Any] | None, trace: bool) -> Env:
         """A fresh environment for one dossier (params already validated or not)."""
@@ -177,9 +110,31 @@ class CompiledPolicy:
     def evaluate(
         self, dossier: Dossier, params: Mapping[str, Any] | None = None, *, trace: bool = True
     ) -> Decision:
-        """The decision on one dossier. Pure: same inputs, same decision."""
-        env = self.env(dossier, params, trace)
-        return _Run(self, env).decide()
+        """The decision on one dossier. Pure: same inputs, same decision.
+
+        Without the trace, the generated fast path decides; with it, or when
+        the fast path gives up on this dossier, the closures do. Both give the
+        same decision.
+        """
+        fast = self.fast
+        if trace or fast is None:
+            return self.evaluate_reference(dossier, params, trace=trace)
+        values = merge_params(self.param_defaults, self.param_nodes, params) if params else (
+            self.param_defaults
+        )
+        try:
+            return fast.function(dossier, values)
+        except Exception:
+            # Any failure (a division by zero, a plugin error, an odd dossier):
+            # the closures evaluate again, and raise the error with its policy
+            # file, line and column if there is one.
+            return self.evaluate_reference(dossier, params, trace=False)
+
+    def evaluate_reference(
+        self, dossier: Dossier, params: Mapping[str, Any] | None = None, *, trace: bool = True
+    ) -> Decision:
+        """The decision computed by the closures only: the reference for the fast path."""
+        return Run(self, self.env(dossier, params, trace)).decide()
 
     def check_invariants(
         self, dossier: Dossier, decision: Decision, params: Mapping[str, Any] | None = None
@@ -192,206 +147,6 @@ class CompiledPolicy:
             "score": decision.score,
         }
         return [(inv, inv.condition(env)) for inv in self.invariants]
-
-
-class _Run:
-    """The evaluation of one dossier (mutable, local to `CompiledPolicy.evaluate`)."""
-
-    def __init__(self, program: CompiledPolicy, env: Env) -> None:
-        self.p = program
-        self.env = env
-        self.trace: list[TraceEntry] = []
-        self.missing: dict[str, None] = {}
-
-    def _note(self, meta: Meta, outcome: str, amount: Decimal | None = None) -> None:
-        reads = self.env.reads
-        if outcome == "unknown":
-            for path, value in reads:
-                if value is None:
-                    self.missing[path] = None
-        if self.env.trace:
-            self.trace.append(
-                TraceEntry(meta.id, meta.kind, outcome, tuple(reads), amount, meta.source,
-                           meta.file, meta.line)
-            )
-
-    def _holds(self, fn: Fn | None) -> bool | None:
-        if fn is None:
-            return True
-        value = fn(self.env)
-        return value if value is None else bool(value)
-
-    def decide(self) -> Decision:
-        env = self.env
-        failing: list[Reason] = []
-        reviews: list[Reason] = []
-        undecided: list[Reason] = []
-        for rule in self.p.rules:
-            env.reads = []
-            value = rule.condition(env)
-            meta = rule.meta
-            if value is None:
-                outcome = "unknown"
-                undecided.append(Reason(meta.id, "incomplete", meta.message, meta.source))
-            elif meta.kind == "require":
-                outcome = "pass" if value else "fail"
-                if not value:
-                    failing.append(Reason(meta.id, "ineligible", meta.message, meta.source))
-            elif meta.kind == "exclude":
-                outcome = "fail" if value else "pass"
-                if value:
-                    failing.append(Reason(meta.id, "ineligible", meta.message, meta.source))
-            else:
-                outcome = "review" if value else "pass"
-                if value:
-                    reviews.append(Reason(meta.id, "review", meta.message, meta.source))
-            if outcome == "unknown" or env.trace:
-                self._note(meta, outcome)
-
-        amount: Decimal | None = None
-        amount_unknown = False
-        if not failing:
-            amount, amount_unknown = self._amount()
-        score = self._score()
-
-        if failing:
-            status, reasons = Status.INELIGIBLE, failing
-        elif undecided or amount_unknown:
-            status, reasons = Status.INCOMPLETE, undecided
-        elif reviews:
-            status, reasons = Status.REVIEW, reviews
-        else:
-            status, reasons = Status.ELIGIBLE, []
-        return Decision(
-            dossier=env.dossier.id,
-            policy=self.p.ref,
-            status=status,
-            amount=None if amount_unknown else amount,
-            score=score,
-            reasons=tuple(reasons),
-            missing=tuple(self.missing),
-            trace=tuple(self.trace),
-        )
-
-    # --------------------------------------------------------------- amount
-
-    def _amount(self) -> tuple[Decimal | None, bool]:
-        """The amount pipeline; returns (amount, unknown)."""
-        env = self.env
-        env.reads = []
-        base = self.p.base(env) if self.p.base is not None else env.derived("eligible_expenses")
-        self._note(_BASE, "unknown" if base is None else "applied", base)
-
-        amount: Decimal | None
-        if not self.p.computations:
-            amount = base
-            if base is None:
-                return None, True
-        else:
-            amount = None
-            for comp in self.p.computations:
-                env.reads = []
-                when = self._holds(comp.when)
-                if when is None:
-                    self._note(comp.meta, "unknown")
-                    return None, True
-                if not when:
-                    self._note(comp.meta, "skipped")
-                    continue
-                amount = self._compute(comp, base)
-                self._note(comp.meta, "unknown" if amount is None else "applied", amount)
-                if amount is None:
-                    return None, True
-                break
-            if amount is None:
-                return None, False  # no forfait or rate applies: nobody set an amount
-
-        bonuses = [a for a in self.p.adjustments if a.meta.kind == "bonus"]
-        bounds = [a for a in self.p.adjustments if a.meta.kind != "bonus"]
-        for adj in (*bonuses, *bounds):
-            env.reads = []
-            when = self._holds(adj.when)
-            if when is None:
-                self._note(adj.meta, "unknown")
-                return None, True
-            if not when:
-                self._note(adj.meta, "skipped")
-                continue
-            value = adj.value(env)
-            if value is None:
-                self._note(adj.meta, "unknown")
-                return None, True
-            before = amount
-            if adj.meta.kind == "bonus":
-                amount = amount + (amount * value if adj.percent else value)
-            elif adj.meta.kind == "cap":
-                amount = min(amount, value)
-            else:
-                amount = max(amount, value)
-            self._note(adj.meta, "applied" if amount != before else "not binding", amount)
-
-        env.reads = []
-        eligible = env.derived("eligible_expenses")
-        if eligible is None:
-            self._note(_ELIGIBLE_BASE, "unknown")
-            return None, True
-        capped = min(amount, eligible)
-        self._note(_ELIGIBLE_BASE, "applied" if capped != amount else "not binding", capped)
-        amount = capped
-
-        requested = env.dossier.requested
-        if requested is not None:
-            env.reads = [("requested", requested)] if env.trace else []
-            capped = min(amount, requested)
-            self._note(_REQUESTED, "applied" if capped != amount else "not binding", capped)
-            amount = capped
-        amount = max(amount, _ZERO).quantize(_CENT, rounding=ROUND_HALF_UP)
-        return amount, False
-
-    def _compute(self, comp: Computation, base: Decimal | None) -> Decimal | None:
-        env = self.env
-        if comp.meta.kind == "rate":
-            rate = comp.value(env) if comp.value is not None else None
-            if rate is None or base is None:
-                return None
-            return Decimal(base) * Decimal(rate)
-        if comp.by is None:
-            flat = comp.value(env) if comp.value is not None else None
-            return None if flat is None else Decimal(flat)
-        x = comp.by(env)
-        if x is None:
-            return None
-        for band in comp.bands:
-            low = band.low(env) if band.low is not None else None
-            high = band.high(env) if band.high is not None else None
-            if (band.low is None or (low is not None and x >= low)) and (
-                band.high is None or (high is not None and x < high)
-            ):
-                value = band.value(env)
-                return None if value is None else Decimal(value)
-        return None
-
-    # ---------------------------------------------------------------- score
-
-    def _score(self) -> int:
-        env = self.env
-        total: Any = 0
-        for criterion in self.p.criteria:
-            env.reads = []
-            when = self._holds(criterion.when)
-            if when is None:
-                self._note(criterion.meta, "unknown")
-                continue
-            if not when:
-                self._note(criterion.meta, "skipped")
-                continue
-            value = criterion.value(env)
-            if value is None:
-                self._note(criterion.meta, "unknown")
-                continue
-            total += value
-            self._note(criterion.meta, f"{value:+}")
-        return int(total)
 
 
 def compile_policy(
@@ -423,7 +178,7 @@ def compile_policy(
     defaults: dict[str, Any] = {}
     for name, node in params.items():
         value = compiler.constant(node.default)
-        if value is None or type(value).__name__ == "_NotConstant":
+        if value is None or value is NOT_CONSTANT:
             raise EvaluationError(f"param `{name}` needs a literal default at {node.span}")
         defaults[name] = value
 
@@ -488,7 +243,7 @@ def compile_policy(
         for inv in policy.of_type(ast.Invariant)
     )
     envelope = compiler.constant(policy.header.envelope) if policy.header.envelope else None
-    return CompiledPolicy(
+    program = CompiledPolicy(
         policy=policy,
         ref=PolicyRef(policy.id, policy.header.version, policy_hash(policy)),
         param_defaults=defaults,
@@ -508,3 +263,4 @@ def compile_policy(
         limits=limits,
         invariants=invariants,
     )
+    return attrs.evolve(program, fast=generate(policy, compiler, program))

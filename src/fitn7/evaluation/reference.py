@@ -1,0 +1,260 @@
+"""The reference evaluation of a dossier, by the closures: with the trace, and as the oracle.
+
+`Run` evaluates every rule, the amount pipeline and the score of one dossier
+with the closures of `fitn7.evaluation.compiler`, recording what each rule
+read. It serves `evaluate(..., trace=True)`, any dossier the generated fast
+path hands back, and the tests that hold the fast path to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from fitn7.evaluation.compiler import Fn
+from fitn7.evaluation.decision import Decision, Reason, Status, TraceEntry, slot_setters
+from fitn7.evaluation.env import Env
+from fitn7.evaluation.steps import BASE, ELIGIBLE_BASE, REQUESTED, Computation, Meta
+
+if TYPE_CHECKING:
+    from fitn7.evaluation.program import CompiledPolicy
+
+_CENT = Decimal("0.01")
+_ZERO = Decimal(0)
+
+
+def _trace_entry_builder() -> Callable[..., TraceEntry]:
+    """`TraceEntry(...)` (positional), filled slot by slot: a traced decision builds
+    one per rule and step, and this halves their cost (see `slot_setters`)."""
+    setters = slot_setters(TraceEntry)
+    names = ("rule", "kind", "outcome", "read", "amount", "source", "file", "line")
+    if setters is None or tuple(setters) != names:  # pragma: no cover - shape changed
+        return TraceEntry
+    s_rule, s_kind, s_outcome, s_read, s_amount, s_source, s_file, s_line = setters.values()
+    new = object.__new__
+
+    def build(rule: str, kind: str, outcome: str, read: tuple[tuple[str, Any], ...],
+              amount: Decimal | None, source: str | None, file: str | None,
+              line: int | None) -> TraceEntry:
+        entry: TraceEntry = new(TraceEntry)
+        s_rule(entry, rule)
+        s_kind(entry, kind)
+        s_outcome(entry, outcome)
+        s_read(entry, read)
+        s_amount(entry, amount)
+        s_source(entry, source)
+        s_file(entry, file)
+        s_line(entry, line)
+        return entry
+
+    return build
+
+
+_trace_entry = _trace_entry_builder()
+
+
+class Run:
+    """The reference evaluation of one dossier by the closures (mutable, one per dossier)."""
+
+    def __init__(self, program: CompiledPolicy, env: Env) -> None:
+        self.p = program
+        self.env = env
+        self.trace: list[TraceEntry] = []
+        self.missing: dict[str, None] = {}
+
+    def note(self, meta: Meta, outcome: str, amount: Decimal | None = None) -> None:
+        """Close a step: its missing fields when unknown; its trace entry when tracing."""
+        reads = self.env.reads
+        if outcome == "unknown":
+            for path, value in reads:
+                if value is None:
+                    self.missing[path] = None
+        if self.env.trace:
+            span = meta.span
+            self.trace.append(_trace_entry(
+                meta.id, meta.kind, outcome, tuple(reads), amount, meta.source,
+                span.file if span else None, span.line if span else None,
+            ))
+
+    def holds(self, fn: Fn | None) -> bool | None:
+        """A `when` condition: true when absent, unknown or a truth value."""
+        if fn is None:
+            return True
+        value = fn(self.env)
+        return value if value is None else bool(value)
+
+    def decide(self) -> Decision:
+        """Every rule, the amount and the score: the decision."""
+        env = self.env
+        failing: list[Reason] = []
+        reviews: list[Reason] = []
+        undecided: list[Reason] = []
+        for rule in self.p.rules:
+            env.reads = []
+            value = rule.condition(env)
+            meta = rule.meta
+            if value is None:
+                outcome = "unknown"
+                undecided.append(Reason(meta.id, "incomplete", meta.message, meta.source))
+            elif meta.kind == "require":
+                outcome = "pass" if value else "fail"
+                if not value:
+                    failing.append(Reason(meta.id, "ineligible", meta.message, meta.source))
+            elif meta.kind == "exclude":
+                outcome = "fail" if value else "pass"
+                if value:
+                    failing.append(Reason(meta.id, "ineligible", meta.message, meta.source))
+            else:
+                outcome = "review" if value else "pass"
+                if value:
+                    reviews.append(Reason(meta.id, "review", meta.message, meta.source))
+            if outcome == "unknown" or env.trace:
+                self.note(meta, outcome)
+
+        amount: Decimal | None = None
+        amount_unknown = False
+        if not failing:
+            amount, amount_unknown = self._amount()
+        score = self._score()
+
+        if failing:
+            status, reasons = Status.INELIGIBLE, failing
+        elif undecided or amount_unknown:
+            status, reasons = Status.INCOMPLETE, undecided
+        elif reviews:
+            status, reasons = Status.REVIEW, reviews
+        else:
+            status, reasons = Status.ELIGIBLE, []
+        return Decision(
+            dossier=env.dossier.id,
+            policy=self.p.ref,
+            status=status,
+            amount=None if amount_unknown else amount,
+            score=score,
+            reasons=tuple(reasons),
+            missing=tuple(self.missing),
+            trace=tuple(self.trace),
+        )
+
+    # --------------------------------------------------------------- amount
+
+    def _amount(self) -> tuple[Decimal | None, bool]:
+        """The amount pipeline; returns (amount, unknown)."""
+        env = self.env
+        env.reads = []
+        base = self.p.base(env) if self.p.base is not None else env.derived("eligible_expenses")
+        self.note(BASE, "unknown" if base is None else "applied", base)
+
+        amount: Decimal | None
+        if not self.p.computations:
+            amount = base
+            if base is None:
+                return None, True
+        else:
+            amount = None
+            for comp in self.p.computations:
+                env.reads = []
+                when = self.holds(comp.when)
+                if when is None:
+                    self.note(comp.meta, "unknown")
+                    return None, True
+                if not when:
+                    self.note(comp.meta, "skipped")
+                    continue
+                amount = self.compute(comp, base)
+                self.note(comp.meta, "unknown" if amount is None else "applied", amount)
+                if amount is None:
+                    return None, True
+                break
+            if amount is None:
+                return None, False  # no forfait or rate applies: nobody set an amount
+
+        bonuses = [a for a in self.p.adjustments if a.meta.kind == "bonus"]
+        bounds = [a for a in self.p.adjustments if a.meta.kind != "bonus"]
+        for adj in (*bonuses, *bounds):
+            env.reads = []
+            when = self.holds(adj.when)
+            if when is None:
+                self.note(adj.meta, "unknown")
+                return None, True
+            if not when:
+                self.note(adj.meta, "skipped")
+                continue
+            value = adj.value(env)
+            if value is None:
+                self.note(adj.meta, "unknown")
+                return None, True
+            before = amount
+            if adj.meta.kind == "bonus":
+                amount = amount + (amount * value if adj.percent else value)
+            elif adj.meta.kind == "cap":
+                amount = min(amount, value)
+            else:
+                amount = max(amount, value)
+            self.note(adj.meta, "applied" if amount != before else "not binding", amount)
+
+        env.reads = []
+        eligible = env.derived("eligible_expenses")
+        if eligible is None:
+            self.note(ELIGIBLE_BASE, "unknown")
+            return None, True
+        capped = min(amount, eligible)
+        self.note(ELIGIBLE_BASE, "applied" if capped != amount else "not binding", capped)
+        amount = capped
+
+        requested = env.dossier.requested
+        if requested is not None:
+            env.reads = [("requested", requested)] if env.trace else []
+            capped = min(amount, requested)
+            self.note(REQUESTED, "applied" if capped != amount else "not binding", capped)
+            amount = capped
+        amount = max(amount, _ZERO).quantize(_CENT, rounding=ROUND_HALF_UP)
+        return amount, False
+
+    def compute(self, comp: Computation, base: Decimal | None) -> Decimal | None:
+        """The amount a forfait, banded forfait or rate gives (None when unknown)."""
+        env = self.env
+        if comp.meta.kind == "rate":
+            rate = comp.value(env) if comp.value is not None else None
+            if rate is None or base is None:
+                return None
+            return Decimal(base) * Decimal(rate)
+        if comp.by is None:
+            flat = comp.value(env) if comp.value is not None else None
+            return None if flat is None else Decimal(flat)
+        x = comp.by(env)
+        if x is None:
+            return None
+        for band in comp.bands:
+            low = band.low(env) if band.low is not None else None
+            high = band.high(env) if band.high is not None else None
+            if (band.low is None or (low is not None and x >= low)) and (
+                band.high is None or (high is not None and x < high)
+            ):
+                value = band.value(env)
+                return None if value is None else Decimal(value)
+        return None
+
+    # ---------------------------------------------------------------- score
+
+    def _score(self) -> int:
+        env = self.env
+        total: Any = 0
+        for criterion in self.p.criteria:
+            env.reads = []
+            when = self.holds(criterion.when)
+            if when is None:
+                self.note(criterion.meta, "unknown")
+                continue
+            if not when:
+                self.note(criterion.meta, "skipped")
+                continue
+            value = criterion.value(env)
+            if value is None:
+                self.note(criterion.meta, "unknown")
+                continue
+            total += value
+            self.note(criterion.meta, f"{value:+}")
+        return int(total)
+

@@ -1,0 +1,104 @@
+"""The compiled parts of a policy: rules, amount steps, score criteria, limits, invariants.
+
+Each holds its `Meta` (id, message, citation, where it is declared) and the
+closures of its expressions (`fitn7.evaluation.compiler.Fn`).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from fitn7.dsl.source import Span
+from fitn7.evaluation.compiler import Fn
+
+
+@attrs.frozen
+class Meta:
+    """Where a rule or step comes from: id, message, citation, file and line."""
+
+    id: str
+    kind: str
+    message: str | None
+    source: str | None
+    span: Span | None
+
+    @property
+    def file(self) -> str | None:
+        """The policy file that declared it (the parent's, under `extends`)."""
+        return self.span.file if self.span else None
+
+    @property
+    def line(self) -> int | None:
+        """The line of the declaration in that file."""
+        return self.span.line if self.span else None
+
+
+@attrs.frozen
+class CompiledRule:
+    """A `require`, `exclude` or `review` rule and its compiled condition."""
+
+    meta: Meta
+    condition: Fn
+
+
+@attrs.frozen
+class CompiledBand:
+    """One band: `low <= x < high` (either bound may be open)."""
+
+    low: Fn | None
+    high: Fn | None
+    value: Fn
+
+
+@attrs.frozen
+class Computation:
+    """A forfait, banded forfait or rate: the first one whose `when` holds gives the amount."""
+
+    meta: Meta
+    when: Fn | None
+    value: Fn | None
+    by: Fn | None = None
+    bands: tuple[CompiledBand, ...] = ()
+
+
+@attrs.frozen
+class CompiledAdjustment:
+    """A bonus, cap or floor on the computed amount."""
+
+    meta: Meta
+    when: Fn | None
+    value: Fn
+    percent: bool
+
+
+@attrs.frozen
+class CompiledCriterion:
+    """A score criterion: points when its condition holds."""
+
+    meta: Meta
+    when: Fn | None
+    value: Fn
+
+
+@attrs.frozen
+class CompiledLimit:
+    """A cross-dossier limit, applied by allocation: at most `count` awards per key."""
+
+    meta: Meta
+    count: Fn
+    per: Fn
+    where: Fn | None
+
+
+@attrs.frozen
+class CompiledInvariant:
+    """A property the policy promises; read by property tests, not by decisions."""
+
+    meta: Meta
+    condition: Fn
+
+
+#: The implicit steps of every amount pipeline, as the trace names them.
+BASE = Meta("base", "base", None, None, None)
+ELIGIBLE_BASE = Meta("assiette_eligible", "cap", None, None, None)
+REQUESTED = Meta("montant_demande", "cap", None, None, None)
