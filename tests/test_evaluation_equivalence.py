@@ -464,7 +464,7 @@ def test_plugin_functions_are_called_through_their_declaration() -> None:
 _SIMPLE = make_dossier()
 
 
-@settings(max_examples=300, deadline=None,
+@settings(max_examples=200, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(policies(), st.one_of(dossiers(), st.just(_SIMPLE)))
 def test_random_policies_decide_alike_or_fail_alike(policy: Any, dossier: Dossier) -> None:
