@@ -195,3 +195,54 @@ def test_plugins_command_lists_plugin_with_its_functions(workspace, capsys):
     assert "  function taux_local(code: string) -> percent" in out
     assert "  field applicant.extra.label_local: string" in out
     assert "  function floor(value: decimal) -> int" in out
+
+
+def test_missing_plugin_hint_compares_what_follows_the_prefix(workspace):
+    """Every plugin is `fitn7_…`: a missing `fitn7_zrr` is not offered `fitn7_csv`,
+    nor fitn7's own functions; a real misspelling is still caught."""
+    from fitn7.dsl.parser import parse_policy
+
+    host = PluginHost.load(workspace / "plugins", entry_points=False)
+
+    def hint(uses: str) -> str | None:
+        (diagnostic,) = host.missing_uses(parse_policy(POLICY.format(uses=uses), "p.fitn7"))
+        return diagnostic.help
+
+    assert hint("fitn7_zrr") == "install it (pip install fitn7-zrr) or pass --plugins-dir"
+    assert hint("local_tset") == "did you mean `local_test`?"
+
+
+def test_diff_impact_decides_with_the_plugins_and_isolates_failures(workspace, capsys):
+    """`fitn7 diff --impact` enriches and decides as `fitn7 eval` does, with the plugin's
+    functions; a dossier the plugin fails on is reported and the rest compared (exit 2)."""
+    (workspace / "local2.fitn7").write_text(
+        POLICY.format(uses="local_test").replace("+1 when", "+3 when"), "utf-8")
+    code, out, err = run(capsys, "diff", str(workspace / "local.fitn7"),
+                         str(workspace / "local2.fitn7"), "--impact",
+                         str(workspace / "dossiers"), "--plugins-dir",
+                         str(workspace / "plugins"), "--format", "json")
+    assert code == 2
+    result = json.loads(out)["impact"]
+    assert result["evaluated"] == 1
+    (changed,) = result["dossiers"]
+    # C has no population: the enricher fills 1234, so `petite` puts it in review.
+    assert (changed["dossier"], changed["before"]["status"]) == ("C", "review")
+    assert (changed["before"]["score"], changed["after"]["score"]) == (1, 3)
+    assert [(f["dossier"], f["version"]) for f in result["failed"]] == [("A", "old"),
+                                                                        ("B", "old")]
+    assert "dossier `A` under the old version: plugin `local_test` function `taux_local` " \
+           "failed" in err
+    assert "Traceback" not in err
+
+
+def test_replay_of_a_policy_that_uses_a_plugin(workspace, capsys, tmp_path):
+    """Decisions made with a plugin replay with it."""
+    plugins = ["--plugins-dir", str(workspace / "plugins")]
+    policy, c = str(workspace / "local.fitn7"), str(workspace / "dossiers" / "c.toml")
+    code, out, _ = run(capsys, "eval", policy, c, *plugins, "--format", "json")
+    assert code == 0
+    recorded = tmp_path / "decisions.json"
+    recorded.write_text(out, "utf-8")
+    code, out, err = run(capsys, "replay", str(recorded), policy, c, *plugins)
+    assert (code, err) == (0, "")
+    assert ": 1 reproduced, 0 did not" in out

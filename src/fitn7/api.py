@@ -46,6 +46,18 @@ def load_policy(
     """
     host = plugins if plugins is not None else PluginHost.load()
     policy = load_resolved(path, search_path_from_env(search_path))
+    ensure_valid(policy, host)
+    return policy
+
+
+def ensure_valid(policy: ast.Policy, plugins: PluginHost | None = None) -> None:
+    """Raise `PolicyCheckError` unless the (resolved) policy checks without errors.
+
+    The plugins it `uses` must be loaded in `plugins` (by default: the
+    installed ones and `FITN7_PLUGINS_DIR`); their functions and fields are
+    known to the checker. Warnings do not raise.
+    """
+    host = plugins if plugins is not None else PluginHost.load()
     diagnostics = host.missing_uses(policy) or check(
         policy, functions=host.functions, schema=host.schema
     )
@@ -53,7 +65,6 @@ def load_policy(
     if errors:
         sources = [policy.source] if policy.source is not None else []
         raise PolicyCheckError(errors, sources)
-    return policy
 
 
 def _compiled(

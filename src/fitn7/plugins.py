@@ -11,6 +11,7 @@ own object: nothing is global.
 from __future__ import annotations
 
 import datetime
+import difflib
 import importlib.util
 import os
 import sys
@@ -25,7 +26,7 @@ import pluggy
 
 from fitn7 import builtin_plugin, hookspecs
 from fitn7 import types as t
-from fitn7.diagnostics import Diagnostic, did_you_mean
+from fitn7.diagnostics import Diagnostic
 from fitn7.dossier import Dossier
 from fitn7.dsl import ast
 from fitn7.errors import PluginError
@@ -222,7 +223,7 @@ class PluginHost:
         out = []
         for name in policy.header.uses:
             if name not in loaded:
-                hint = did_you_mean(name, loaded) or (
+                hint = _similar_plugin(name, loaded) or (
                     f"install it (pip install {name.replace('_', '-')}) or pass --plugins-dir"
                 )
                 out.append(Diagnostic(
@@ -362,3 +363,18 @@ def _guarded(decl: FunctionDecl) -> FunctionDecl:
         return result
 
     return attrs.evolve(decl, impl=call)
+
+
+def _similar_plugin(name: str, loaded: Iterable[str]) -> str | None:
+    """A "did you mean" for a misspelt plugin name, judged on what follows `fitn7_`.
+
+    Every plugin name shares that prefix, so comparing whole names would offer
+    `fitn7_csv` for a missing `fitn7_zrr`; fitn7's own functions are never
+    the plugin a policy means.
+    """
+    def stem(n: str) -> str:
+        return n.removeprefix(f"{BUILTIN}_")
+
+    by_stem = {stem(n): n for n in loaded if n != BUILTIN}
+    close = difflib.get_close_matches(stem(name), sorted(by_stem), n=1, cutoff=0.6)
+    return f"did you mean `{by_stem[close[0]]}`?" if close else None

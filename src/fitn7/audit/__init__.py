@@ -28,6 +28,7 @@ from fitn7.audit.diff import (
 from fitn7.audit.impact import (
     DossierChange,
     Impact,
+    ImpactFailure,
     causes,
     differs,
     fundable,
@@ -53,6 +54,7 @@ __all__ = [
     "Edit",
     "GitError",
     "Impact",
+    "ImpactFailure",
     "Mismatch",
     "OutcomeChange",
     "PolicyDiff",

@@ -19,11 +19,13 @@ import attrs
 
 from fitn7.allocation import AllocatedDossier, Allocation, PriorAward, allocate
 from fitn7.audit.diff import PolicyVersion
-from fitn7.audit.impact import program_of
+from fitn7.audit.impact import host_for, program_of
 from fitn7.dossier import Dossier
 from fitn7.dsl import ast
 from fitn7.evaluation import CompiledPolicy
 from fitn7.evaluation.decision import money_str
+from fitn7.plugins import PluginHost
+from fitn7.runner import Runner
 
 _ZERO = Decimal("0.00")
 
@@ -120,17 +122,26 @@ def committee_impact(
     history: Iterable[PriorAward] = (),
     envelope: Decimal | int | str | None = None,
     params: Mapping[str, Any] | None = None,
+    plugins: PluginHost | None = None,
 ) -> CommitteeImpact:
     """Allocate the same batch under both versions and report the outcomes that differ.
 
     `history`, `envelope` and `params` are those of `fitn7.allocation.allocate`,
-    the same for both runs.
+    the same for both runs. Each version allocates the dossiers as the
+    enrichers of the plugins it `uses` complete them (see `fitn7 allocate`);
+    a failing plugin raises `PluginError`.
     """
-    before_program, after_program = program_of(old), program_of(new)
+    before_program, after_program = program_of(old, plugins), program_of(new, plugins)
+    plugins = host_for(plugins, before_program.policy, after_program.policy)
     batch = list(dossiers)
     prior = tuple(history)
-    before = allocate(before_program, batch, history=prior, envelope=envelope, params=params)
-    after = allocate(after_program, batch, history=prior, envelope=envelope, params=params)
+
+    def run(program: CompiledPolicy) -> Allocation:
+        runner = Runner(program, plugins, params)
+        enriched = [runner.enrich(d).dossier for d in batch]
+        return allocate(program, enriched, history=prior, envelope=envelope, params=params)
+
+    before, after = run(before_program), run(after_program)
     rows = {row.dossier: row for row in before.dossiers}
     changes = []
     flips: Counter[tuple[str, str]] = Counter()

@@ -8,6 +8,11 @@ or amount differs, narrowed to those the policy diff touches when there are
 some (a cap that moved makes every later step's amount differ too; the cap
 is the cause).
 
+Each dossier goes through the same path as `fitn7 eval` (`fitn7.runner`):
+the enrichers of the plugins a version `uses` fill it, then that version
+decides. A dossier that a version (or one of its plugins) cannot evaluate is
+listed in `failures` and the others are still compared.
+
 Totals count what can be funded as decided: the amount of each `eligible`
 or `review` dossier. `delta` is the change of that total; flips count the
 dossiers going from one status to another.
@@ -26,9 +31,11 @@ import attrs
 from fitn7.audit.diff import PolicyDiff, PolicyVersion, diff
 from fitn7.dossier import Dossier
 from fitn7.dsl import ast
+from fitn7.errors import Fitn7Error
 from fitn7.evaluation import CompiledPolicy, Decision, Status, compile_policy
 from fitn7.evaluation.decision import money_str
 from fitn7.plugins import PluginHost
+from fitn7.runner import Runner
 
 _ZERO = Decimal("0.00")
 #: Statuses whose amount would be paid as decided.
@@ -107,6 +114,20 @@ class DossierChange:
 
 
 @attrs.frozen
+class ImpactFailure:
+    """A dossier that could not be compared: one version, or a plugin, failed on it."""
+
+    dossier: str
+    #: The version that failed: `old` or `new`.
+    version: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON-ready form."""
+        return {"dossier": self.dossier, "version": self.version, "message": self.message}
+
+
+@attrs.frozen
 class Impact:
     """What a policy change does to a corpus: the dossiers it changes and the totals."""
 
@@ -120,6 +141,8 @@ class Impact:
     flips: tuple[tuple[str, str, int], ...]
     total_before: Decimal
     total_after: Decimal
+    #: The dossiers left out because a version could not evaluate them, in input order.
+    failures: tuple[ImpactFailure, ...] = ()
 
     @property
     def delta(self) -> Decimal:
@@ -144,6 +167,7 @@ class Impact:
             "total_after": money_str(self.total_after),
             "delta": money_str(self.delta),
             "dossiers": [c.to_dict() for c in self.changes],
+            "failed": [f.to_dict() for f in self.failures],
         }
 
 
@@ -189,17 +213,28 @@ def causes(
     return tuple(dict.fromkeys([*found, *reasons]))
 
 
+def host_for(plugins: PluginHost | None, *policies: ast.Policy) -> PluginHost | None:
+    """`plugins`, or the installed plugins when none are given and a policy `uses` some."""
+    if plugins is None and any(p.header.uses for p in policies):
+        return PluginHost.load()
+    return plugins
+
+
 def program_of(
     policy: ast.Policy | CompiledPolicy | str | Path, plugins: PluginHost | None = None
 ) -> CompiledPolicy:
-    """A compiled policy from an AST, a compiled policy, or a file / `REV:PATH` (checked)."""
+    """A compiled policy from an AST, a compiled policy, or a file / `REV:PATH` (checked).
+
+    The functions of `plugins` are known to it; without `plugins`, those of
+    the installed plugins when the policy `uses` some.
+    """
     if isinstance(policy, CompiledPolicy):
         return policy
-    if isinstance(policy, ast.Policy):
-        return compile_policy(policy, plugins=plugins)
-    from fitn7.audit.inputs import load_version
+    if not isinstance(policy, ast.Policy):
+        from fitn7.audit.inputs import load_version
 
-    return compile_policy(load_version(str(policy), checked=True), plugins=plugins)
+        policy = load_version(str(policy), checked=True, plugins=plugins)
+    return compile_policy(policy, plugins=host_for(plugins, policy))
 
 
 def _largest_first(change: DossierChange) -> tuple[Decimal, bool, int, str]:
@@ -213,25 +248,41 @@ def impact(
     dossiers: Iterable[Dossier],
     params: Mapping[str, Any] | None = None,
     *,
+    plugins: PluginHost | None = None,
     policy_diff: PolicyDiff | None = None,
 ) -> Impact:
     """Evaluate every dossier under both versions and report those whose decision differs.
 
     `old` and `new` are checked policies (ASTs or compiled), or files /
     `REV:PATH` versions that are loaded and checked here. `params` override
-    the params of both versions. `policy_diff` saves recomputing the diff when
-    the caller has it.
+    the params of both versions. `plugins` are those the versions `uses`
+    (functions and enrichers); none are needed for a policy that uses none.
+    `policy_diff` saves recomputing the diff when the caller has it.
     """
-    before_program, after_program = program_of(old), program_of(new)
+    before_program, after_program = program_of(old, plugins), program_of(new, plugins)
+    plugins = host_for(plugins, before_program.policy, after_program.policy)
+    before_runner = Runner(before_program, plugins, params)
+    after_runner = Runner(after_program, plugins, params)
     changes_made = policy_diff or diff(before_program.policy, after_program.policy)
     touched, renamed = changes_made.touched_rules(), changes_made.renamed_rules()
     changes: list[DossierChange] = []
+    failures: list[ImpactFailure] = []
     flips: Counter[tuple[str, str]] = Counter()
     total_before = total_after = _ZERO
     evaluated = 0
     for dossier in dossiers:
-        before = before_program.evaluate(dossier, params)
-        after = after_program.evaluate(dossier, params)
+        decided: list[Decision] = []
+        for version, runner in (("old", before_runner), ("new", after_runner)):
+            try:
+                decided.append(runner.decide(dossier).decision)
+            except Fitn7Error as exc:
+                # One dossier a version cannot evaluate (a plugin failing, a
+                # division by zero) must not hide what the change does to the rest.
+                failures.append(ImpactFailure(dossier.id, version, str(exc)))
+                break
+        if len(decided) < 2:
+            continue
+        before, after = decided
         evaluated += 1
         total_before += fundable(before)
         total_after += fundable(after)
@@ -249,5 +300,5 @@ def impact(
         tuple((a, b, n) for (a, b), n in sorted(flips.items(), key=lambda kv: (-kv[1], kv[0]))),
         total_before,
         total_after,
+        tuple(failures),
     )
-

@@ -21,15 +21,13 @@ import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
-from fitn7.diagnostics import Severity
 from fitn7.dossier import Dossier
 from fitn7.dsl import ast
 from fitn7.dsl.parser import load_policy_file, parse_policy
-from fitn7.errors import DossierError, Fitn7Error, PolicyCheckError, PolicySyntaxError
+from fitn7.errors import DossierError, Fitn7Error, PolicySyntaxError
 from fitn7.loading import Loaded, LoadResult, load_dossiers
+from fitn7.plugins import PluginHost
 from fitn7.resolve import load_resolved, policies_in, resolve_with, search_path_from_env
-
-#: Tables of an example dossier that are not part of the dossier.
 
 
 class GitError(Fitn7Error):
@@ -53,12 +51,18 @@ def split_revision(spec: str) -> tuple[str, str] | None:
 
 
 def load_version(
-    spec: str, search_path: Sequence[str | Path] = (), *, checked: bool = False
+    spec: str,
+    search_path: Sequence[str | Path] = (),
+    *,
+    checked: bool = False,
+    plugins: PluginHost | None = None,
 ) -> ast.Policy:
     """The policy named by `spec` (a file or `REV:PATH`) with its `extends` merged in.
 
-    With `checked`, the checker runs too and its errors raise `PolicyCheckError`
-    (as `fitn7.load_policy` does); a diff does not need it, an evaluation does.
+    With `checked`, the checker runs too, with the functions and fields of
+    `plugins` (by default the installed ones), and its errors raise
+    `PolicyCheckError` (as `fitn7.load_policy` does); a diff does not need
+    it, an evaluation does.
     """
     dirs = search_path_from_env(search_path)
     revision = split_revision(spec)
@@ -69,12 +73,9 @@ def load_version(
     else:
         policy = _load_at_revision(*revision, dirs)
     if checked:
-        from fitn7.api import check
+        from fitn7.api import ensure_valid
 
-        errors = [d for d in check(policy) if d.severity is Severity.ERROR]
-        if errors:
-            sources = [policy.source] if policy.source is not None else []
-            raise PolicyCheckError(errors, sources)
+        ensure_valid(policy, plugins)
     return policy
 
 

@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from fitn7.audit.diff import PolicyVersion
-from fitn7.audit.impact import program_of
+from fitn7.audit.impact import host_for, program_of
 from fitn7.dossier import Dossier
 from fitn7.dsl import ast
 from fitn7.errors import Fitn7Error
@@ -252,6 +252,9 @@ def replay(
         read_decisions(decisions) if isinstance(decisions, str | Path) else list(decisions)
     )
     program = program_of(policy, plugins)
+    plugins = host_for(plugins, program.policy)
     by_id = {d.id: d for d in dossiers}
-    results = tuple(replay_one(i, r, program, by_id, params) for i, r in enumerate(records))
+    results = tuple(
+        replay_one(i, r, program, by_id, params, plugins) for i, r in enumerate(records)
+    )
     return ReplayReport(PolicyVersion.of(program.policy), results)

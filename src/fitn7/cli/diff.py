@@ -7,8 +7,12 @@ git history of the current repository. With `--impact`, the dossiers are
 evaluated under both versions and those whose decision changes are listed;
 `--allocate` adds the committee outcomes (awarded, waitlisted…) under both.
 
+Dossiers are read, enriched and decided as `fitn7 eval` does them, with the
+plugins the versions `uses` (installed, or `--plugins-dir`).
+
 Exit codes, like `diff`: 0 no semantic change, 1 changes, 2 trouble (a
-policy that does not load, a bad revision, a dossier that does not load).
+policy that does not load, a bad revision, a dossier that does not load or
+that a version cannot evaluate; the others are still compared).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from fitn7.audit.render import (
     to_json,
     to_toml,
 )
-from fitn7.cli.common import UsageError, add_policy_path
+from fitn7.cli.common import UsageError, add_plugins_dir, add_policy_path, plugin_host
 from fitn7.errors import Fitn7Error
 
 
@@ -56,6 +60,7 @@ def register(sub: Any) -> None:
                         "versions and list the dossiers whose outcome (awarded, waitlisted…) "
                         "or awarded amount changes")
     add_policy_path(parser)
+    add_plugins_dir(parser)
     parser.set_defaults(run=run)
 
 
@@ -73,8 +78,9 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError("fitn7 diff: --allocate needs --impact DOSSIER...")
     # An evaluation needs checked policies; a diff alone reads any policy that parses.
     checked = args.impact is not None
-    old = load_version(args.old, args.policy_path, checked=checked)
-    new = load_version(args.new, args.policy_path, checked=checked)
+    host = plugin_host(args) if checked else None
+    old = load_version(args.old, args.policy_path, checked=checked, plugins=host)
+    new = load_version(args.new, args.policy_path, checked=checked, plugins=host)
     changes = diff(old, new)
     result: Impact | None = None
     committee: CommitteeImpact | None = None
@@ -83,10 +89,18 @@ def _run(args: argparse.Namespace) -> int:
         dossiers, errors = dossiers_or_errors(args.impact)
         for error in errors:
             print(f"fitn7: {error}", file=sys.stderr)
-        failed = bool(errors)
-        result = impact(old, new, dossiers, policy_diff=changes)
+        result = impact(old, new, dossiers, plugins=host, policy_diff=changes)
+        for failure in result.failures:
+            print(f"fitn7: dossier `{failure.dossier}` under the {failure.version} version: "
+                  f"{failure.message}", file=sys.stderr)
+        failed = bool(errors or result.failures)
         if args.allocate:
-            committee = committee_impact(old, new, dossiers)
+            # The dossiers a version cannot evaluate are reported above; the
+            # committee is run on the others, as `fitn7 allocate` does.
+            left_out = {f.dossier for f in result.failures}
+            committee = committee_impact(
+                old, new, [d for d in dossiers if d.id not in left_out], plugins=host
+            )
     if args.format == "json":
         sys.stdout.write(to_json(diff_to_dict(changes, result, committee)))
     elif args.format == "toml":

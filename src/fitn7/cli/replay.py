@@ -56,12 +56,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     records = read_decisions(args.decisions)
-    policy = load_version(args.policy, args.policy_path, checked=True)
+    host = plugin_host(args)
+    policy = load_version(args.policy, args.policy_path, checked=True, plugins=host)
     dossiers, errors = dossiers_or_errors(args.dossiers)
     for error in errors:
         print(f"fitn7: {error}", file=sys.stderr)
-    report = replay(records, policy, dossiers, parse_params(args.param) or None,
-                    plugins=plugin_host(args))
+    report = replay(records, policy, dossiers, parse_params(args.param) or None, plugins=host)
     if args.format == "json":
         sys.stdout.write(to_json(report.to_dict()))
     else:
