@@ -296,6 +296,35 @@ def test_replay_of_toml_decisions(capsys, tmp_path):
     assert code == 0, out
 
 
+def test_decisions_record_param_overrides_and_replay_uses_them(capsys, tmp_path):
+    """`--param` values are recorded in each decision as the value they became; replay
+    uses them again, and a replay with other params does not reproduce."""
+    policy, dossiers = str(GOLDEN / "paca-2021.1.fitn7"), str(GOLDEN / "dossiers" / "paca.toml")
+    code, out, _ = run(capsys, "eval", policy, dossiers, "--format", "json",
+                       "--param", "seuil_petite_collectivite=20_000")
+    assert code == 0
+    records = json.loads(out)
+    assert {json.dumps(r["params"]) for r in records} == {'{"seuil_petite_collectivite": "20000"}'}
+    recorded = tmp_path / "decisions.json"
+    recorded.write_text(out, encoding="utf-8")
+
+    code, out, _ = run(capsys, "replay", str(recorded), policy, dossiers)
+    assert code == 0
+    assert out.splitlines()[0].endswith(": 7 reproduced, 0 did not")
+
+    code, out, _ = run(capsys, "replay", str(recorded), policy, dossiers, "--param",
+                       "seuil_petite_collectivite=10000")
+    assert code == 1
+    assert '      params: recorded {"seuil_petite_collectivite": "20000"}, replayed ' \
+           '{"seuil_petite_collectivite": "10000"}' in out.splitlines()
+
+
+def test_decisions_without_overrides_record_empty_params(decisions):
+    """The policy's own values decided: `params` is empty, not absent."""
+    records = json.loads(decisions.read_text(encoding="utf-8"))
+    assert all(r["params"] == {} for r in records)
+
+
 def test_replay_errors_exit_2(capsys, tmp_path):
     """An unreadable decisions file is an error, not a failed replay: exit 2."""
     code, _, err = run(capsys, "replay", str(tmp_path / "absent.json"),

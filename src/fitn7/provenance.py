@@ -8,7 +8,10 @@ merges `Decision.provenance` in):
   (`fitn7.loading.canonical_dossier_json`), so a recorded decision cannot be
   matched with an edited dossier without it showing;
 - `fitn7`: the version of fitn7 that evaluated;
-- `plugins`: name → version of each plugin used (none yet).
+- `plugins`: name → version of each plugin that took part;
+- `params`: name → value of each param overridden at run time
+  (`--param`), as text (`fitn7.evaluation.params.param_text`); empty when
+  the policy's own values decided.
 
 `fitn7 replay` (see docs/audit.md) checks all of them.
 """
@@ -25,7 +28,7 @@ from fitn7.evaluation import Decision
 from fitn7.loading import canonical_dossier_json
 
 #: The provenance keys `stamp` writes, in the order they appear in a decision.
-PROVENANCE_KEYS = ("dossier_sha256", "fitn7", "plugins")
+PROVENANCE_KEYS = ("dossier_sha256", "fitn7", "plugins", "params")
 
 
 def dossier_hash(dossier: Dossier) -> str:
@@ -46,27 +49,35 @@ def fitn7_version() -> str:
     return str(fitn7.__version__)
 
 
-def provenance(dossier: Dossier, plugins: Mapping[str, str] | None = None) -> dict[str, object]:
+def provenance(
+    dossier: Dossier,
+    plugins: Mapping[str, str] | None = None,
+    params: Mapping[str, str] | None = None,
+) -> dict[str, object]:
     """The provenance keys of a decision on `dossier` evaluated by this fitn7."""
     return {
         "dossier_sha256": dossier_hash(dossier),
         "fitn7": fitn7_version(),
         "plugins": dict(sorted((plugins or {}).items())),
+        "params": dict(sorted((params or {}).items())),
     }
 
 
 def stamp(
-    decision: Decision, dossier: Dossier, plugins: Mapping[str, str] | None = None
+    decision: Decision,
+    dossier: Dossier,
+    plugins: Mapping[str, str] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Decision:
     """The decision with its provenance recorded (other provenance keys are kept).
 
-    `plugins` maps each plugin the policy used to its version; none exist yet,
-    so it defaults to an empty mapping.
+    `plugins` maps each plugin that took part to its version; `params` each
+    param overridden for this run to its value as text (`param_text`).
     """
     if decision.dossier != dossier.id:
         raise ValueError(
             f"decision on `{decision.dossier}` stamped with dossier `{dossier.id}`"
         )
     return attrs.evolve(
-        decision, provenance={**decision.provenance, **provenance(dossier, plugins)}
+        decision, provenance={**decision.provenance, **provenance(dossier, plugins, params)}
     )

@@ -5,7 +5,7 @@ through a `Runner`, so a dossier is treated the same way everywhere: the
 plugins' enrichers fill what reference data knows (each value set becomes a
 trace entry naming its source), the compiled policy decides, and the
 decision records the hash of the dossier *as filed*, the version of fitn7 and
-of each plugin that took part.
+of each plugin that took part, and the params overridden for the run.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import attrs
 
 from fitn7.dossier import Dossier
 from fitn7.evaluation import CompiledPolicy, Decision
+from fitn7.evaluation.params import override_texts
 from fitn7.plugins import Enriched, PluginHost
 from fitn7.provenance import stamp
 
@@ -55,4 +56,13 @@ class Runner:
         if self.plugins is not None:
             found = self.plugins.versions_for(self.program.policy, used)
             versions = {name: version or "unknown" for name, version in found.items()}
-        return Outcome(stamp(decision, dossier, versions), enriched, warnings)
+        return Outcome(stamp(decision, dossier, versions, self.recorded_params),
+                       enriched, warnings)
+
+    @property
+    def recorded_params(self) -> dict[str, str]:
+        """The params overridden for this run, as a decision records them."""
+        if not self.params:
+            return {}
+        program = self.program
+        return override_texts(program.param_defaults, program.param_nodes, self.params)

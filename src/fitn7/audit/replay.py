@@ -9,6 +9,10 @@ revision or a reformatted file decides the same). Any
 difference means the decision does not reproduce: the file was edited, or
 the policy or the dossier is not the one it was made from.
 
+A decision records the params overridden when it was made (`params`); they
+are used again unless the caller gives params, in which case a difference
+with the recorded ones is a mismatch.
+
 A different version of fitn7 or of a plugin is only a note: the decision
 may still reproduce, and when it does not, the note says what to suspect.
 Decisions are read from the JSON or TOML that `fitn7 eval --format
@@ -47,6 +51,7 @@ COMPARED = (
     "score",
     "reasons",
     "missing",
+    "params",
     "trace",
 )
 #: Keys of a trace entry that say where a rule is written, not what it decided.
@@ -207,15 +212,16 @@ def replay_one(
     try:
         # The same path as `fitn7 eval`: enrichers of the plugins the policy uses,
         # evaluation, provenance stamped from the dossier as filed.
-        decision = Runner(program, plugins, params).decide(dossier, trace=True).decision
+        given = params if params is not None else _recorded_params(record)
+        decision = Runner(program, plugins, given).decide(dossier, trace=True).decision
     except Fitn7Error as exc:
         return Replayed(index, ident, (Mismatch("evaluation", None, str(exc)),))
     recorded = _normal(record)
     replayed = _normal(decision.to_dict())
     mismatches = []
     for field in COMPARED:
-        if field == "trace" and "trace" not in recorded:
-            continue  # a decision may be recorded without its trace
+        if field in ("trace", "params") and field not in recorded:
+            continue  # a decision may be recorded without its trace (or by an older fitn7)
         was, now = _get(recorded, field), _get(replayed, field)
         if was != now:
             mismatches.append(Mismatch(field, was, now))
@@ -233,6 +239,14 @@ def replay_one(
     return Replayed(index, ident, tuple(mismatches), tuple(notes))
 
 
+def _recorded_params(record: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The param overrides a decision records (`params`), None when it records none."""
+    recorded = record.get("params")
+    if isinstance(recorded, Mapping) and recorded:
+        return recorded
+    return None
+
+
 def replay(
     decisions: str | Path | Iterable[Any],
     policy: ast.Policy | CompiledPolicy | str | Path,
@@ -246,7 +260,8 @@ def replay(
     `decisions` is a file written by `fitn7 eval --format json|toml`, or the
     decisions already read (`Decision.to_dict()` mappings). `policy` is a
     checked policy, or a file / `REV:PATH` loaded and checked here.
-    `params` are the overrides the decisions were made with, if any.
+    `params` replace the overrides each decision records (`params`); by
+    default, those recorded are used.
     """
     records: Sequence[Any] = (
         read_decisions(decisions) if isinstance(decisions, str | Path) else list(decisions)

@@ -85,3 +85,43 @@ def merge_params(
             )
         values[name] = coerce(name, defaults[name], value, nodes.get(name))
     return values
+
+
+def param_text(value: Any, node: ast.Param | None = None) -> str:
+    """A param value as text that `coerce` reads back to the same value.
+
+    This is how a decision records the overrides it was made with: `3`,
+    `40000`, `80%`, `2021-10-15`, `true`.
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        if node is not None and isinstance(node.default, ast.PercentLit):
+            return f"{_plain(value * 100)}%"
+        return _plain(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, frozenset):
+        return "{" + ", ".join(sorted(str(getattr(v, "value", v)) for v in value)) + "}"
+    return str(value)
+
+
+def _plain(number: Decimal) -> str:
+    """`40000`, `12.5`: no exponent, no trailing zeros after the point."""
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def override_texts(
+    defaults: Mapping[str, Any],
+    nodes: Mapping[str, ast.Param],
+    overrides: Mapping[str, Any] | None,
+) -> dict[str, str]:
+    """The overrides as a decision records them: name -> `param_text`, sorted by name.
+
+    Only the params given are recorded, each as the value it was converted
+    to, so `--param plafond=40_000` and `--param "plafond=40000 €"` record
+    the same `40000`. Raises `EvaluationError` as `merge_params` does.
+    """
+    values = merge_params(defaults, nodes, overrides)
+    return {name: param_text(values[name], nodes.get(name)) for name in sorted(overrides or {})}

@@ -1,0 +1,82 @@
+"""Param overrides: conversion of `--param` text, and the text a decision records."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fitn7 import parse_policy
+from fitn7.errors import EvaluationError
+from fitn7.evaluation import compile_policy
+from fitn7.evaluation.params import coerce, override_texts, param_text
+
+POLICY = parse_policy('''policy "p"
+  version "1"
+
+param plafond = 30_000 €
+param taux = 80%
+param max_projets = 2
+param cloture = 2021-10-15
+param mutualise = false
+param libelle = "axe 3"
+
+review r: applicant.population < max_projets
+  source "test"
+''', "p.fitn7")
+PROGRAM = compile_policy(POLICY)
+DEFAULTS, NODES = PROGRAM.param_defaults, PROGRAM.param_nodes
+
+cents = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False,
+                    allow_infinity=False)
+VALUES = {
+    "plafond": cents,
+    "taux": st.integers(0, 10_000).map(lambda n: Decimal(n) / 10_000),
+    "max_projets": st.integers(-10**6, 10**6),
+    "cloture": st.dates(datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)),
+    "mutualise": st.booleans(),
+    "libelle": st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)),
+                       min_size=1).map(str.strip).filter(bool),
+}
+
+
+@given(st.sampled_from(sorted(VALUES)).flatmap(lambda n: st.tuples(st.just(n), VALUES[n])))
+def test_recorded_text_reads_back_to_the_same_value(named):
+    """What a decision records for an override converts back to exactly that value,
+    so a replay with the recorded params decides as the original run did."""
+    name, value = named
+    text = param_text(value, NODES[name])
+    assert coerce(name, DEFAULTS[name], text, NODES[name]) == value
+    assert param_text(coerce(name, DEFAULTS[name], text, NODES[name]), NODES[name]) == text
+
+
+@pytest.mark.parametrize(("given_text", "recorded"), [
+    ("40_000", "40000"),
+    ("40000 €", "40000"),
+    ("40000.50 EUR", "40000.5"),
+])
+def test_money_overrides_are_recorded_as_the_amount(given_text, recorded):
+    """Two spellings of one amount record the same text."""
+    assert override_texts(DEFAULTS, NODES, {"plafond": given_text}) == {"plafond": recorded}
+
+
+def test_overrides_are_recorded_sorted_and_typed():
+    """Only the params given are recorded, by name; a percent stays a percent."""
+    texts = override_texts(DEFAULTS, NODES, {"taux": "75%", "max_projets": "3",
+                                             "cloture": "2021-11-30", "mutualise": "TRUE"})
+    assert list(texts.items()) == [("cloture", "2021-11-30"), ("max_projets", "3"),
+                                   ("mutualise", "true"), ("taux", "75%")]
+    assert override_texts(DEFAULTS, NODES, None) == {}
+
+
+def test_a_wrong_override_names_the_param():
+    """A value of the wrong kind, or an unknown name, is an error a user can act on."""
+    with pytest.raises(EvaluationError, match=r"param `max_projets` expects a whole number, "
+                                              r"got `deux`"):
+        override_texts(DEFAULTS, NODES, {"max_projets": "deux"})
+    with pytest.raises(EvaluationError, match=r"unknown param `max_projet` \(did you mean "
+                                              r"`max_projets`\?\)"):
+        override_texts(DEFAULTS, NODES, {"max_projet": "3"})
