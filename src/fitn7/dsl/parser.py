@@ -51,16 +51,14 @@ def parse_policy(text: str, source: str = "<policy>") -> ast.Policy:
     except UnexpectedInput as exc:
         raise PolicySyntaxError([_diagnose(exc, src)], [src]) from None
     except VisitError as exc:
-        if isinstance(exc.orig_exc, MalformedLiteral):
-            tok = exc.orig_exc.token
-            span = _token_span(source, tok)
-            hint = (
-                "write dates as YYYY-MM-DD" if "date" in str(exc.orig_exc)
-                else "keep one of them"
-            )
-            code = "E003" if "date" in str(exc.orig_exc) else "E004"
-            diag = Diagnostic(code, str(exc.orig_exc), span, hint)
-            raise PolicySyntaxError([diag], [src]) from None
+        bad = exc.orig_exc
+        if isinstance(bad, MalformedLiteral):
+            span = _token_span(source, bad.token)
+            if bad.width is not None and span.line == span.end_line:
+                start = span.column + bad.offset
+                span = attrs.evolve(span, column=start, end_column=start + bad.width)
+            raise PolicySyntaxError([Diagnostic(bad.code, str(bad), span, bad.hint)],
+                                    [src]) from None
         raise
     return ast.Policy(
         policy.header,

@@ -16,9 +16,17 @@ from lark.tree import Meta
 from fitn7.dsl import ast
 from fitn7.dsl.source import Span
 
+#: The escapes a string literal may hold, and the character each stands for.
+ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
+
 
 def unescape(literal: str) -> str:
-    """The value of a double-quoted string literal, escapes resolved."""
+    """The value of a double-quoted string literal, escapes resolved.
+
+    An escape other than `\\"`, `\\\\`, `\\n`, `\\t` raises `MalformedLiteral` when
+    `literal` is a token (a plain `str` keeps the character): a lone
+    backslash in `"C:\\dossiers"` is more likely a mistake than a wish.
+    """
     body = literal[1:-1]
     out: list[str] = []
     i = 0
@@ -26,7 +34,17 @@ def unescape(literal: str) -> str:
         ch = body[i]
         if ch == "\\" and i + 1 < len(body):
             nxt = body[i + 1]
-            out.append({"n": "\n", "t": "\t"}.get(nxt, nxt))
+            if nxt not in ESCAPES and isinstance(literal, Token):
+                raise MalformedLiteral(
+                    f"unknown escape `\\{nxt}` in a string",
+                    literal,
+                    code="E005",
+                    hint="write `\\\\` for a backslash; the escapes are `\\\"`, `\\\\`, "
+                    "`\\n` and `\\t`",
+                    offset=i + 1,
+                    width=2,
+                )
+            out.append(ESCAPES.get(nxt, nxt))
             i += 2
         else:
             out.append(ch)
@@ -40,11 +58,28 @@ def number_text(token: str) -> str:
 
 
 class MalformedLiteral(ValueError):
-    """A token that matched the grammar but holds an impossible value (`2021-02-30`)."""
+    """A token that matched the grammar but holds an impossible value (`2021-02-30`).
 
-    def __init__(self, message: str, token: Token) -> None:
+    `code` and `hint` become the diagnostic's; `offset` and `width` narrow
+    its caret to a part of the token (an escape inside a string).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        token: Token,
+        *,
+        code: str,
+        hint: str,
+        offset: int = 0,
+        width: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.token = token
+        self.code = code
+        self.hint = hint
+        self.offset = offset
+        self.width = width
 
 
 @v_args(meta=True)
@@ -85,7 +120,8 @@ class ToAst(Transformer[Token, ast.Policy]):
                 values["uses"] = values.get("uses", ()) + value
             elif key in values:
                 # Keeping the last one silently would let `fmt` delete the first.
-                raise MalformedLiteral(f"`{key}` is given twice in the header", token)
+                raise MalformedLiteral(f"`{key}` is given twice in the header", token,
+                                      code="E004", hint="keep one of them")
             else:
                 values[key] = value
         return ast.Header(unescape(id_token), **values, span=self._span(meta))
@@ -282,7 +318,8 @@ class ToAst(Transformer[Token, ast.Policy]):
         try:
             value = datetime.date.fromisoformat(str(token))
         except ValueError:
-            raise MalformedLiteral(f"`{token}` is not a date of the calendar", token) from None
+            raise MalformedLiteral(f"`{token}` is not a date of the calendar", token,
+                                  code="E003", hint="write dates as YYYY-MM-DD") from None
         return ast.DateLit(value, span=self._span(meta))
 
     def string(self, meta: Meta, children: list[Token]) -> ast.StringLit:
