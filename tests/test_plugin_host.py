@@ -30,6 +30,8 @@ def _fragile(code):
         raise RuntimeError("table locale illisible")
     if code == "29117":
         return "oui"
+    if code == "29002":
+        return None  # not in the local table: unknown
     return Decimal("0.25")
 
 
@@ -246,3 +248,21 @@ def test_replay_of_a_policy_that_uses_a_plugin(workspace, capsys, tmp_path):
     code, out, err = run(capsys, "replay", str(recorded), policy, c, *plugins)
     assert (code, err) == (0, "")
     assert ": 1 reproduced, 0 did not" in out
+
+
+def test_trace_shows_what_a_plugin_function_answered(workspace, capsys):
+    """A plugin call is read like a field: the trace shows `taux_local("29001")` and its
+    answer. An unknown answer shows too, but is no field the applicant can supply, so it
+    is not in `missing`."""
+    (workspace / "dossiers" / "d.toml").write_text(dossier("D", "29002"), "utf-8")
+    code, out, _ = run(capsys, "eval", str(workspace / "local.fitn7"),
+                       str(workspace / "dossiers" / "c.toml"),
+                       str(workspace / "dossiers" / "d.toml"), "--plugins-dir",
+                       str(workspace / "plugins"), "--format", "json")
+    assert code == 0
+    c, d = json.loads(out)
+    (c_local,) = [e for e in c["trace"] if e["rule"] == "local"]
+    assert c_local["read"] == {"applicant.code": "29001", 'taux_local("29001")': "0.25"}
+    (d_local,) = [e for e in d["trace"] if e["rule"] == "local"]
+    assert d_local["read"] == {"applicant.code": "29002", 'taux_local("29002")': None}
+    assert d["missing"] == []

@@ -21,6 +21,10 @@ from fitn7.logic import k_and, k_or
 Inference = t.Type | str
 
 
+#: The name fitn7's own functions are registered under, as an internal plugin.
+BUILTIN_PLUGIN = "fitn7"
+
+
 @attrs.frozen
 class FunctionDecl:
     """A function a policy may call: name, parameter types, result type, doc, code.
@@ -40,7 +44,7 @@ class FunctionDecl:
     infer: Callable[[Sequence[t.Type]], Inference] | None = None
     predicate_arg: int | None = None
     #: The plugin that declared it (`fitn7` for built-ins).
-    plugin: str = "fitn7"
+    plugin: str = BUILTIN_PLUGIN
 
     def signature(self) -> str:
         """`name(param: type, ...) -> type`, for docs and `fitn7 plugins`."""

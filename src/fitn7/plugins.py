@@ -31,12 +31,12 @@ from fitn7.dossier import Dossier
 from fitn7.dsl import ast
 from fitn7.errors import PluginError
 from fitn7.evaluation.decision import TraceEntry
-from fitn7.functions import FunctionDecl, FunctionRegistry
+from fitn7.functions import BUILTIN_PLUGIN, FunctionDecl, FunctionRegistry
 from fitn7.hookspecs import Enrichment, FieldDecl, LoaderDecl
 
 PLUGINS_DIR_ENV = "FITN7_PLUGINS_DIR"
 DISABLED_ENV = "FITN7_DISABLED_PLUGINS"
-BUILTIN = "fitn7"
+BUILTIN = BUILTIN_PLUGIN
 
 _OWNER_RECORD = {"collectivite": "extra:collectivite", "project": "extra:project",
                  "dossier": "extra:dossier"}

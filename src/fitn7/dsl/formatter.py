@@ -113,8 +113,8 @@ def _number(value: Decimal, *, cents: bool = False, always: bool = False) -> str
     return _group(whole) + fraction
 
 
-def _string(value: str) -> str:
-    """A double-quoted literal; `unescape` in the transformer reads it back."""
+def format_string(value: str) -> str:
+    """A string as a policy writes it, double-quoted and escaped (`unescape` reads it back)."""
     escaped = (
         value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
     )
@@ -122,7 +122,7 @@ def _string(value: str) -> str:
 
 
 def _optional_string(value: str | None) -> str | None:
-    return _string(value) if value is not None else None
+    return format_string(value) if value is not None else None
 
 
 def _literal(e: ast.Literal_ | ast.Name) -> str:
@@ -140,7 +140,7 @@ def _literal(e: ast.Literal_ | ast.Name) -> str:
     if isinstance(e, ast.DateLit):
         return e.value.isoformat()
     if isinstance(e, ast.StringLit):
-        return _string(e.value)
+        return format_string(e.value)
     return e.name
 
 
@@ -233,14 +233,14 @@ class _Printer:
     def header(self, header: ast.Header) -> None:
         """`policy "id"` then the fields present, values aligned."""
         self.start(0, header)
-        self.write(f"policy {_string(header.id)}")
+        self.write(f"policy {format_string(header.id)}")
         fields: list[tuple[str, str | ast.Expr | None]] = [
             ("title", _optional_string(header.title)),
             ("authority", _optional_string(header.authority)),
             ("version", _optional_string(header.version)),
             ("envelope", header.envelope),
             ("extends", _optional_string(header.extends)),
-            ("uses", ", ".join(_string(u) for u in header.uses) or None),
+            ("uses", ", ".join(format_string(u) for u in header.uses) or None),
         ]
         present = [(keyword, value) for keyword, value in fields if value is not None]
         width = max((len(keyword) for keyword, _ in present), default=0)
@@ -256,7 +256,7 @@ class _Printer:
             self.write(f"{'param' if isinstance(d, ast.Param) else 'let'} {d.name} = ")
             self.expr(d.default if isinstance(d, ast.Param) else d.value, tail=True)
         elif isinstance(d, ast.Session):
-            self.write(f"session {_string(d.name)} closes ")
+            self.write(f"session {format_string(d.name)} closes ")
             self.expr(d.closes, tail=True)
         elif isinstance(d, ast.Rule):
             self.write(f"{d.kind} {d.id}: ")
@@ -341,10 +341,10 @@ class _Printer:
         """The message, then `source "…"`, each on its own line."""
         if node.message is not None:
             self.follow(indent, node)
-            self.write(_string(node.message))
+            self.write(format_string(node.message))
         if node.source is not None:
             self.follow(indent, node)
-            self.write(f"source {_string(node.source)}")
+            self.write(f"source {format_string(node.source)}")
 
     # ------------------------------------------------------- expressions
 

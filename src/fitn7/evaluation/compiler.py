@@ -9,6 +9,7 @@ trace mode, which values each rule saw.
 
 from __future__ import annotations
 
+import datetime
 import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -19,10 +20,11 @@ import attrs
 from fitn7 import types as t
 from fitn7.dossier import Category, Kind
 from fitn7.dsl import ast
+from fitn7.dsl.formatter import format_expression, format_string
 from fitn7.errors import EvaluationError
 from fitn7.evaluation.decision import Status
-from fitn7.evaluation.env import DERIVED, Env
-from fitn7.functions import FunctionRegistry
+from fitn7.evaluation.env import DERIVED, CallRead, Env
+from fitn7.functions import BUILTIN_PLUGIN, FunctionRegistry
 from fitn7.logic import k_implies
 from fitn7.scope import NameKind, Scope
 
@@ -248,13 +250,20 @@ class Compiler:
         args = [self.compile(a) for a in node.args]
         name = node.func
         span = node.span
+        # A plugin function's answer is data the rule reads, like a field: the
+        # trace shows it. fitn7's own functions compute from what is shown.
+        shown = decl.plugin != BUILTIN_PLUGIN
+        arg_texts = [format_expression(a) for a in node.args]
 
         def call(env: Env) -> Any:
             values = [a(env) for a in args]
             try:
-                return impl(*values)
+                result = impl(*values)
             except (ArithmeticError, TypeError, ValueError) as exc:
                 raise EvaluationError(f"`{name}` failed at {span}: {exc}") from exc
+            if shown and env.trace:
+                env.reads.append((call_read(name, values, arg_texts), result))
+            return result
 
         return call
 
@@ -578,3 +587,24 @@ def list_path(node: ast.Expr, scope: Scope) -> str | None:
     if isinstance(node, ast.Name) and scope.resolve(node.name) is NameKind.FIELD:
         return ".".join([node.name, *reversed(parts)])
     return None
+
+
+def call_read(name: str, values: list[Any], texts: list[str]) -> CallRead:
+    """How a plugin call shows in the trace: `zrr("29195")`, `local_share(expenses, "53")`.
+
+    A scalar argument shows its value, so the reader sees what was asked;
+    a list shows the expression it came from.
+    """
+    shown = []
+    for value, text in zip(values, texts, strict=True):
+        if isinstance(value, bool):
+            shown.append("true" if value else "false")
+        elif isinstance(value, str):
+            shown.append(format_string(value))
+        elif isinstance(value, int | Decimal):
+            shown.append(str(value))
+        elif isinstance(value, datetime.date):
+            shown.append(value.isoformat())
+        else:
+            shown.append(text)
+    return CallRead(f"{name}({', '.join(shown)})")

@@ -18,6 +18,17 @@ from fitn7.dossier import Category, Dossier
 Read = tuple[str, Any]
 
 
+class CallRead(str):
+    """The key of a read that is a plugin function's answer: `zrr("29195")`.
+
+    It shows in the trace beside the fields, so an auditor sees what the
+    plugin said; an unknown answer is not a field the applicant can supply,
+    so it never goes to `missing`.
+    """
+
+    __slots__ = ()
+
+
 class Env:
     """Mutable state of a single evaluation (see the module docstring)."""
 
