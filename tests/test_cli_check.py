@@ -147,7 +147,7 @@ def test_unreadable_file(tmp_path, capsys):
     bad.write_bytes('policy "é"\n'.encode("latin-1"))
     code, out, err = check(capsys, str(bad))
     assert code == 1
-    assert out == f"{bad}: error: cannot read the file: it is not UTF-8 text\n"
+    assert out == f"{bad}: error: cannot read the file: it is not UTF-8 text (save it as UTF-8)\n"
     assert err == "1 error in 1 file\n"
 
 

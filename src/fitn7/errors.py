@@ -37,6 +37,15 @@ class PolicyError(Fitn7Error):
         return render_all(self.diagnostics, self.sources)
 
 
+class PolicyFileError(Fitn7Error):
+    """A policy file cannot be read at all: missing, a directory, not UTF-8 text."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        self.file = file
+        self.reason = reason
+        super().__init__(f"{file}: cannot read the policy: {reason}")
+
+
 class PolicySyntaxError(PolicyError):
     """The text of a policy does not follow the grammar."""
 

@@ -20,7 +20,7 @@ import attrs
 from fitn7.diagnostics import Diagnostic, did_you_mean
 from fitn7.dsl import ast
 from fitn7.dsl.parser import load_policy_file
-from fitn7.errors import PolicyCheckError, PolicySyntaxError
+from fitn7.errors import PolicyCheckError, PolicyFileError, PolicySyntaxError
 
 #: Environment variable holding extra directories to look for parent policies in.
 POLICY_PATH_ENV = "FITN7_POLICY_PATH"
@@ -42,7 +42,7 @@ def policies_in(directory: Path) -> dict[str, Path]:
     for file in sorted(directory.glob("*.fitn7")):
         try:
             policy = load_policy_file(file)
-        except (PolicySyntaxError, OSError, UnicodeDecodeError):
+        except (PolicySyntaxError, PolicyFileError):
             continue  # reported when that file itself is checked
         found.setdefault(policy.id, file)
     return found

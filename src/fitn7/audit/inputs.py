@@ -66,12 +66,8 @@ def load_version(
     """
     dirs = search_path_from_env(search_path)
     revision = split_revision(spec)
-    if revision is None:
-        if not Path(spec).exists():
-            raise Fitn7Error(f"fitn7: no such file: `{spec}`")
-        policy = load_resolved(spec, dirs)
-    else:
-        policy = _load_at_revision(*revision, dirs)
+    # A file that cannot be read raises PolicyFileError, naming it and why.
+    policy = load_resolved(spec, dirs) if revision is None else _load_at_revision(*revision, dirs)
     if checked:
         from fitn7.api import ensure_valid
 

@@ -1,12 +1,15 @@
 """The `fitn7` command line: one module per subcommand, dispatched from here.
 
 Exit codes: 0 ok, 1 a policy or dossier is wrong (the message says which and
-where), 2 usage. Bad input never shows a Python traceback.
+where), 2 usage. Bad input never shows a Python traceback; neither does a bug
+in fitn7 (exit 70, with a line asking to report it), unless FITN7_DEBUG=1 is
+set to see where it is.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -14,6 +17,9 @@ from fitn7.cli import allocate, check, diff, evaluate, fmt, plugins_cmd, replay,
 from fitn7.cli import hash as hash_command
 from fitn7.cli.common import UsageError
 from fitn7.errors import Fitn7Error
+
+#: The exit code of a bug in fitn7 (EX_SOFTWARE of sysexits.h).
+INTERNAL_ERROR = 70
 
 _COMMANDS = (
     check, fmt, evaluate, testing, allocate, diff, replay, hash_command, plugins_cmd,
@@ -53,6 +59,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        if os.environ.get("FITN7_DEBUG") == "1":
+            raise
+        print(
+            f"fitn7: internal error ({type(exc).__name__}: {exc}); this is a bug in fitn7, "
+            "please report it with the command you ran (FITN7_DEBUG=1 shows where it is)",
+            file=sys.stderr,
+        )
+        return INTERNAL_ERROR
     return code
 
 

@@ -18,11 +18,11 @@ from typing import Any
 import attrs
 
 from fitn7.checker import check
-from fitn7.cli.common import add_plugins_dir, add_policy_path, plugin_host
+from fitn7.cli.common import add_plugins_dir, add_policy_path, plugin_host, positive_int
 from fitn7.diagnostics import Diagnostic, Severity
 from fitn7.dsl import ast
 from fitn7.dsl.source import SourceText
-from fitn7.errors import PolicyError
+from fitn7.errors import PolicyError, PolicyFileError
 from fitn7.plugins import PluginHost
 from fitn7.resolve import load_resolved, search_path_from_env
 
@@ -49,7 +49,7 @@ def register(sub: Any) -> None:
     )
     parser.add_argument(
         "--examples",
-        type=int,
+        type=positive_int,
         default=500,
         metavar="N",
         help="with --properties: how many dossiers to generate (default 500)",
@@ -124,10 +124,8 @@ def check_file(
         policy = _load(path, search_path)
     except PolicyError as exc:
         return FileReport(path, exc.diagnostics, dict(exc.sources))
-    except UnicodeDecodeError:
-        return FileReport(path, (), failure="cannot read the file: it is not UTF-8 text")
-    except OSError as exc:
-        return FileReport(path, (), failure=f"cannot read the file: {exc.strerror or exc}")
+    except PolicyFileError as exc:
+        return FileReport(path, (), failure=f"cannot read the file: {exc.reason}")
     except Exception as exc:  # a bug in fitn7 must not show a traceback
         return FileReport(path, (), failure=_internal(exc))
     sources = {policy.source.name: policy.source} if policy.source is not None else {}

@@ -45,6 +45,17 @@ def add_params(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1, with a clear message otherwise."""
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got `{text}`") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got `{text}`")
+    return value
+
+
 def parse_params(items: Sequence[str]) -> dict[str, str]:
     """`NAME=VALUE` strings as a mapping; the policy converts the values."""
     params: dict[str, str] = {}

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     """Print each hash; the worst exit code of the policies named."""
     code = 0
     for spec in args.policies:
-        if split_revision(spec) is None and not Path(spec).is_file():
+        if split_revision(spec) is None and not Path(spec).exists():
             print(f"fitn7 hash: no such file: `{spec}`", file=sys.stderr)
             code = 2
             continue

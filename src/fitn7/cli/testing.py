@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from fitn7.api import load_policy
-from fitn7.cli.common import add_plugins_dir, add_policy_path, plugin_host, policy_files
+from fitn7.cli.common import (
+    UsageError,
+    add_plugins_dir,
+    add_policy_path,
+    plugin_host,
+    policy_files,
+)
 from fitn7.errors import Fitn7Error
 from fitn7.evaluation import compile_policy
 from fitn7.examples import examples_dir, run_examples
@@ -39,6 +46,10 @@ def run(args: argparse.Namespace) -> int:
     host = plugin_host(args)
     passed = failed = 0
     broken_policy = False
+    for given in args.policies:
+        if Path(given).is_dir() and not any(Path(given).glob("*.fitn7")):
+            # Naming a directory that holds no policy is a mistake, not "0 passed".
+            raise UsageError(f"fitn7 test: no `*.fitn7` file in `{given}`")
     for file in policy_files(args.policies):
         try:
             policy = load_policy(file, search_path=args.policy_path, plugins=host)

@@ -22,7 +22,7 @@ from fitn7.dsl.comments import scan_comments
 from fitn7.dsl.source import SourceText, Span
 from fitn7.dsl.syntax_errors import CATALOGUE, describe_expected
 from fitn7.dsl.transformer import MalformedLiteral, ToAst
-from fitn7.errors import PolicySyntaxError
+from fitn7.errors import PolicyFileError, PolicySyntaxError
 
 
 @functools.cache
@@ -70,9 +70,29 @@ def parse_policy(text: str, source: str = "<policy>") -> ast.Policy:
 
 
 def load_policy_file(path: str | Path) -> ast.Policy:
-    """Read and parse one policy file (no `extends` resolution, no checking)."""
+    """Read and parse one policy file (no `extends` resolution, no checking).
+
+    Raises `PolicyFileError` when the file cannot be read as text, and
+    `PolicySyntaxError` when it is not a policy.
+    """
+    return parse_policy(read_policy_text(path), source=str(path))
+
+
+def read_policy_text(path: str | Path) -> str:
+    """The text of a policy file; `PolicyFileError` saying why when it cannot be read."""
     p = Path(path)
-    return parse_policy(p.read_text(encoding="utf-8"), source=str(path))
+    try:
+        return p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise PolicyFileError(str(path), "it is not UTF-8 text (save it as UTF-8)") from None
+    except IsADirectoryError:
+        raise PolicyFileError(
+            str(path), "it is a directory (name a `.fitn7` file)"
+        ) from None
+    except FileNotFoundError:
+        raise PolicyFileError(str(path), "no such file") from None
+    except OSError as exc:
+        raise PolicyFileError(str(path), exc.strerror or str(exc)) from None
 
 
 def _token_span(file: str, tok: Token) -> Span:
