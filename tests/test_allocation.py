@@ -235,7 +235,7 @@ def test_envelope_text_forms(text, amount):
     assert read_envelope(text) == Decimal(amount)
 
 
-@pytest.mark.parametrize("text", ["-1", "beaucoup", "1,5", "NaN", "Infinity", ""])
+@pytest.mark.parametrize("text", ["-1", "beaucoup", "1,500", "1.005", "NaN", "Infinity", ""])
 def test_envelope_that_is_not_an_amount_is_refused(text):
     """Negative or non-numeric envelopes are errors, not zero."""
     with pytest.raises(EvaluationError, match="expected an envelope in euros"):
@@ -520,7 +520,16 @@ def test_dossier_already_in_the_history_is_not_allocated_again():
         "dossier `BZH-2021-101` was already awarded in session `comité T2 2021` (history): "
         "not allocated again"
     )
-    assert len(result.warnings) == 3
+    assert len(result.warnings) == 4
+    # BZH-2021-102 waited in June and is walked again: the committee is told.
+    assert result.warnings[3] == (
+        "session `comité T2 2021` already met (its awards are in the history); its 1 other "
+        "dossier(s) are allocated again in this run: name the current session (--session) to "
+        "allocate only that committee"
+    )
+    only_september = allocate(BRETAGNE, batch, history=june.as_history(),
+                              session="comité T3 2021")
+    assert not any("already met" in w for w in only_september.warnings)
 
 
 def test_prior_awards_file():
@@ -696,7 +705,7 @@ def test_text_report_gives_why_a_dossier_is_not_allocated():
 def test_csv_report_for_the_committee_spreadsheet():
     """CSV: `;` between fields, decimal commas, one row per dossier, a header row."""
     result = allocate(BRETAGNE, fixture_dossiers("bretagne-juin.toml"))
-    rows = render(result, "csv").splitlines()
+    rows = render(result, "csv").removeprefix("\ufeff").splitlines()
     assert rows[0] == ("session;rank;dossier;applicant_code;applicant;joint;score;amount;"
                        "outcome;reason")
     assert rows[3] == ("comité T2 2021;3;BZH-2021-102;29195;Commune de Plouguerneau;no;1;"

@@ -140,11 +140,27 @@ def test_text_report_shows_its_warnings_itself(capsys, tmp_path):
     (tmp_path / "juin.json").write_text(june, encoding="utf-8")
     code, out, err = run(capsys, BRETAGNE, JUIN, "--history", str(tmp_path / "juin.json"))
     assert (code, err) == (0, "")
-    assert out.splitlines()[-3:] == [
+    assert out.splitlines()[-4:-1] == [
         f"warning: dossier `{d}` was already awarded in session `comité T2 2021` (history): "
         "not allocated again"
         for d in ("BZH-2021-101", "BZH-2021-103", "BZH-2021-104")
     ]
+    assert out.splitlines()[-1].startswith("warning: session `comité T2 2021` already met")
+
+
+def test_history_piped_from_the_previous_run(capsys, monkeypatch):
+    """`--history -` reads the previous run's JSON output from standard input."""
+    import io
+    import sys
+
+    _, june, _ = run(capsys, BRETAGNE, JUIN, "--format", "json")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(june.encode("utf-8"))))
+    code, out, err = run(capsys, BRETAGNE, SEPTEMBRE, "--history", "-", "--format", "json")
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    assert report["prior_total"] == json.loads(june)["awarded_total"]
+    assert {d["dossier"]: d["reason"] for d in report["dossiers"]}["BZH-2021-201"] == \
+        "limit:une_victoire_individuelle"
 
 
 def paca_file(tmp_path: Path) -> str:
@@ -177,7 +193,7 @@ def test_paca_param_overrides_the_limit(capsys, tmp_path):
 def test_csv_report(capsys):
     """`--format csv`: a header and one `;`-separated row per dossier."""
     code, out, _ = run(capsys, BRETAGNE, JUIN, "--format", "csv")
-    lines = out.splitlines()
+    lines = out.removeprefix("\ufeff").splitlines()
     assert code == 0
     assert lines[0].split(";")[:3] == ["session", "rank", "dossier"]
     assert lines[4] == (
@@ -198,8 +214,8 @@ def test_bad_dossier_is_reported_and_the_others_are_allocated(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--envelope", "beaucoup"], "fitn7: --envelope: expected an envelope in euros, got "
-                                     "`beaucoup`"),
+        (["--envelope", "beaucoup"], "fitn7: --envelope: expected an envelope in euros, to "
+                                     "the cent at most, got `beaucoup`"),
         (["--envelope", "-5"], "fitn7: --envelope: expected an envelope in euros"),
         (["--session", "comite T2 2021"], "fitn7: --session: unknown session `comite T2 2021` of "
                                           "`fitn7-bretagne` (did you mean `comité T2 2021`?)"),
@@ -296,6 +312,8 @@ def test_docs_examples_give_the_output_shown(capsys, tmp_path, monkeypatch):
             target.write_text(out, encoding="utf-8")
             assert shown == ""
         else:
+            # The page cannot show the CSV's invisible byte order mark.
+            out = out.removeprefix("\ufeff")
             assert _HASH.sub("sha256 …", out) == _HASH.sub("sha256 …", shown), argv
 
 
@@ -313,3 +331,47 @@ def test_docs_json_example_has_the_keys_of_the_real_output(capsys):
     )
     assert list(shown["history"][0]) == list(real["history"][0])
     assert Decimal(shown["awarded_total"]) == Decimal("67500")
+
+
+def test_csv_opens_right_in_a_spreadsheet(capsys, tmp_path):
+    """UTF-8 with a byte order mark, and no cell a spreadsheet would run as a formula."""
+    (tmp_path / "f.toml").write_text(
+        (FIXTURES / "bretagne-juin.toml").read_text(encoding="utf-8").replace(
+            'name = "Commune de Roscoff"', 'name = "=HYPERLINK(\\"http://x\\")"'),
+        encoding="utf-8")
+    code, out, _ = run(capsys, BRETAGNE, str(tmp_path / "f.toml"), "--format", "csv")
+    assert code == 0
+    assert out.startswith("\ufeffsession;rank;dossier;")
+    (roscoff,) = [line for line in out.splitlines() if "29239" in line]
+    assert ';"\'=HYPERLINK(""http://x"")";' in roscoff
+
+
+def test_a_dossier_id_given_twice_is_left_out_and_the_rest_allocated(capsys, tmp_path):
+    """Two files with one dossier id: both named on stderr, both left out, exit 1; the
+    other dossiers are still allocated."""
+    copy = tmp_path / "copie.toml"
+    copy.write_text((FIXTURES / "bretagne-juin.toml").read_text(encoding="utf-8"), "utf-8")
+    code, out, err = run(capsys, BRETAGNE, JUIN, str(copy), SEPTEMBRE, "--format", "json")
+    assert code == 1
+    assert f"fitn7: dossier id `BZH-2021-101` is given 2 times ({JUIN}, {copy}): left out " \
+           "of the allocation" in err.splitlines()
+    assert [d["dossier"] for d in json.loads(out)["dossiers"]] == ["BZH-2021-201",
+                                                                   "BZH-2021-202"]
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("500 000,50", "500000.50"), ("500000,5", "500000.50"), ("1_188_000 €", "1188000.00"),
+])
+def test_envelope_in_french_notation(capsys, given, expected):
+    """A decimal comma is read as such; thousands may be separated by spaces or `_`."""
+    code, out, _ = run(capsys, BRETAGNE, JUIN, "--envelope", given, "--format", "json")
+    assert code == 0
+    assert json.loads(out)["envelope"] == expected
+
+
+@pytest.mark.parametrize("given", ["1_188_000.005", "1,188,000", "-5", "abc"])
+def test_envelope_that_is_not_an_amount_in_cents(capsys, given):
+    """Finer than a cent, a comma as thousands separator, negative: a usage error."""
+    code, _, err = run(capsys, BRETAGNE, JUIN, "--envelope", given)
+    assert code == 2
+    assert "expected an envelope in euros, to the cent at most" in err

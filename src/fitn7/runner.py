@@ -29,6 +29,8 @@ class Outcome:
     decision: Decision
     dossier: Dossier
     warnings: tuple[str, ...] = ()
+    #: The file the dossier was read from, when it came from one.
+    file: str | None = None
 
 
 @attrs.frozen

@@ -84,13 +84,19 @@ def read_envelope(value: Decimal | int | str) -> Decimal:
         text = value.strip().removesuffix("€").removesuffix("EUR")
         for sep in ("_", " ", "\u00a0", "\u202f"):
             text = text.replace(sep, "")
+        # The French decimal comma (`500000,50`), as long as it cannot be a
+        # thousands separator: one comma, and not followed by three digits.
+        whole, comma, cents = text.partition(",")
+        if comma and "," not in cents and "." not in text and len(cents) in (1, 2):
+            text = f"{whole}.{cents}"
         try:
             amount = Decimal(text)
         except InvalidOperation:
             amount = Decimal("NaN")
-    if not amount.is_finite() or amount < 0:
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
         raise EvaluationError(
-            f"expected an envelope in euros, got `{value}`; write e.g. `500000` or `500_000.50`"
+            f"expected an envelope in euros, to the cent at most, got `{value}`; write e.g. "
+            "`500000`, `500_000.50` or `500 000,50`"
         )
     return amount
 
@@ -179,8 +185,13 @@ class _Limit:
     def count(self, program: CompiledPolicy, dossier: Dossier, params: Mapping[str, Any]) -> int:
         """The most awards per key this limit allows (`at most N`)."""
         value = self.compiled.count(program.env(dossier, params, False))
-        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        if isinstance(value, bool) or not isinstance(value, int | Decimal) or value != int(value):
             raise EvaluationError(f"limit `{self.id}`: `at most` is not a whole number")
+        if value < 0:
+            raise EvaluationError(
+                f"limit `{self.id}`: `at most {value}` is negative; a limit allows 0 awards "
+                "or more"
+            )
         return int(value)
 
 
@@ -353,6 +364,21 @@ def allocate(
             continue
         decision = program.evaluate(dossier, values, trace=False)
         groups.setdefault(where, []).append((dossier, decision))
+
+    if session is None:
+        # A committee that already met (its awards are in the history) is
+        # walked again for the batch's other dossiers of that session: what a
+        # committee wants when it reconsiders its waiting list, not when it
+        # runs the next session on a cumulative folder. Say so.
+        met = {a.session for a in prior if a.session}
+        for met_name in names:
+            again = groups.get(met_name, [])
+            if met_name in met and again:
+                walk.warnings.append(
+                    f"session `{met_name}` already met (its awards are in the history); its "
+                    f"{len(again)} other dossier(s) are allocated again in this run: name the "
+                    "current session (--session) to allocate only that committee"
+                )
 
     rows: list[AllocatedDossier] = []
     sessions: list[SessionTotal] = []

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -168,25 +169,57 @@ def history_from_mapping(
 
 
 def _parse(path: Path, file: str) -> Any:
-    """The parsed document, decimals as `Decimal` (never float)."""
-    suffix = path.suffix.lower()
-    if suffix not in (".toml", ".json"):
+    """The parsed document, decimals as `Decimal` (never float).
+
+    `-` is standard input, so one run's output can be piped into the next
+    (`fitn7 allocate … --format json | fitn7 allocate … --history -`). A file
+    named `.toml` or `.json` is read as such; a name without a suffix (stdin,
+    `/dev/fd/63` of a process substitution) as JSON, else TOML.
+    """
+    suffix = path.suffix.lower() if file != "-" else ""
+    if suffix not in ("", ".toml", ".json"):
         raise HistoryError(file, "", f"unsupported file type `{path.suffix}`",
-                           "a history is a .toml or .json file")
+                           "a history is a .toml or .json file, or `-` for standard input")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        if file == "-":
+            text = sys.stdin.buffer.read().decode("utf-8-sig")
+        else:
+            text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise HistoryError(file, "", "no such file or directory") from None
+    except IsADirectoryError:
+        raise HistoryError(file, "", "this is a directory", "name a .toml or .json file") from None
     except OSError as e:
         raise HistoryError(file, "", f"cannot read the file: {e.strerror or e}") from None
     except UnicodeDecodeError:
         raise HistoryError(file, "", "the file is not UTF-8 text", "save it as UTF-8") from None
+    if suffix == ".toml":
+        return _toml(text, file)
+    if suffix == ".json":
+        return _json(text, file)
+    # No telling suffix: a JSON document starts with `{` or `[`; so may a TOML
+    # one (`[[award]]`), which is why `[` is tried both ways.
+    start = text.lstrip()[:1]
+    if start == "{":
+        return _json(text, file)
+    if start == "[":
+        try:
+            return _json(text, file)
+        except HistoryError:
+            pass
+    return _toml(text, file)
+
+
+def _toml(text: str, file: str) -> Any:
     try:
-        if suffix == ".toml":
-            return tomllib.loads(text, parse_float=Decimal)
-        return json.loads(text, parse_float=Decimal, parse_constant=Decimal)
+        return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as e:
         raise HistoryError(file, "", f"invalid TOML: {e}") from None
+
+
+def _json(text: str, file: str) -> Any:
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=Decimal)
     except json.JSONDecodeError as e:
         raise HistoryError(
             file, "", f"invalid JSON: {e.msg} (at line {e.lineno}, column {e.colno})"

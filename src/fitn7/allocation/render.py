@@ -146,9 +146,10 @@ def render_text(allocation: Allocation) -> str:
     ref = allocation.policy
     version = f" {ref.version}" if ref.version else ""
     lines = [f"{ref.id}{version} (sha256 {ref.sha256[:12]}…) — committee allocation"]
-    overridden = [f"{k} = {v}" for k, v in allocation.to_dict()["params"].items()]
-    if overridden:
-        lines.append("params: " + ", ".join(overridden))
+    # Every param the run used, defaults included: the committee sees the rules it applied.
+    values = [f"{k} = {v}" for k, v in allocation.to_dict()["params"].items()]
+    if values:
+        lines.append("params: " + ", ".join(values))
     for total in allocation.sessions:
         rows = [r for r in allocation.dossiers if r.session == total.name]
         lines += ["", _session_title(total), *_table(rows)]
@@ -167,22 +168,37 @@ def _csv_amount(amount: Decimal | None) -> str:
     return "" if amount is None else f"{amount:.2f}".replace(".", ",")
 
 
+#: Marks the text as UTF-8 for spreadsheets that would otherwise guess a
+#: Windows code page and garble `comité`.
+BOM = "\ufeff"
+#: A cell starting with one of these is read as a formula by spreadsheets.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_cell(value: str | None) -> str:
+    """A cell of text from the dossiers, never run as a formula (`'=…` stays text)."""
+    text = value or ""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def render_csv(allocation: Allocation) -> str:
-    """One row per dossier for a spreadsheet: `;`-separated, decimal commas, UTF-8.
+    """One row per dossier for a spreadsheet: `;`-separated, decimal commas, UTF-8 with BOM.
 
     The French locale of office spreadsheets expects `;` between fields and a
-    comma before the cents.
+    comma before the cents; the byte order mark makes them read UTF-8. Text
+    from the dossiers that would start a formula is prefixed with `'`.
     """
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerow(_CSV_COLUMNS)
     for r in allocation.dossiers:
         writer.writerow((
-            r.session or "",
+            _text_cell(r.session),
             "" if r.rank is None else r.rank,
-            r.dossier,
-            r.applicant or "",
-            r.applicant_name or "",
+            _text_cell(r.dossier),
+            _text_cell(r.applicant),
+            _text_cell(r.applicant_name),
             "yes" if r.joint else "no",
             r.score,
             _csv_amount(r.amount),

@@ -25,8 +25,9 @@ from fitn7.cli.common import (
     prepare,
 )
 from fitn7.diagnostics import did_you_mean
+from fitn7.dossier import Dossier
 from fitn7.errors import EvaluationError
-from fitn7.runner import Runner
+from fitn7.runner import Outcome, Runner
 
 
 def register(sub: Any) -> None:
@@ -44,7 +45,7 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--history", action="append", default=[], metavar="FILE",
         help="prior awards: a TOML/JSON file of [[award]] tables, or the JSON/TOML output of "
-        "an earlier `fitn7 allocate` (repeatable)",
+        "an earlier `fitn7 allocate` (repeatable; `-` reads it from standard input)",
     )
     parser.add_argument(
         "--envelope", metavar="AMOUNT",
@@ -96,7 +97,8 @@ def _run(args: argparse.Namespace) -> int:
     # plugin) cannot evaluate is reported with its file and the rest of the
     # batch still allocated; allocation re-evaluates the enriched dossiers.
     outcomes, failed = decide_all(args, host, runner, trace=False)
-    dossiers = [o.dossier for o in outcomes]
+    dossiers, repeated = _unique(outcomes)
+    failed = failed or repeated
     allocation = allocate(
         program, dossiers, history=history, envelope=envelope, params=params,
         session=args.session,
@@ -106,3 +108,19 @@ def _run(args: argparse.Namespace) -> int:
             print(f"fitn7: warning: {warning}", file=sys.stderr)
     sys.stdout.write(render(allocation, args.format))
     return 1 if failed else 0
+
+
+def _unique(outcomes: list[Outcome]) -> tuple[list[Dossier], bool]:
+    """The dossiers of the batch, those whose id is given twice left out and reported.
+
+    The committee cannot tell which of two dossiers with one id to rank: both
+    wait for the files to be fixed, and the rest of the batch is allocated.
+    """
+    files: dict[str, list[str]] = {}
+    for outcome in outcomes:
+        files.setdefault(outcome.dossier.id, []).append(outcome.file or "?")
+    repeated = {ident for ident, where in files.items() if len(where) > 1}
+    for ident in sorted(repeated):
+        print(f"fitn7: dossier id `{ident}` is given {len(files[ident])} times "
+              f"({', '.join(files[ident])}): left out of the allocation", file=sys.stderr)
+    return [o.dossier for o in outcomes if o.dossier.id not in repeated], bool(repeated)

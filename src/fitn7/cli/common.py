@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from fitn7.errors import EvaluationError, Fitn7Error, PluginError
 
 if TYPE_CHECKING:
@@ -191,7 +193,7 @@ def decide_all(
             continue
         for warning in outcome.warnings:
             print(f"fitn7: warning: {result.file}: {warning}", file=sys.stderr)
-        outcomes.append(outcome)
+        outcomes.append(attrs.evolve(outcome, file=str(result.file)))
     return outcomes, failed
 
 
