@@ -16,8 +16,12 @@ from typing import Any
 import attrs
 
 from fitn7.dossier import Dossier
+from fitn7.errors import DossierError, PluginError
 from fitn7.evaluation import CompiledPolicy, Decision
 from fitn7.evaluation.params import override_texts
+from fitn7.loading.canonical import dossier_to_mapping
+from fitn7.loading.extra import typed_extra
+from fitn7.loading.mapping import dossier_from_mapping
 from fitn7.plugins import Enriched, PluginHost
 from fitn7.provenance import stamp
 
@@ -48,9 +52,18 @@ class Runner:
         return self.plugins.enrich(dossier, self.program.policy.header.uses)
 
     def decide(self, dossier: Dossier, *, trace: bool = True) -> Outcome:
-        """Enrich, evaluate and stamp one dossier; `PluginError` for a failing plugin."""
+        """Enrich, evaluate and stamp one dossier.
+
+        Raises `DossierError` for a plugin-declared field of the wrong type in
+        the dossier, and `PluginError` for a failing plugin or an enricher
+        that set a value of the wrong type.
+        """
+        if self.plugins is not None:
+            dossier = typed_extra(dossier, self.plugins.schema)
         done = self.enrich(dossier)
         enriched, entries, warnings, used = done.dossier, done.trace, done.warnings, done.plugins
+        if enriched is not dossier:
+            enriched = self._checked_enrichment(enriched, used)
         decision = self.program.evaluate(enriched, self.params, trace=trace)
         if trace and entries:
             decision = attrs.evolve(decision, trace=(*entries, *decision.trace))
@@ -60,6 +73,21 @@ class Runner:
             versions = {name: version or "unknown" for name, version in found.items()}
         return Outcome(stamp(decision, dossier, versions, self.recorded_params),
                        enriched, warnings)
+
+    def _checked_enrichment(self, enriched: Dossier, used: tuple[str, ...]) -> Dossier:
+        """The enriched dossier read again as a file would be: an enricher may not set a
+        value a dossier could not hold (`population = "beaucoup"`)."""
+        assert self.plugins is not None
+        try:
+            again = dossier_from_mapping(dossier_to_mapping(enriched), file="<enriched>")
+            return attrs.evolve(typed_extra(again, self.plugins.schema, "<enriched>"),
+                                origin=enriched.origin)
+        except DossierError as exc:
+            names = ", ".join(f"`{n}`" for n in used) or "an enricher"
+            raise PluginError(
+                f"plugin {names} enriched dossier `{enriched.id}` with a value it cannot "
+                f"hold: {exc.message}{f' @ {exc.path}' if exc.path else ''}"
+            ) from None
 
     @property
     def recorded_params(self) -> dict[str, str]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from fitn7.errors import EvaluationError, Fitn7Error, PluginError
+from fitn7.errors import EvaluationError, Fitn7Error, InputError, PluginError
 
 if TYPE_CHECKING:
     from fitn7.evaluation import CompiledPolicy
@@ -188,7 +188,10 @@ def decide_all(
         try:
             outcome = runner.decide(result.dossier, trace=trace)
         except Fitn7Error as exc:
-            print(f"fitn7: {result.file}: dossier `{result.dossier.id}`: {exc}", file=sys.stderr)
+            # A DossierError names the file itself: say it once.
+            detail = str(exc).removeprefix(f"{exc.file}: ") if isinstance(exc, InputError) else exc
+            print(f"fitn7: {result.file}: dossier `{result.dossier.id}`: {detail}",
+                  file=sys.stderr)
             failed = True
             continue
         for warning in outcome.warnings:
