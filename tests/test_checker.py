@@ -985,9 +985,23 @@ def test_check_sorts_across_passes():
 
 
 def test_check_caps_the_number_of_diagnostics():
-    """Past MAX_DIAGNOSTICS, the rest are consequences; they are not listed."""
+    """Past MAX_DIAGNOSTICS, the rest are consequences; they are not listed, and the last
+    diagnostic says how many were left out."""
     body = "".join(f"require r{i}: x{i}\n  source \"s\"\n" for i in range(MAX_DIAGNOSTICS + 10))
-    assert len(check(parse(body))) == MAX_DIAGNOSTICS
+    found = check(parse(body))
+    assert len(found) == MAX_DIAGNOSTICS
+    assert (found[-1].code, found[-1].message, found[-1].severity) == (
+        "E099", "11 errors more not shown", Severity.ERROR)
+
+
+def test_many_warnings_never_hide_an_error():
+    """Warnings past the cap are dropped before any error: the policy still fails."""
+    body = "".join(f"require r{i}: applicant.zrr\n" for i in range(MAX_DIAGNOSTICS + 5))
+    body += "require bad: applicant.populaton > 3\n  source \"s\"\n"
+    found = check(parse(body))
+    assert len(found) == MAX_DIAGNOSTICS
+    assert "E204" in [d.code for d in errors(found)]
+    assert found[-1].code == "E099" and found[-1].severity is Severity.WARNING
 
 
 def test_shipped_policies_have_no_errors():

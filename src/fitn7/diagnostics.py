@@ -54,10 +54,37 @@ class Diagnostic:
         return "\n".join(lines)
 
 
+#: The code of the last diagnostic of a capped list, saying how many were left out.
+MORE_CODE = "E099"
+
+
 def sort_and_cap(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Sorted by location, duplicates dropped, at most MAX_DIAGNOSTICS."""
+    """Sorted by location, duplicates dropped, at most MAX_DIAGNOSTICS, errors first.
+
+    Errors are kept before warnings, so a policy with many warnings never
+    hides an error (and never passes for valid). When some are left out, a
+    last diagnostic says how many, an error if any error was left out.
+    """
     unique = sorted(set(diagnostics), key=Diagnostic.sort_key)
-    return unique[:MAX_DIAGNOSTICS]
+    if len(unique) <= MAX_DIAGNOSTICS:
+        return unique
+    ranked = sorted(unique, key=lambda d: d.severity is not Severity.ERROR)  # stable
+    kept = sorted(ranked[: MAX_DIAGNOSTICS - 1], key=Diagnostic.sort_key)
+    dropped = ranked[MAX_DIAGNOSTICS - 1:]
+    errors = sum(d.severity is Severity.ERROR for d in dropped)
+    warnings = len(dropped) - errors
+    counts = ", ".join(
+        f"{n} {word}{'s' if n > 1 else ''}"
+        for n, word in ((errors, "error"), (warnings, "warning")) if n
+    )
+    kept.append(Diagnostic(
+        MORE_CODE,
+        f"{counts} more not shown",
+        None,
+        "fix the problems above and check again: many of the others often follow from them",
+        Severity.ERROR if errors else Severity.WARNING,
+    ))
+    return kept
 
 
 def render_all(diagnostics: Iterable[Diagnostic], sources: Mapping[str, SourceText]) -> str:
