@@ -40,7 +40,8 @@ def load_policy(
     The parent is looked for next to the file, then in `search_path`, then in
     `FITN7_POLICY_PATH`. The plugins the policy `uses` must be loaded in
     `plugins` (by default: the installed ones and `FITN7_PLUGINS_DIR`), and
-    their functions and fields are known to the checker. Raises
+    their functions and fields, and only theirs, are known to the checker
+    (see `ensure_valid`). Raises
     `PolicySyntaxError` or `PolicyCheckError` (with every diagnostic) when the
     policy is wrong; warnings do not raise.
     """
@@ -54,13 +55,13 @@ def ensure_valid(policy: ast.Policy, plugins: PluginHost | None = None) -> None:
     """Raise `PolicyCheckError` unless the (resolved) policy checks without errors.
 
     The plugins it `uses` must be loaded in `plugins` (by default: the
-    installed ones and `FITN7_PLUGINS_DIR`); their functions and fields are
-    known to the checker. Warnings do not raise.
+    installed ones and `FITN7_PLUGINS_DIR`). The checker knows the built-ins
+    and the functions and fields of those plugins only: calling a function of
+    a loaded plugin the policy does not name is an error saying which plugin
+    to add to `uses`. Warnings do not raise.
     """
     host = plugins if plugins is not None else PluginHost.load()
-    diagnostics = host.missing_uses(policy) or check(
-        policy, functions=host.functions, schema=host.schema
-    )
+    diagnostics = host.check(policy)
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if errors:
         sources = [policy.source] if policy.source is not None else []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import importlib.metadata
 import importlib.util
 import os
 import sys
@@ -26,12 +27,13 @@ import pluggy
 
 from fitn7 import builtin_plugin, hookspecs
 from fitn7 import types as t
+from fitn7.checker.context import Unused
 from fitn7.diagnostics import Diagnostic
 from fitn7.dossier import Dossier
 from fitn7.dsl import ast
 from fitn7.errors import PluginError
 from fitn7.evaluation.decision import TraceEntry
-from fitn7.functions import BUILTIN_PLUGIN, FunctionDecl, FunctionRegistry
+from fitn7.functions import BUILTIN_PLUGIN, BUILTINS, FunctionDecl, FunctionRegistry
 from fitn7.hookspecs import Enrichment, FieldDecl, LoaderDecl
 
 PLUGINS_DIR_ENV = "FITN7_PLUGINS_DIR"
@@ -40,6 +42,12 @@ BUILTIN = BUILTIN_PLUGIN
 
 _OWNER_RECORD = {"collectivite": "extra:collectivite", "project": "extra:project",
                  "dossier": "extra:dossier"}
+_OWNER_PATH = {"collectivite": "applicant", "project": "project", "dossier": "dossier"}
+#: The hooks fitn7 defines.
+HOOKS = frozenset(
+    name for name, value in vars(hookspecs).items()
+    if callable(value) and hasattr(value, f"{hookspecs.PROJECT}_spec")
+)
 
 
 @attrs.frozen
@@ -64,11 +72,34 @@ class Enriched:
     plugins: tuple[str, ...]
 
 
+@attrs.frozen
+class Broken:
+    """An installed plugin (entry point) that could not be loaded, and why."""
+
+    name: str
+    #: `fitn7-zrr 0.1.0`: the distribution that declares the entry point.
+    distribution: str
+    #: `ModuleNotFoundError: No module named 'x'`.
+    reason: str
+    #: What to do about it.
+    fix: str
+
+
 class PluginHost:
     """The loaded plugins and what they declare; build one with `PluginHost.load`."""
 
-    def __init__(self, manager: pluggy.PluginManager) -> None:
+    def __init__(
+        self,
+        manager: pluggy.PluginManager,
+        *,
+        distributions: Mapping[str, str] | None = None,
+        broken: Mapping[str, Broken] | None = None,
+        warnings: Sequence[str] = (),
+    ) -> None:
         self._pm = manager
+        self._distributions = dict(distributions or {})
+        self._broken = dict(broken or {})
+        self.warnings: tuple[str, ...] = tuple(warnings)
         self._functions = self._collect_functions()
         self._fields = self._collect_fields()
         self._loaders = self._collect_loaders()
@@ -83,60 +114,147 @@ class PluginHost:
         entry_points: bool = True,
         disabled: Iterable[str] | None = None,
         plugins: Sequence[tuple[str, object]] = (),
+        environment: bool = True,
+        warn: Callable[[str], None] | None = None,
     ) -> PluginHost:
         """Load built-ins, entry points (unless `entry_points=False`), a local directory
-        and the given `(name, module)` pairs; raise `PluginError` on a bad plugin."""
+        and the given `(name, module)` pairs; raise `PluginError` on a bad plugin.
+
+        `plugins_dir` and `disabled` default to `FITN7_PLUGINS_DIR` and
+        `FITN7_DISABLED_PLUGINS`, unless `environment=False`. An installed
+        plugin that fails to import is left out with a warning (a policy that
+        `uses` it is then refused, saying why); a local or given plugin that
+        fails is a `PluginError`. Warnings go to `warn` (default: a line on
+        stderr) and stay in `host.warnings`.
+        """
+        warnings: list[str] = []
+
+        def note(message: str) -> None:
+            warnings.append(message)
+            (warn or _print_warning)(message)
+
         pm = pluggy.PluginManager(hookspecs.PROJECT)
         pm.add_hookspecs(hookspecs)
-        blocked = set(disabled if disabled is not None else _env_list(DISABLED_ENV))
+        if disabled is None:
+            disabled = _env_list(DISABLED_ENV) if environment else []
+        blocked = set(disabled)
+        if BUILTIN in blocked:
+            blocked.discard(BUILTIN)
+            note(f"{DISABLED_ENV}: `{BUILTIN}` is fitn7's own functions "
+                 f"({', '.join(d.name for d in BUILTINS)}), which cannot be disabled; "
+                 "ignored")
         for name in blocked:
             pm.set_blocked(name)
         pm.register(builtin_plugin, name=BUILTIN)
-        try:
-            if entry_points:
-                pm.load_setuptools_entrypoints(hookspecs.PROJECT)
-            directory = plugins_dir if plugins_dir is not None else os.environ.get(PLUGINS_DIR_ENV)
-            if directory:
-                for name, module in _modules_in(Path(directory)):
-                    if name not in blocked and pm.get_plugin(name) is None:
-                        pm.register(module, name=name)
-            for name, given in plugins:
-                if name not in blocked:
-                    pm.register(given, name=name)
-            pm.check_pending()
-        except pluggy.PluginValidationError as exc:
-            raise PluginError(
-                f"plugin `{getattr(exc.plugin, '__name__', exc.plugin)}` is not valid: {exc}; "
-                "every hook it implements "
-                "must be one of fitn7's (see `fitn7 plugins` and docs/plugins.md)"
-            ) from None
-        except PluginError:
-            raise
-        except Exception as exc:  # a plugin failing at import must not crash the CLI
-            raise PluginError(f"a plugin failed to load: {type(exc).__name__}: {exc}") from None
-        return cls(pm)
+        #: Where each registered (or broken) plugin came from, to name both sides of a clash.
+        origins: dict[str, str] = {BUILTIN: "fitn7's own functions"}
+        #: Every plugin name found, loaded or not, for the did-you-mean of `disabled`.
+        found: set[str] = set()
+        distributions: dict[str, str] = {}
+        broken: dict[str, Broken] = {}
+        available = _entry_points() if entry_points or blocked else []
+        found.update(ep.name for ep in available)
+        for ep in available if entry_points else []:
+            if ep.name in blocked:
+                continue
+            dist = _distribution(ep)
+            if ep.name in origins:
+                # Which one would decide is a guess: neither is loaded.
+                if pm.has_plugin(ep.name):
+                    pm.unregister(name=ep.name)
+                    distributions.pop(ep.name, None)
+                reason = (f"two installed distributions provide it, {origins[ep.name]} and "
+                          f"{dist}; uninstall one")
+                broken[ep.name] = Broken(ep.name, f"{origins[ep.name]} and {dist}", reason,
+                                         "uninstall one of them (pip uninstall NAME)")
+                note(f"plugin `{ep.name}` is left out: {reason}")
+                continue
+            origins[ep.name] = dist
+            try:
+                _register(pm, ep.load(), ep.name)
+            except Exception as exc:  # one broken plugin must not stop the others
+                reason = _one_line(f"{type(exc).__name__}: {exc}")
+                reinstall = (f" (pip install --force-reinstall {ep.dist.name})"
+                             if ep.dist is not None else "")
+                broken[ep.name] = Broken(ep.name, dist, reason,
+                                         f"fix or reinstall it{reinstall}")
+                note(
+                    f"plugin `{ep.name}` (distribution {dist}) failed to load and is left "
+                    f"out: {reason}; a policy that uses it is refused; fix or reinstall it, "
+                    f"or disable it with {DISABLED_ENV}={ep.name}"
+                )
+                continue
+            distributions[ep.name] = dist
+        directory = plugins_dir
+        if directory is None and environment:
+            directory = os.environ.get(PLUGINS_DIR_ENV)
+        if directory:
+            for name, file in _plugin_files(Path(directory)):
+                found.add(name)
+                if name in blocked:
+                    continue
+                if name in origins:
+                    raise PluginError(
+                        f"plugin file `{file}` cannot be loaded: the name `{name}` is taken by "
+                        f"{_described(name, origins[name])}; rename the file (a plugin is "
+                        "named after its file)"
+                    )
+                _register(pm, _import(file), name, where=f" (file `{file}`)")
+                origins[name] = f"file `{file}`"
+        for name, given in plugins:
+            found.add(name)
+            if name in blocked:
+                continue
+            if name in origins:
+                raise PluginError(
+                    f"two plugins are named `{name}`: the one given and "
+                    f"{_described(name, origins[name])}; give it another name"
+                )
+            _register(pm, given, name)
+            origins[name] = "given"
+        for name in sorted(blocked - found):
+            hint = _similar_plugin(name, found) or (
+                "the plugins found are " + ", ".join(f"`{n}`" for n in sorted(found))
+                if found else "no plugin is installed"
+            )
+            note(f"{DISABLED_ENV}: no plugin is named `{name}`; {hint}")
+        return cls(pm, distributions=distributions, broken=broken, warnings=warnings)
 
     # --------------------------------------------------------- declarations
 
-    def _call(self, hook: str) -> list[tuple[str, Any]]:
-        """(plugin name, result) for every implementation of a register hook."""
-        out = []
-        for impl in reversed(getattr(self._pm.hook, hook).get_hookimpls()):
+    def _call(self, hook: str, kind: type) -> list[tuple[str, Sequence[Any]]]:
+        """(plugin name, declarations) for every implementation of a register hook."""
+        out: list[tuple[str, Sequence[Any]]] = []
+        # In the order the plugins were registered: built-ins first.
+        for impl in getattr(self._pm.hook, hook).get_hookimpls():
             name = impl.plugin_name
             try:
                 result = impl.function()
             except Exception as exc:
-                raise PluginError(f"plugin `{name}` failed in `{hook}`: {exc}") from None
-            out.append((name, result or ()))
+                raise PluginError(
+                    f"plugin `{name}` failed in `{hook}`: {type(exc).__name__}: {exc}"
+                ) from None
+            if result is None:
+                result = ()
+            if not isinstance(result, list | tuple):
+                raise PluginError(
+                    f"plugin `{name}` returned {type(result).__name__} from `{hook}`, not a "
+                    f"list of `{kind.__module__}.{kind.__name__}`"
+                )
+            for item in result:
+                if not isinstance(item, kind):
+                    raise PluginError(
+                        f"plugin `{name}` returned `{_short_repr(item)}` from `{hook}`, "
+                        f"not a `{kind.__module__}.{kind.__name__}`"
+                    )
+            out.append((name, result))
         return out
 
     def _collect_functions(self) -> FunctionRegistry:
         decls: dict[str, FunctionDecl] = {}
-        for plugin, declared in self._call("fitn7_register_functions"):
+        for plugin, declared in self._call("fitn7_register_functions", FunctionDecl):
             for decl in declared:
-                if not isinstance(decl, FunctionDecl):
-                    raise PluginError(f"plugin `{plugin}` declared a function that is not a "
-                                      "`fitn7.functions.FunctionDecl`")
+                _check_function(plugin, decl)
                 if decl.name in decls and decls[decl.name].plugin != plugin:
                     raise PluginError(
                         f"function `{decl.name}` is declared by both `{decls[decl.name].plugin}` "
@@ -147,37 +265,121 @@ class PluginHost:
         return FunctionRegistry(decls)
 
     def _collect_fields(self) -> tuple[FieldDecl, ...]:
-        out: list[FieldDecl] = []
-        for plugin, declared in self._call("fitn7_register_fields"):
-            out.extend(attrs.evolve(f, plugin=plugin) for f in declared)
-        return tuple(out)
+        out: dict[tuple[str, str, str], FieldDecl] = {}
+        seen: dict[tuple[str, str], FieldDecl] = {}
+        for plugin, declared in self._call("fitn7_register_fields", FieldDecl):
+            for field in declared:
+                _check_field(plugin, field)
+                tagged = attrs.evolve(field, plugin=plugin)
+                key = (field.owner, field.name)
+                earlier = seen.get(key)
+                if earlier is not None and earlier.type != field.type:
+                    path = field_path(field)
+                    if earlier.plugin == plugin:
+                        raise PluginError(
+                            f"plugin `{plugin}` declares the field `{path}` twice, as "
+                            f"{earlier.type} and as {field.type}; declare it once"
+                        )
+                    raise PluginError(
+                        f"the field `{path}` is declared by both `{earlier.plugin}` "
+                        f"({earlier.type}) and `{plugin}` ({field.type}); disable one with "
+                        f"{DISABLED_ENV}"
+                    )
+                seen.setdefault(key, tagged)
+                out.setdefault((field.owner, field.name, plugin), tagged)
+        return tuple(out.values())
 
     def _collect_loaders(self) -> dict[str, LoaderDecl]:
         out: dict[str, LoaderDecl] = {}
-        for plugin, declared in self._call("fitn7_register_loaders"):
+        suffixes: dict[str, LoaderDecl] = {}
+        for plugin, declared in self._call("fitn7_register_loaders", LoaderDecl):
             for loader in declared:
-                out[loader.format] = attrs.evolve(loader, plugin=plugin)
+                _check_loader(plugin, loader)
+                tagged = attrs.evolve(loader, plugin=plugin, suffixes=tuple(loader.suffixes))
+                earlier = out.get(loader.format)
+                if earlier is not None:
+                    raise PluginError(
+                        f"the loader `{loader.format}` is declared by both `{earlier.plugin}` "
+                        f"and `{plugin}`"
+                        + (f"; disable one with {DISABLED_ENV}" if earlier.plugin != plugin
+                           else "")
+                    )
+                for suffix in tagged.suffixes:
+                    owner = suffixes.get(suffix.lower())
+                    if owner is not None:
+                        raise PluginError(
+                            f"files ending in `{suffix}` are claimed by the loader "
+                            f"`{owner.format}` of `{owner.plugin}` and the loader "
+                            f"`{loader.format}` of `{plugin}`"
+                            + (f"; disable one with {DISABLED_ENV}" if owner.plugin != plugin
+                               else "")
+                        )
+                    suffixes[suffix.lower()] = tagged
+                out[loader.format] = tagged
         return out
 
     @property
     def functions(self) -> FunctionRegistry:
-        """Every callable function: built-ins and the plugins'."""
+        """Every function of every loaded plugin, built-ins included.
+
+        A policy sees only `functions_for(policy.header.uses)`."""
         return self._functions
 
     @property
     def schema(self) -> t.Schema:
-        """The dossier schema with the plugins' `extra` fields."""
+        """The dossier schema with every loaded plugin's `extra` fields (to read dossiers).
+
+        A policy sees only `schema_for(policy.header.uses)`."""
+        return self._schema_of(self._fields)
+
+    def functions_for(self, uses: Iterable[str]) -> FunctionRegistry:
+        """The functions a policy with this `uses` list may call: the built-ins and
+        those of the plugins it names, never another installed plugin's."""
+        wanted = {BUILTIN, *uses}
+        return FunctionRegistry({
+            name: decl for name, decl in self._functions.functions.items()
+            if decl.plugin in wanted
+        })
+
+    def schema_for(self, uses: Iterable[str]) -> t.Schema:
+        """The schema a policy with this `uses` list reads: `extra` fields of the
+        plugins it names only."""
+        wanted = set(uses)
+        return self._schema_of([f for f in self._fields if f.plugin in wanted])
+
+    def unused(self, uses: Iterable[str]) -> Unused:
+        """What loaded plugins a policy does not name declare: for the checker's hints."""
+        wanted = {BUILTIN, *uses}
+        functions = {
+            name: (decl.plugin,) for name, decl in self._functions.functions.items()
+            if decl.plugin not in wanted
+        }
+        fields: dict[tuple[str, str], tuple[str, ...]] = {}
+        for f in self._fields:
+            if f.plugin not in wanted:
+                key = (_OWNER_RECORD[f.owner], f.name)
+                fields[key] = (*fields.get(key, ()), f.plugin)
+        return Unused(functions, fields)
+
+    @staticmethod
+    def _schema_of(declared: Iterable[FieldDecl]) -> t.Schema:
         schema = t.DEFAULT_SCHEMA
+        fields = list(declared)
         for owner in _OWNER_RECORD:
-            fields = {f.name: f.type for f in self._fields if f.owner == owner}
-            if fields:
-                schema = schema.with_extra(owner, fields)
+            typed = {f.name: f.type for f in fields if f.owner == owner}
+            if typed:
+                schema = schema.with_extra(owner, typed)
         return schema
 
     @property
     def loaders(self) -> Mapping[str, LoaderDecl]:
         """Dossier loaders by format name."""
         return self._loaders
+
+    @property
+    def broken(self) -> Mapping[str, Broken]:
+        """The installed plugins that failed to load, by name."""
+        return self._broken
 
     def names(self) -> list[str]:
         """Names of the loaded plugins, built-ins included."""
@@ -193,11 +395,11 @@ class PluginHost:
             from fitn7 import __version__
 
             return __version__
+        if name in self._distributions:
+            return self._distributions[name].rpartition(" ")[2]
         plugin = self._pm.get_plugin(name)
-        for registered, dist in self._pm.list_plugin_distinfo():
-            if registered is plugin:
-                return str(dist.version)
-        return getattr(plugin, "__version__", None)
+        version = getattr(plugin, "__version__", None)
+        return version if isinstance(version, str) else None
 
     def info(self) -> list[PluginInfo]:
         """One entry per plugin, for `fitn7 plugins`."""
@@ -222,17 +424,42 @@ class PluginHost:
         loaded = self.names()
         out = []
         for name in policy.header.uses:
-            if name not in loaded:
-                hint = _similar_plugin(name, loaded) or (
-                    f"install it (pip install {name.replace('_', '-')}) or pass --plugins-dir"
-                )
+            if name in loaded:
+                continue
+            broken = self._broken.get(name)
+            if broken is not None:
                 out.append(Diagnostic(
                     "E130",
-                    f"policy needs plugin `{name}`: install it or pass --plugins-dir",
+                    f"policy needs plugin `{name}`, which is installed (distribution "
+                    f"{broken.distribution}) but cannot be loaded: {broken.reason}",
                     policy.header.span,
-                    hint,
+                    broken.fix,
                 ))
+                continue
+            out.append(Diagnostic(
+                "E130",
+                f"policy needs plugin `{name}`: install it or pass --plugins-dir",
+                policy.header.span,
+                _similar_plugin(name, loaded) or _install_hint(name),
+            ))
         return out
+
+    def check(self, policy: ast.Policy) -> list[Diagnostic]:
+        """Every problem of a (resolved) policy, with the vocabulary it names in `uses`.
+
+        The plugins it names must be loaded (E130 otherwise); the checker then
+        knows the built-ins and the functions and `extra` fields of those
+        plugins only. A call of a function of another loaded plugin is an
+        unknown function whose hint names the plugin to add to `uses`.
+        """
+        from fitn7.checker import check as run_checker
+
+        missing = self.missing_uses(policy)
+        if missing:
+            return missing
+        uses = policy.header.uses
+        return run_checker(policy, functions=self.functions_for(uses),
+                           schema=self.schema_for(uses), unused=self.unused(uses))
 
     def versions_for(self, policy: ast.Policy, also: Iterable[str] = ()) -> dict[str, str | None]:
         """Name -> version of the plugins a decision under this policy relied on."""
@@ -292,26 +519,158 @@ def _env_list(var: str) -> list[str]:
     return [item.strip() for item in os.environ.get(var, "").split(",") if item.strip()]
 
 
-def _modules_in(directory: Path) -> list[tuple[str, ModuleType]]:
-    """Import every `*.py` of a directory as a plugin module named after the file."""
+def _print_warning(message: str) -> None:
+    print(f"fitn7: warning: {message}", file=sys.stderr)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _short_repr(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _entry_points() -> list[importlib.metadata.EntryPoint]:
+    """The installed plugins: entry points of the group `fitn7`, by name."""
+    return sorted(importlib.metadata.entry_points(group=hookspecs.PROJECT),
+                  key=lambda ep: (ep.name, ep.value))
+
+
+def _distribution(ep: importlib.metadata.EntryPoint) -> str:
+    """`fitn7-zrr 0.1.0`: the distribution that declares an entry point."""
+    dist = ep.dist
+    if dist is None:
+        return f"unknown (entry point `{ep.name} = {ep.value}`)"
+    return f"{dist.metadata['Name'] or dist.name} {dist.version}"
+
+
+def _register(pm: pluggy.PluginManager, plugin: object, name: str, where: str = "") -> None:
+    """Register one plugin; raise `PluginError` naming it if it is not a valid plugin
+    (a hook fitn7 does not define, a hook with the wrong parameters).
+
+    `where` says where it comes from: ` (file `DIR/NAME.py`)`."""
+    if plugin is None:
+        raise PluginError(f"plugin `{name}`{where} is None, not a module")
+    try:
+        pm.register(plugin, name=name)
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(
+            f"plugin `{name}` is not valid{where}: {_one_line(str(exc))}; see the hooks in "
+            "docs/plugins.md"
+        ) from None
+    except ValueError:
+        other = next((n for n, p in pm.list_name_plugin() if p is plugin), None)
+        raise PluginError(
+            f"plugin `{name}`{where} is the same module as the plugin `{other}`; load it once"
+        ) from None
+    hooks = sorted(HOOKS)
+    for caller in pm.get_hookcallers(plugin) or ():
+        if not caller.has_spec():
+            pm.unregister(name=name)
+            close = difflib.get_close_matches(caller.name, hooks, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else (
+                "the hooks are " + ", ".join(f"`{h}`" for h in hooks)
+            )
+            raise PluginError(
+                f"plugin `{name}` is not valid{where}: it implements `{caller.name}`, which "
+                f"is not a fitn7 hook; {hint}"
+            )
+
+
+def _described(name: str, origin: str) -> str:
+    """The plugin already registered under `name`, for a clash message."""
+    if name == BUILTIN:
+        return origin
+    if origin == "given":
+        return f"the plugin `{name}` given before"
+    if origin.startswith("file "):
+        return f"the plugin `{name}` ({origin})"
+    return f"the installed plugin `{name}` (distribution {origin})"
+
+
+def _plugin_files(directory: Path) -> list[tuple[str, Path]]:
+    """The plugin files of a directory (`*.py` not starting with `_`), by name."""
     if not directory.is_dir():
         raise PluginError(f"plugins directory `{directory}` does not exist")
-    modules = []
-    for file in sorted(directory.glob("*.py")):
-        if file.name.startswith("_"):
-            continue
-        name = file.stem
-        spec = importlib.util.spec_from_file_location(f"fitn7_local_plugins.{name}", file)
-        if spec is None or spec.loader is None:
-            raise PluginError(f"cannot import plugin file `{file}`")
-        module = importlib.util.module_from_spec(spec)
-        try:
-            spec.loader.exec_module(module)
-        except Exception as exc:
-            raise PluginError(f"plugin file `{file}` failed to import: {exc}") from None
-        sys.modules.setdefault(spec.name, module)
-        modules.append((name, module))
-    return modules
+    return [(file.stem, file) for file in sorted(directory.glob("*.py"))
+            if not file.name.startswith("_")]
+
+
+def _import(file: Path) -> ModuleType:
+    """Import one plugin file as the module `fitn7_local_plugins.NAME`."""
+    spec = importlib.util.spec_from_file_location(f"fitn7_local_plugins.{file.stem}", file)
+    if spec is None or spec.loader is None:
+        raise PluginError(f"cannot import plugin file `{file}`")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        raise PluginError(
+            f"plugin file `{file}` failed to import: {type(exc).__name__}: {exc}"
+        ) from None
+    sys.modules.setdefault(spec.name, module)
+    return module
+
+
+def field_path(field: FieldDecl) -> str:
+    """Where a policy reads a declared field: `applicant.extra.zrr_arrete`."""
+    return f"{_OWNER_PATH.get(field.owner, field.owner)}.extra.{field.name}"
+
+
+def _check_function(plugin: str, decl: FunctionDecl) -> None:
+    if not isinstance(decl.name, str) or not decl.name.isidentifier():
+        raise PluginError(f"plugin `{plugin}` declared a function named `{decl.name!r}`, "
+                          "which is not a name a policy can call")
+    if not callable(decl.impl):
+        raise PluginError(f"plugin `{plugin}` declared the function `{decl.name}` with an "
+                          f"`impl` that is not callable ({type(decl.impl).__name__})")
+    types = [ty for _, ty in decl.params] if isinstance(decl.params, tuple | list) else None
+    if types is None or not all(_is_type(ty) for ty in [*types, decl.returns]):
+        raise PluginError(f"plugin `{plugin}` declared the function `{decl.name}` with a "
+                          "parameter or result type that is not a `fitn7.types` type")
+
+
+def _check_field(plugin: str, field: FieldDecl) -> None:
+    if not isinstance(field.owner, str) or field.owner not in _OWNER_RECORD:
+        raise PluginError(
+            f"plugin `{plugin}` declared the field `{field.name}` on `{field.owner}`; the "
+            "owner is one of " + ", ".join(f"`{o}`" for o in _OWNER_RECORD)
+        )
+    if not isinstance(field.name, str) or not field.name.isidentifier():
+        raise PluginError(f"plugin `{plugin}` declared a field named `{field.name!r}`, "
+                          "which is not a name a policy can read")
+    if not _is_type(field.type):
+        raise PluginError(f"plugin `{plugin}` declared the field `{field_path(field)}` with "
+                          f"the type `{field.type!r}`, not a `fitn7.types` type")
+
+
+def _check_loader(plugin: str, loader: LoaderDecl) -> None:
+    if not isinstance(loader.format, str) or not loader.format:
+        raise PluginError(f"plugin `{plugin}` declared a loader without a format name")
+    if not callable(loader.load):
+        raise PluginError(f"plugin `{plugin}` declared the loader `{loader.format}` with a "
+                          "`load` that is not callable")
+    suffixes = loader.suffixes
+    if not isinstance(suffixes, tuple | list) or not all(
+        isinstance(s, str) and s.startswith(".") for s in suffixes
+    ):
+        raise PluginError(f"plugin `{plugin}` declared the loader `{loader.format}` with "
+                          f"suffixes {suffixes!r}; give a tuple such as (\".csv\",)")
+
+
+def _is_type(value: object) -> bool:
+    return isinstance(value, t.Prim | t.ListOf | t.SetOf | t.Record)
+
+
+def _install_hint(name: str) -> str:
+    """How to get a missing plugin: a `fitn7_…` name is a package on PyPI, another name
+    is most likely a local module."""
+    if name.startswith(f"{BUILTIN}_"):
+        return f"install it (pip install {name.replace('_', '-')}) or pass --plugins-dir"
+    return (f"pass --plugins-dir DIR (or set {PLUGINS_DIR_ENV}) where DIR holds "
+            f"`{name}.py`, or install the package that provides it")
 
 
 _PYTHON_TYPES: Mapping[t.Type, tuple[type, ...]] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -22,11 +22,33 @@ from fitn7.functions import FunctionRegistry, builtin_registry
 
 
 @attrs.frozen
+class Unused:
+    """What loaded plugins a policy does not name in `uses` declare, for hints only:
+    the policy cannot use it, but the error can say which plugin to add."""
+
+    #: Function name -> the plugins declaring it.
+    functions: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    #: (record, field) -> the plugins declaring it: `("extra:collectivite", "zrr_arrete")`.
+    fields: Mapping[tuple[str, str], tuple[str, ...]] = attrs.field(factory=dict)
+
+
+def uses_hint(what: str, plugins: Sequence[str]) -> str:
+    """`function `zrr` comes from plugin `fitn7_zrr`: add `uses "fitn7_zrr"` to ...`."""
+    if len(plugins) == 1:
+        return (f"{what} comes from plugin `{plugins[0]}`: add `uses \"{plugins[0]}\"` to the "
+                "policy header")
+    names = " or ".join(f"`{p}`" for p in plugins)
+    return f"{what} comes from plugins {names}: name one of them with `uses` in the policy header"
+
+
+@attrs.frozen
 class CheckContext:
     """The functions a policy may call and the schema of the dossiers it reads."""
 
     functions: FunctionRegistry = attrs.field(factory=builtin_registry)
     schema: t.Schema = t.DEFAULT_SCHEMA
+    #: The vocabulary of loaded plugins the policy does not name (for hints).
+    unused: Unused = attrs.field(factory=Unused)
 
 
 #: A checker pass: reads a policy, returns what is wrong with it.

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import attrs
 
 from fitn7 import types as t
-from fitn7.checker.context import CheckContext, attr_span, join, unparse
+from fitn7.checker.context import CheckContext, attr_span, join, unparse, uses_hint
 from fitn7.diagnostics import Diagnostic, did_you_mean
 from fitn7.dsl import ast
 from fitn7.dsl.source import Span
@@ -203,8 +203,11 @@ class Typer:
             return t.ANY
         fields: Mapping[str, t.Type] = scope.schema.fields(record)
         if expr.attr not in fields:
-            if record.name.startswith("extra:"):
-                help = (
+            elsewhere = self.ctx.unused.fields.get((record.name, expr.attr))
+            if elsewhere:
+                help = uses_hint(f"field `{unparse(expr)}`", elsewhere)
+            elif record.name.startswith("extra:"):
+                help = did_you_mean(expr.attr, fields) or (
                     "fields under `extra` are declared by plugins: name the plugin in the "
                     "header with `uses`"
                 )
@@ -243,11 +246,13 @@ class Typer:
         if decl is None:
             for arg in expr.args:
                 self.type_of(arg, scope)
+            elsewhere = self.ctx.unused.functions.get(expr.func)
             self.report(
                 "E206",
                 f"unknown function `{expr.func}`",
                 expr,
-                did_you_mean(expr.func, self.ctx.functions.names())
+                (uses_hint(f"function `{expr.func}`", elsewhere) if elsewhere else None)
+                or did_you_mean(expr.func, self.ctx.functions.names())
                 or "the functions are "
                 + ", ".join(f"`{n}`" for n in self.ctx.functions.names()),
             )

@@ -130,8 +130,11 @@ def check_file(
         return FileReport(path, (), failure=_internal(exc))
     sources = {policy.source.name: policy.source} if policy.source is not None else {}
     try:
+        # What `PluginHost.check` does: the vocabulary of the plugins named in `uses` only.
+        uses = policy.header.uses
         found = host.missing_uses(policy) or check(
-            policy, functions=host.functions, schema=host.schema
+            policy, functions=host.functions_for(uses), schema=host.schema_for(uses),
+            unused=host.unused(uses),
         )
     except Exception as exc:  # a bug in fitn7 must not show a traceback
         return FileReport(path, (), sources, failure=_internal(exc))

@@ -158,16 +158,18 @@ def compile_policy(
 ) -> CompiledPolicy:
     """Compile a (resolved, checked) policy once, for many evaluations.
 
-    The functions and `extra` fields come from `plugins` when given (else
-    from `functions` / `schema`, else the built-ins). Raises
+    The functions and `extra` fields come from `plugins` when given (those
+    of the plugins the policy names in `uses` only), else from `functions` /
+    `schema`, else the built-ins. Raises
     `EvaluationError` when the policy uses something the evaluator does not
     know; a checked policy never does.
     """
     from fitn7.hashing import policy_hash
 
     if plugins is not None:
-        functions = functions or plugins.functions
-        schema = schema or plugins.schema
+        # Only the vocabulary of the plugins the policy names, as the checker.
+        functions = functions or plugins.functions_for(policy.header.uses)
+        schema = schema or plugins.schema_for(policy.header.uses)
     schema = schema or t.DEFAULT_SCHEMA
     registry = functions or builtin_registry()
     params = {p.name: p for p in policy.of_type(ast.Param)}
