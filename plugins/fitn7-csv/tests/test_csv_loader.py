@@ -11,7 +11,7 @@ from fitn7.dossier import Category, Kind
 from fitn7.loading import Failed, Loaded, LoadResult
 
 from fitn7_csv import load_csv
-from fitn7_csv.table import detect_delimiter
+from fitn7_csv.table import detect_delimiter, ends_in_open_quote
 
 MAPPING = """
 [columns]
@@ -153,24 +153,13 @@ def test_bad_cell_names_row_and_column(
     )
 
 
-def test_missing_and_duplicate_ids(tmp_path: Path) -> None:
-    """A row without id, or with an id already seen, fails alone, at the id column."""
-    found = results(export(tmp_path, GOOD, GOOD.replace("D-1", ""), GOOD))
+def test_missing_id(tmp_path: Path) -> None:
+    """A row without id fails alone, at the id column."""
+    found = results(export(tmp_path, GOOD, GOOD.replace("D-1", "")))
     assert isinstance(found[0], Loaded)
     assert errors(found) == [
         f"{tmp_path / 'export.csv'}: missing dossier id @ row 3, column `Numéro` (every row "
         "needs one; delete the row if it is not a dossier)",
-        f"{tmp_path / 'export.csv'}: duplicate dossier id `D-1`, first at row 2 @ row 4, "
-        "column `Numéro`",
-    ]
-
-
-def test_row_with_too_many_cells(tmp_path: Path) -> None:
-    """A row longer than the header (an unquoted `;` in a cell) is refused, not shifted."""
-    found = results(export(tmp_path, GOOD + ";de trop"))
-    assert errors(found) == [
-        f"{tmp_path / 'export.csv'}: 15 cells for 14 columns @ row 2 (a cell may hold an "
-        "unquoted `;`: quote it, or check the export)"
     ]
 
 
@@ -296,4 +285,237 @@ def test_wrong_delimiter_is_explained(tmp_path: Path) -> None:
     assert errors(results(path)) == [
         f"{path}: no column `Numéro`, which the mapping reads @ row 1 (the header has one "
         "column: is the delimiter `,` right?)"
+    ]
+
+
+# --- Bad rows: each fails alone, naming file, row and column; the others load ---------------
+
+
+def test_duplicate_id_fails_every_row_with_it(tmp_path: Path) -> None:
+    """Which of two rows sharing an id is right cannot be told: both fail, naming the rows;
+    the rows around them load."""
+    other = GOOD.replace("D-1", "D-2").replace("Plouguerneau", "Lannilis")
+    found = results(export(tmp_path, GOOD.replace("D-1", "D-0"), GOOD, other,
+                           GOOD.replace("D-1", "D-3"), GOOD))
+    assert [(r.path, r.dossier.id) for r in found if isinstance(r, Loaded)] == [
+        ("row 2", "D-0"), ("row 4", "D-2"), ("row 5", "D-3")
+    ]
+    assert errors(found) == [
+        f"{tmp_path / 'export.csv'}: dossier id `D-1` is on rows 3 and 6 @ row {n}, column "
+        "`Numéro` (an id names one dossier: none of these rows is evaluated until the wrong "
+        "id is corrected)"
+        for n in (3, 6)
+    ]
+    three = results(export(tmp_path, GOOD, GOOD, GOOD))
+    assert [r.error.message for r in three if isinstance(r, Failed)] == [
+        "dossier id `D-1` is on rows 2, 3 and 4"
+    ] * 3
+
+
+def test_row_with_too_many_cells_fails_alone(tmp_path: Path) -> None:
+    """A row longer than the header (an unquoted `;` in a cell) fails alone, not shifted,
+    and the rows before and after it load, in file order."""
+    found = results(export(tmp_path, GOOD.replace("D-1", "D-0"), GOOD + ";de trop",
+                           GOOD.replace("D-1", "D-2")))
+    assert [type(r).__name__ for r in found] == ["Loaded", "Failed", "Loaded"]
+    assert [(r.path, r.dossier.id) for r in found if isinstance(r, Loaded)] == [
+        ("row 2", "D-0"), ("row 4", "D-2")
+    ]
+    assert errors(found) == [
+        f"{tmp_path / 'export.csv'}: 15 cells for 14 columns @ row 3 (a cell may hold an "
+        "unquoted `;`: quote it, or check the export)"
+    ]
+
+
+def test_too_many_cells_and_a_duplicate_id(tmp_path: Path) -> None:
+    """A row too long for the header still holds its id: a good row with the same id is not
+    taken for that dossier."""
+    found = results(export(tmp_path, GOOD + ";de trop", GOOD))
+    assert not [r for r in found if isinstance(r, Loaded)]
+    assert [r.error.message for r in found if isinstance(r, Failed)] == [
+        "15 cells for 14 columns", "dossier id `D-1` is on rows 2 and 3"
+    ]
+
+
+def test_trailing_empty_cells_are_no_extra_cells(tmp_path: Path) -> None:
+    """Empty cells past the header (trailing `;;`) and missing trailing cells are fine."""
+    found = results(export(tmp_path, GOOD + ";;;", "D-2;10/06/2021"))
+    assert [r.dossier.id for r in found if isinstance(r, Loaded)] == ["D-1", "D-2"]
+    assert errors(found) == []
+
+
+def test_quote_never_closed(tmp_path: Path) -> None:
+    """A quote opened and never closed swallows the rest of the file: that row fails, saying
+    so, instead of loading with the following rows as its text."""
+    broken = GOOD.replace(";ok", ';"Relancé le 3/06')
+    found = results(export(tmp_path, GOOD.replace("D-1", "D-0"), broken,
+                           GOOD.replace("D-1", "D-2")))
+    assert [r.dossier.id for r in found if isinstance(r, Loaded)] == ["D-0"]
+    assert errors(found) == [
+        f"{tmp_path / 'export.csv'}: the quoted cell of column `Commentaire` is never closed: "
+        'every line after it is read as its text @ row 3 (close the quote `"` (a quote '
+        'inside a cell is written twice: `""`))'
+    ]
+
+
+def test_quote_never_closed_in_the_header(tmp_path: Path) -> None:
+    """In the header, it is an error for the whole file."""
+    path = export(tmp_path, GOOD, header=HEADER.replace("Commentaire", '"Commentaire'))
+    assert errors(results(path)) == [
+        f'{path}: a quoted cell of the header is never closed @ row 1 (close the quote `"` '
+        '(a quote inside a cell is written twice: `""`))'
+    ]
+
+
+def test_closed_quotes_are_not_taken_for_open_ones(tmp_path: Path) -> None:
+    """Doubled quotes inside a quoted cell, and a quote inside an unquoted one, are text."""
+    found = results(export(tmp_path, GOOD.replace("Plouguerneau", '"La ""Cité"" ; nord"'),
+                           GOOD.replace("D-1", "D-2").replace(";ok", ';dit "bien'),
+                           GOOD.replace("D-1", "D-3")))
+    assert [r.dossier.id for r in found if isinstance(r, Loaded)] == ["D-1", "D-2", "D-3"]
+    first = found[0]
+    assert isinstance(first, Loaded) and first.dossier.applicant is not None
+    assert first.dossier.applicant.name == 'La "Cité" ; nord'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [('a;"b', True), ('a;"b""', True), ('a;"b"\n"c', True), ('a;"b"""', False),
+     ('a;b"c', False), ('"a\nb";c', False), ('a;"b"x;"c"', False)],
+)
+def test_ends_in_open_quote(text: str, expected: bool) -> None:
+    """Only a quote opening a cell opens it; `""` inside is a quote, not the end."""
+    assert ends_in_open_quote(text, ";") is expected
+
+
+def test_unreadable_row_stops_with_what_came_before(tmp_path: Path) -> None:
+    """A row the csv reader cannot read (a cell past its size limit) fails with the reason;
+    the rows before it load, and the failure says the rows after it are not read."""
+    huge = GOOD.replace("D-1", "D-2").replace(";ok", ';"' + "x" * 200_000 + '"')
+    found = results(export(tmp_path, GOOD, huge, GOOD.replace("D-1", "D-3")))
+    assert [r.dossier.id for r in found if isinstance(r, Loaded)] == ["D-1"]
+    assert errors(found) == [
+        f"{tmp_path / 'export.csv'}: cannot read this row or the ones after it: field larger "
+        "than field limit (131072) @ row 3"
+    ]
+
+
+# --- Cells a spreadsheet writes its own way ------------------------------------------------
+
+SMALL = """
+[columns]
+"Numéro" = "id"
+"Demandé" = "requested"
+"Demandé FR" = { field = "project.extra.cofinancement", type = "money", decimal_comma = true }
+"Dépôt" = "submitted"
+"""
+
+
+def small(tmp_path: Path, *rows: str) -> list[LoadResult]:
+    return results(export(tmp_path, *rows, mapping=SMALL,
+                          header="Numéro;Demandé;Demandé FR;Dépôt"))
+
+
+def test_french_money_read_when_the_mapping_says_so(tmp_path: Path) -> None:
+    """`12 000,50` and `12 000,50 €` are read in a `decimal_comma` column; spaces between
+    thousands are dropped in any column."""
+    found = small(tmp_path, "D-1;12 000.50;12 000,50 €;2021-06-10", "D-2;12\u202f000;7,5;")
+    assert errors(found) == []
+    assert [(r.dossier.requested, r.dossier.project and r.dossier.project.extra)
+            for r in found if isinstance(r, Loaded)] == [
+        (Decimal("12000.50"), {"cofinancement": Decimal("12000.50")}),
+        (Decimal("12000"), {"cofinancement": Decimal("7.5")}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "rendered"),
+    [
+        ("D-9;12 000,50;;", "Demandé",
+         "expected a number with a decimal point, got `12 000,50` @ row 3, column `Demandé` "
+         "(set `decimal_comma = true` for this column in the mapping)"),
+        ("D-9;12.000;;", "Demandé",
+         "ambiguous amount `12.000`: three digits after the `.` @ row 3, column `Demandé` "
+         "(write `12000` for thousands (or with a space: `12 000`), or two decimals for cents)"),
+        ("D-9;;1,500;", "Demandé FR",
+         "ambiguous amount `1,500`: three digits after the `,` @ row 3, column `Demandé FR` "
+         "(write `1500` for thousands (or with a space: `1 500`), or two decimals for cents)"),
+        ("D-9;;1,2E+07;", "Demandé FR",
+         "expected a number, got `1,2E+07` @ row 3, column `Demandé FR`"),
+        ("D-9;;-100;", "Demandé FR",
+         "negative amount `-100` @ row 3, column `Demandé FR`"),
+        ("D-9;;;10/06/2021", "Dépôt",
+         "expected a date written YYYY-MM-DD, got `10/06/2021` @ row 3, column `Dépôt` (give "
+         'the column its format in the mapping: { field = "submitted", format = "%d/%m/%Y" })'),
+        ("D-9;;;10.06.21", "Dépôt",
+         "expected a date written YYYY-MM-DD, got `10.06.21` @ row 3, column `Dépôt` (give "
+         'the column its format in the mapping: { field = "submitted", format = "%d.%m.%y" })'),
+    ],
+)
+def test_spreadsheet_cells_that_cannot_be_read_as_written(
+    tmp_path: Path, row: str, column: str, rendered: str
+) -> None:
+    """A cell that would be misread (twelve euros for 12.000) or not read fails its row at its
+    column; the row before loads."""
+    found = small(tmp_path, "D-1;100;;2021-06-10", row)
+    assert [r.dossier.id for r in found if isinstance(r, Loaded)] == ["D-1"]
+    assert errors(found) == [f"{tmp_path / 'export.csv'}: {rendered}"]
+
+
+def test_integer_with_a_non_ascii_digit(tmp_path: Path) -> None:
+    """`²` is a digit to `str.isdigit`, not to `int`: the row fails, the batch goes on."""
+    found = results(export(tmp_path, GOOD.replace("6 755", "6 755²"), GOOD.replace("D-1", "D-2")))
+    assert [r.dossier.id for r in found if isinstance(r, Loaded)] == ["D-2"]
+    assert errors(found) == [
+        f"{tmp_path / 'export.csv'}: expected an integer @ row 2, column `Population` (write "
+        "digits only, e.g. `6643`)"
+    ]
+
+
+# --- Delimiter and encoding ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+@pytest.mark.parametrize("encoding_line", ["", '[csv]\nencoding = "utf-8"\n'])
+def test_bom_and_delimiter(tmp_path: Path, delimiter: str, encoding_line: str) -> None:
+    """A byte-order mark never ends up in the first header, whatever the delimiter."""
+    mapping = encoding_line + '[columns]\n"Numéro" = "id"\n"Commune" = "applicant.name"\n'
+    path = export(tmp_path, delimiter.join(["D-1", "Pléhédel"]), mapping=mapping,
+                  header=delimiter.join(["Numéro", "Commune"]), encoding="utf-8-sig")
+    (loaded,) = results(path)
+    assert isinstance(loaded, Loaded)
+    assert loaded.dossier.applicant is not None
+    assert loaded.dossier.applicant.name == "Pléhédel"
+
+
+def test_delimiter_chosen_by_the_columns_it_gives(tmp_path: Path) -> None:
+    """A `;` header with more `,` than `;` in its names is still read with `;`."""
+    mapping = '[columns]\n"N°" = "id"\n"Montant" = "requested"\n'
+    path = export(tmp_path, "D-1;Durand, Jean, maire;1000", mapping=mapping,
+                  header="N°;Nom, prénom, fonction;Montant")
+    (loaded,) = results(path)
+    assert isinstance(loaded, Loaded)
+    assert loaded.dossier.requested == Decimal("1000")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"])
+def test_utf8_export_under_a_cp1252_mapping(tmp_path: Path, encoding: str) -> None:
+    """Read as cp1252, a UTF-8 export would load `PlÃ©hÃ©del`: the file is refused."""
+    path = export(tmp_path, "D-1;Pléhédel", header="Numéro;Commune", encoding=encoding,
+                  mapping='[csv]\nencoding = "cp1252"\n[columns]\n"Numéro" = "id"\n'
+                  '"Commune" = "applicant.name"\n')
+    assert errors(results(path)) == [
+        f"{path}: the file is UTF-8 text, not CP1252 as the mapping says (leave `encoding` out "
+        "of [csv] in the mapping: UTF-8 is the default)"
+    ]
+
+
+def test_not_cp1252_either(tmp_path: Path) -> None:
+    """A byte cp1252 does not have: the message names it and its line."""
+    path = export(tmp_path, "D-1", header="Numéro", mapping='[csv]\nencoding = "cp1252"\n'
+                  '[columns]\n"Numéro" = "id"\n')
+    path.write_bytes(b"Num\xe9ro\nD-1\nD-\x81\n")
+    assert errors(results(path)) == [
+        f"{path}: the file is not CP1252 text (byte 0x81 on line 3: check `encoding` under "
+        '[csv] in the mapping, or save the file as "CSV UTF-8")'
     ]

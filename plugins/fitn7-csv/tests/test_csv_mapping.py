@@ -134,6 +134,16 @@ def parse_error(text: str) -> tuple[str, str]:
          'columns."K".values',
          'm.toml: expected a table of texts @ columns."K".values (e.g. values = { '
          '"Communauté de communes" = "cc" })'),
+        ('[columns]\n"N" = "id"\n"D" = { field = "submitted", format = "%d/%m" }\n',
+         'columns."D".format',
+         "m.toml: the format `%d/%m` does not give the day, month and year @ "
+         'columns."D".format (it writes 10 June 2021 as `10/06`, read back as 1900-06-10; '
+         'e.g. "%d/%m/%Y")'),
+        ('[columns]\n"N" = "id"\n"D" = { field = "submitted", format = "%d/%Q/%Y" }\n',
+         'columns."D".format',
+         "m.toml: `%d/%Q/%Y` is not a date format: 'Q' is a bad directive in format "
+         "'%d/%Q/%Y' @ columns.\"D\".format (e.g. \"%d/%m/%Y\" for 10/06/2021, "
+         '"%Y-%m-%d %H:%M:%S" for 2021-06-10 14:30:15)'),
         ('[columns]\n"N" = 3\n', 'columns."N"',
          'm.toml: expected a field path or a table @ columns."N" (e.g. "applicant.code", or '
          '{ field = "submitted", format = "%d/%m/%Y" })'),

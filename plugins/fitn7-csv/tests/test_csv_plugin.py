@@ -207,3 +207,114 @@ def test_installed_entry_point_is_discovered() -> None:
     assert "fitn7_csv" in host.names()
     assert host.version("fitn7_csv") == "0.1.0"
     assert host.loaders["csv"].plugin == "fitn7_csv"
+
+
+def failures(found: list[LoadResult]) -> list[str]:
+    return [str(r.error) for r in found if isinstance(r, Failed)]
+
+
+def test_duplicate_id_gets_no_expense_lines(tmp_path: Path) -> None:
+    """Two rows sharing an id both fail, and the lines naming that id are reported, not given
+    to the first row; the other dossier keeps its lines."""
+    path = two_files(
+        tmp_path,
+        "Numéro;Commune\nD-1;Plouguerneau\nD-2;Lannilis\nD-1;Landéda\n",
+        "Dossier;Libellé;Montant;Région\nD-1;Étude;5 000;53\nD-2;Conseil;1 000;11\n"
+        "D-1;Formation;2 000;53\n",
+    )
+    found = list(load_csv(path))
+    assert [(d.dossier.id, [e.label for e in d.dossier.expenses or ()])
+            for d in loaded(found)] == [("D-2", ["Conseil"])]
+    rows = "an id names one dossier: none of these rows is evaluated until the wrong id is " \
+        "corrected"
+    line = f"the line is given to none of them @ row {{}}, column `Dossier` (correct the id " \
+        f"repeated in {path})"
+    assert failures(found) == [
+        f"{path}: dossier id `D-1` is on rows 2 and 4 @ row 2, column `Numéro` ({rows})",
+        f"{path}: dossier id `D-1` is on rows 2 and 4 @ row 4, column `Numéro` ({rows})",
+        f"{tmp_path / 'lignes.csv'}: dossier `D-1` is on rows 2 and 4 of {path}: "
+        + line.format(2),
+        f"{tmp_path / 'lignes.csv'}: dossier `D-1` is on rows 2 and 4 of {path}: "
+        + line.format(4),
+    ]
+
+
+def test_expense_line_with_too_many_cells_fails_its_dossier(tmp_path: Path) -> None:
+    """A line that cannot be read fails the dossier it names (its budget would lack the
+    line), with the line's own error; a bad line naming no known dossier is reported alone."""
+    path = two_files(
+        tmp_path,
+        "Numéro;Commune\nD-1;Plouguerneau\nD-2;Lannilis\n",
+        "Dossier;Libellé;Montant;Région\nD-1;Étude;5 000;53\nD-2;Conseil; audit;1 000;11\n"
+        "D-2;Formation;2 000;53\nD-9;Étude; bilan;10;53\n;Étude; bilan;10;53\n",
+    )
+    found = list(load_csv(path))
+    assert [d.dossier.id for d in loaded(found)] == ["D-1"]
+    message = "5 cells for 4 columns @ row {} (a cell may hold an unquoted `;`: quote it, " \
+        "or check the export)"
+    assert failures(found) == [
+        f"{tmp_path / 'lignes.csv'}: " + message.format(3),
+        f"{tmp_path / 'lignes.csv'}: " + message.format(5),
+        f"{tmp_path / 'lignes.csv'}: " + message.format(6),
+    ]
+
+
+def test_bad_dossier_row_keeps_its_lines_out_of_the_orphans(tmp_path: Path) -> None:
+    """The lines of a row that fails are not reported again as lines of an unknown dossier."""
+    path = two_files(
+        tmp_path,
+        "Numéro;Commune\nD-1;Plouguerneau;en trop\nD-2;Lannilis\n",
+        "Dossier;Libellé;Montant;Région\nD-1;Étude;5 000;53\nD-2;Conseil;1 000;11\n",
+    )
+    found = list(load_csv(path))
+    assert [d.dossier.id for d in loaded(found)] == ["D-2"]
+    assert failures(found) == [
+        f"{path}: 3 cells for 2 columns @ row 2 (a cell may hold an unquoted `;`: quote it, "
+        "or check the export)"
+    ]
+
+
+def copy_gers(tmp_path: Path) -> Path:
+    """The Gers example, copied to be broken."""
+    for source in GERS.parent.iterdir():
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    return tmp_path / GERS.name
+
+
+def edit_row(path: Path, row: int, old: str, new: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert old in lines[row - 1]
+    lines[row - 1] = lines[row - 1].replace(old, new, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_gers_row_with_an_extra_cell(tmp_path: Path) -> None:
+    """The auditor's case: an unquoted `,` in a title at row 5 fails that dossier only."""
+    path = copy_gers(tmp_path)
+    edit_row(path, 5, "Sécurisation des systèmes", "Sécurisation, des systèmes")
+    found = list(load_csv(path))
+    assert [d.dossier.id for d in loaded(found)] == ["4821337", "4821402", "4822019", "4822790"]
+    assert failures(found) == [
+        f"{path}: 17 cells for 16 columns @ row 5 (a cell may hold an unquoted `,`: quote it, "
+        "or check the export)"
+    ]
+
+
+def test_gers_duplicate_id_is_not_decided(tmp_path: Path) -> None:
+    """The auditor's case: the CC Val de Gers row carries Auch's id. It used to be decided
+    eligible at 15 000 € on Auch's expense lines; now neither row is decided, and both sets
+    of lines are reported."""
+    path = copy_gers(tmp_path)
+    edit_row(path, 3, "4821402,", "4822019,")
+    found = list(load_csv(path))
+    assert [d.dossier.id for d in loaded(found)] == ["4821337", "4822315", "4822790"]
+    lines = tmp_path / "export-depenses.csv"
+    assert [(r.file, r.path, r.error.message) for r in found if isinstance(r, Failed)] == [
+        (str(path), "row 3, column `ID`", "dossier id `4822019` is on rows 3 and 4"),
+        (str(path), "row 4, column `ID`", "dossier id `4822019` is on rows 3 and 4"),
+        *((str(lines), f"row {n}, column `Dossier ID`", f"dossier `4821402` is not in {path}")
+          for n in (5, 6, 7)),
+        *((str(lines), f"row {n}, column `Dossier ID`",
+           f"dossier `4822019` is on rows 3 and 4 of {path}: the line is given to none of them")
+          for n in (8, 9, 10)),
+    ]

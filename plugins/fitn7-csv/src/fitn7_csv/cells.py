@@ -29,6 +29,12 @@ class CellError(ValueError):
 # Spaces spreadsheets put between thousands: plain, no-break, narrow no-break.
 _SPACES = re.compile(r"[ \u00a0\u202f]")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: `10/06/2021`, `10.06.21`: a day-first date, the sheet's usual way.
+_FRENCH_DATE = re.compile(r"[0-9]{1,2}([/.-])[0-9]{1,2}\1([0-9]{2}|[0-9]{4})")
+_DIGITS = re.compile(r"[0-9]+")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+#: A money cell `12.000` or `12,000`: twelve euros, or twelve thousand?
+_THOUSANDS_LIKE = re.compile(r"[0-9]{1,3}\.[0-9]{2}0")
 _EXAMPLE_DAY = datetime.datetime(2021, 6, 10, 14, 30)
 
 
@@ -43,7 +49,7 @@ def convert(column: Column, cell: str) -> Any:
         return _number(text, column, money=ftype == t.MONEY)
     if ftype == t.INT:
         digits = _SPACES.sub("", text)
-        if not digits.isdigit():
+        if not _DIGITS.fullmatch(digits):  # ASCII only: `"²".isdigit()` is true
             raise CellError("expected an integer", "write digits only, e.g. `6643`")
         return int(digits)
     if ftype == t.DATE:
@@ -77,19 +83,41 @@ def _number(text: str, column: Column, *, money: bool) -> Any:
             f"expected a number with a decimal point, got `{text}`",
             "set `decimal_comma = true` for this column in the mapping",
         )
+    if money and _THOUSANDS_LIKE.fullmatch(compact):
+        # Three decimals ending in 0 pass as cents: `12.000` would be 12 €
+        # where the sheet may mean 12 000 €.
+        separator = "," if column.decimal_comma else "."
+        raise CellError(
+            f"ambiguous amount `{text}`: three digits after the `{separator}`",
+            f"write `{compact.replace('.', '')}` for thousands (or with a space: "
+            f"`{compact.replace('.', ' ')}`), or two decimals for cents",
+        )
     # A dossier field goes through fitn7's money reader, which names the
-    # problem (negative, finer than a cent); an `extra` field is kept as read.
+    # problem (negative, finer than a cent); an `extra` field is checked here.
     if money and not column.field.is_extra:
         return compact
+    if not _NUMBER.fullmatch(compact):
+        raise CellError(f"expected a number, got `{text}`")
+    if money and compact.startswith("-"):
+        raise CellError(f"negative amount `{text}`")
     try:
         return Decimal(compact)
-    except InvalidOperation:
+    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
         raise CellError(f"expected a number, got `{text}`") from None
 
 
 def _date(text: str, column: Column) -> Any:
     """A date from the column's `format`, or the text itself (an ISO date fitn7 reads)."""
     if column.format is None:
+        if found := _FRENCH_DATE.fullmatch(text):
+            year = "%Y" if len(found.group(2)) == 4 else "%y"
+            sep = found.group(1)
+            typed = ' type = "date",' if column.field.is_extra else ""
+            raise CellError(
+                f"expected a date written YYYY-MM-DD, got `{text}`",
+                f'give the column its format in the mapping: {{ field = "{column.field}",'
+                f'{typed} format = "%d{sep}%m{sep}{year}" }}',
+            )
         if not column.field.is_extra:
             return text
         try:

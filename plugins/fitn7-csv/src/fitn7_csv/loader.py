@@ -26,7 +26,7 @@ from fitn7.loading.where import dossier_error
 
 from fitn7_csv.cells import CellError, convert
 from fitn7_csv.fields import Part, render
-from fitn7_csv.mapping import Column, CsvMapping, load_mapping
+from fitn7_csv.mapping import Column, CsvMapping, ExpenseFile, load_mapping
 from fitn7_csv.table import Row, Table, read_table
 
 #: The options `--loader-option NAME=VALUE` may give.
@@ -110,57 +110,64 @@ def _expense_table(source: Path, mapping: CsvMapping, options: Mapping[str, str]
 
 
 def _dossiers(table: Table, mapping: CsvMapping, lines: Table | None) -> Iterator[LoadResult]:
+    """Each row as a dossier or a failure, in row order, then the expense lines left over.
+
+    An id on several rows is ambiguous: every one of those rows fails (which
+    of them is right cannot be told), and so does every expense line naming
+    it, instead of the lines going to one of them.
+    """
     id_header = mapping.id_column.header
+    rows = [
+        r for r in table.rows
+        if r.problem is not None or any(r.cells[c.header] for c in mapping.columns)
+    ]
+    rows_of: dict[str, list[int]] = {}
+    for row in rows:
+        if row.cells[id_header]:
+            rows_of.setdefault(row.cells[id_header], []).append(row.number)
     by_dossier: dict[str, list[Row]] = {}
     failures: list[Failed] = []
     if lines is not None and mapping.expenses is not None:
-        by_dossier, failures = _group_lines(lines, mapping)
-    first_row: dict[str, int] = {}
-    for row in table.rows:
+        by_dossier, failures = _group_lines(lines, mapping.expenses)
+    for row in rows:
         ident = row.cells[id_header]
-        if not any(row.cells[c.header] for c in mapping.columns):
-            continue
-        if not ident:
+        if row.problem is not None:
+            yield Failed(row.problem)
+        elif not ident:
             yield Failed(dossier_error(
                 table.file, f"row {row.number}, column `{id_header}`", "missing dossier id",
                 "every row needs one; delete the row if it is not a dossier",
             ))
-            continue
-        if ident in first_row:
+        elif len(rows_of[ident]) > 1:
             yield Failed(dossier_error(
                 table.file, f"row {row.number}, column `{id_header}`",
-                f"duplicate dossier id `{ident}`, first at row {first_row[ident]}",
+                f"dossier id `{ident}` is on {_rows(rows_of[ident])}",
+                "an id names one dossier: none of these rows is evaluated until the wrong id "
+                "is corrected",
             ))
-            continue
-        first_row[ident] = row.number
-        yield _dossier(table.file, row, mapping, by_dossier.get(ident), lines)
-    if lines is not None:
-        assert mapping.expenses is not None
-        for ident, rows in by_dossier.items():
-            if ident not in first_row:
-                failures.extend(
-                    Failed(dossier_error(
-                        lines.file, f"row {r.number}, column `{mapping.expenses.dossier}`",
-                        f"dossier `{ident}` is not in {table.file}",
-                        "check the id, or the export both files come from",
-                    ))
-                    for r in rows
-                )
+        else:
+            yield _dossier(table.file, row, mapping, by_dossier.get(ident), lines)
+    if lines is not None and mapping.expenses is not None:
+        failures.extend(_unattached(lines, mapping.expenses, by_dossier, rows_of, table.file))
     yield from sorted(failures, key=lambda f: int(f.path.split(",")[0].removeprefix("row ")))
 
 
-def _group_lines(lines: Table, mapping: CsvMapping) -> tuple[dict[str, list[Row]], list[Failed]]:
+def _rows(numbers: list[int]) -> str:
+    """`rows 3 and 4`, `rows 3, 4 and 7`."""
+    shown = [str(n) for n in numbers]
+    return f"rows {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def _group_lines(lines: Table, spec: ExpenseFile) -> tuple[dict[str, list[Row]], list[Failed]]:
     """Expense rows by dossier id, and the rows that name no dossier."""
-    assert mapping.expenses is not None
-    spec = mapping.expenses
     grouped: dict[str, list[Row]] = {}
     failures = []
     for row in lines.rows:
-        if not any(row.cells[c.header] for c in spec.columns):
+        if row.problem is None and not any(row.cells[c.header] for c in spec.columns):
             continue
         ident = row.cells[spec.dossier]
         if not ident:
-            failures.append(Failed(dossier_error(
+            failures.append(Failed(row.problem or dossier_error(
                 lines.file, f"row {row.number}, column `{spec.dossier}`",
                 "expense line without dossier id",
             )))
@@ -169,12 +176,45 @@ def _group_lines(lines: Table, mapping: CsvMapping) -> tuple[dict[str, list[Row]
     return grouped, failures
 
 
+def _unattached(
+    lines: Table,
+    spec: ExpenseFile,
+    by_dossier: dict[str, list[Row]],
+    rows_of: dict[str, list[int]],
+    file: str,
+) -> Iterator[Failed]:
+    """The expense lines that go to no dossier: its id is on no row, or on several."""
+    for ident, line_rows in by_dossier.items():
+        numbers = rows_of.get(ident, [])
+        if len(numbers) == 1:
+            continue
+        for row in line_rows:
+            if row.problem is not None:
+                yield Failed(row.problem)
+            elif numbers:
+                yield Failed(dossier_error(
+                    lines.file, f"row {row.number}, column `{spec.dossier}`",
+                    f"dossier `{ident}` is on {_rows(numbers)} of {file}: the line is given "
+                    "to none of them",
+                    f"correct the id repeated in {file}",
+                ))
+            else:
+                yield Failed(dossier_error(
+                    lines.file, f"row {row.number}, column `{spec.dossier}`",
+                    f"dossier `{ident}` is not in {file}",
+                    "check the id, or the export both files come from",
+                ))
+
+
 def _dossier(
     file: str, row: Row, mapping: CsvMapping, line_rows: list[Row] | None, lines: Table | None
 ) -> LoadResult:
     """One row (and its expense lines) as a dossier, or the first problem found."""
     tree: dict[str, Any] = {}
     origins: dict[tuple[Part, ...], Origin] = {}
+    unread = next((r.problem for r in line_rows or () if r.problem is not None), None)
+    if unread is not None:
+        return Failed(unread)  # a line that cannot be read: the budget would lack it
     try:
         _fill(tree, origins, mapping.columns, row, file, ())
         if line_rows is not None and lines is not None and mapping.expenses is not None:

@@ -19,6 +19,7 @@ Every mistake in it is a `DossierError` naming the mapping file and the key.
 from __future__ import annotations
 
 import codecs
+import datetime
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -205,10 +206,13 @@ def _column(header: str, spec: Any, file: str, at: str, root: str) -> Column:
             file, f"{at}.values", "expected a table of texts",
             'e.g. values = { "Communauté de communes" = "cc" }',
         )
+    date_format = _opt_str(spec, "format", file, at)
+    if date_format is not None:
+        _check_format(date_format, file, f"{at}.format")
     return Column(
         header=header,
         field=field,
-        format=_opt_str(spec, "format", file, at),
+        format=date_format,
         decimal_comma=_opt_bool(spec, "decimal_comma", file, at),
         split=_opt_str(spec, "split", file, at) or ",",
         values={str(k).strip(): v for k, v in values.items()},
@@ -235,6 +239,28 @@ def _options_fit(spec: Mapping[str, Any], field: FieldPath, file: str, at: str) 
                 file, f"{at}.{option}",
                 f"`{option}` does not apply to `{field}`, of type {field.type}",
             )
+
+
+#: The day a date format must read back whole to be a format of dates.
+_SAMPLE_DAY = datetime.datetime(2021, 6, 10, 14, 30, 15)
+
+
+def _check_format(date_format: str, file: str, at: str) -> None:
+    """Refuse a `strptime` format that cannot read a day back (`%d/%m`: the year would be 1900)."""
+    try:
+        written = _SAMPLE_DAY.strftime(date_format)
+        read = datetime.datetime.strptime(written, date_format).date()
+    except ValueError as exc:
+        raise dossier_error(
+            file, at, f"`{date_format}` is not a date format: {exc}",
+            'e.g. "%d/%m/%Y" for 10/06/2021, "%Y-%m-%d %H:%M:%S" for 2021-06-10 14:30:15',
+        ) from None
+    if read != _SAMPLE_DAY.date():
+        raise dossier_error(
+            file, at, f"the format `{date_format}` does not give the day, month and year",
+            f"it writes 10 June 2021 as `{written}`, read back as {read.isoformat()}; "
+            'e.g. "%d/%m/%Y"',
+        )
 
 
 def _keys(data: Mapping[str, Any], allowed: tuple[str, ...], file: str, at: str) -> None:
