@@ -535,7 +535,7 @@ def _short_repr(value: Any) -> str:
 def _entry_points() -> list[importlib.metadata.EntryPoint]:
     """The installed plugins: entry points of the group `fitn7`, by name."""
     return sorted(importlib.metadata.entry_points(group=hookspecs.PROJECT),
-                  key=lambda ep: (ep.name, ep.value))
+                  key=lambda ep: (ep.name, _distribution(ep)))
 
 
 def _distribution(ep: importlib.metadata.EntryPoint) -> str:
