@@ -83,9 +83,12 @@ class Enrichment:
 def fitn7_register_functions() -> Sequence[FunctionDecl]:  # type: ignore[empty-body]
     """Declare functions a policy may call: name, typed parameters, result type, doc, code.
 
-    Called once when the plugins are loaded. The checker types every call
-    from these declarations; at evaluation the implementation receives only
-    the declared arguments, already evaluated (None for unknown).
+    Called once when the plugins are loaded; return a list. A policy may
+    call them when it names the plugin in `uses`. The checker types every
+    call from these declarations; at evaluation the implementation receives
+    only the declared arguments, already evaluated (None for unknown). An
+    item that is not a `FunctionDecl`, or a name another plugin declares, is
+    a `PluginError` naming the plugin(s).
     """
 
 
@@ -93,8 +96,12 @@ def fitn7_register_functions() -> Sequence[FunctionDecl]:  # type: ignore[empty-
 def fitn7_register_fields() -> Sequence[FieldDecl]:  # type: ignore[empty-body]
     """Declare typed fields under `extra` on the applicant (and members), project or dossier.
 
-    Called once when the plugins are loaded; a policy may then read
-    `applicant.extra.NAME`, and a dossier value of another type is an error.
+    Called once when the plugins are loaded; return a list. A policy that
+    names the plugin in `uses` may then read `applicant.extra.NAME`, and a
+    dossier value of another type is an error. An item that is not a
+    `FieldDecl`, an unknown owner, a type not from `fitn7.types`, or a field
+    another plugin declares with another type is a `PluginError` naming the
+    plugin(s).
     """
 
 
@@ -102,8 +109,10 @@ def fitn7_register_fields() -> Sequence[FieldDecl]:  # type: ignore[empty-body]
 def fitn7_register_loaders() -> Sequence[LoaderDecl]:  # type: ignore[empty-body]
     """Declare dossier loaders by format name (`csv`) and file suffix.
 
-    Called once when the plugins are loaded; `fitn7 eval --loader NAME` (or a
-    file with one of the suffixes) uses it.
+    Called once when the plugins are loaded; return a list. `fitn7 eval
+    --loader NAME` (or a file with one of the suffixes) uses it. An item that
+    is not a `LoaderDecl`, or a format or suffix another loader claims, is a
+    `PluginError` naming the plugin(s).
     """
 
 
@@ -111,9 +120,9 @@ def fitn7_register_loaders() -> Sequence[LoaderDecl]:  # type: ignore[empty-body
 def fitn7_enrich_dossier(dossier: Dossier) -> Enrichment | None:
     """Fill fields of a dossier from reference data, before evaluation.
 
-    Called once per dossier, in plugin order, each enricher seeing the
-    previous one's result. Return None to leave the dossier alone, or an
-    `Enrichment` listing every value set with its source (the decision's
-    trace shows them). Keep values the dossier already has; report a
-    disagreement as a warning.
+    Called once per dossier, when the policy evaluated names the plugin in
+    `uses`, in plugin order, each enricher seeing the previous one's result.
+    Return None to leave the dossier alone, or an `Enrichment` listing every
+    value set with its source (the decision's trace shows them). Keep values
+    the dossier already has; report a disagreement as a warning.
     """

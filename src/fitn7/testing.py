@@ -1,19 +1,41 @@
-"""Helpers for people who test policies and plugins: a ready dossier, decision asserts.
+"""Helpers for people who test policies and plugins: a ready dossier, decision asserts,
+a plugin host holding only the plugins under test, generated dossiers.
 
 `make_dossier()` gives a complete, eligible-looking dossier from a real Breton
 commune (Plouguerneau, INSEE 29195); override any part by keyword.
+`plugin_host(module)` loads fitn7's built-ins and that plugin only, whatever
+is installed and whatever the `FITN7_*` variables say. `dossiers()` is the
+hypothesis strategy of `fitn7.strategies` (needs hypothesis).
 """
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from fitn7.dossier import Category, Collectivite, Dossier, Expense, Kind, Project, Provider
 from fitn7.evaluation import Decision, Status
+from fitn7.plugins import PluginHost
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+__all__ = [
+    "ABSENT",
+    "assert_decision",
+    "dossiers",
+    "make_applicant",
+    "make_dossier",
+    "make_project",
+    "plugin_host",
+]
+
+#: The package `fitn7.plugins` imports the files of `--plugins-dir` into.
+_LOCAL_PACKAGE = "fitn7_local_plugins"
 
 #: Marker for `make_dossier(applicant_population=ABSENT)`: remove the field.
 ABSENT: Any = object()
@@ -114,3 +136,67 @@ def assert_decision(
         problems.append(f"missing {list(decision.missing)} != {missing}")
     if problems:
         raise AssertionError("; ".join(problems) + f"\n{decision.to_dict(trace=False)}")
+
+
+def plugin_host(*plugins: ModuleType | tuple[str, object]) -> PluginHost:
+    """A `PluginHost` with fitn7's built-ins and exactly these plugins: no entry point,
+    no `FITN7_PLUGINS_DIR`, no `FITN7_DISABLED_PLUGINS`, nothing printed.
+
+    Each plugin is a module, named after its top-level package as its entry
+    point is by convention (`fitn7_zrr.plugin` is `fitn7_zrr`; a module loaded
+    from a `--plugins-dir` file keeps its file name), or a `(name, plugin)`
+    pair for any other object or name::
+
+        import fitn7_zrr.plugin
+        host = plugin_host(fitn7_zrr.plugin)
+        policy = ...  # a policy with `uses "fitn7_zrr"`
+        assert host.check(policy) == []
+
+    Raises `PluginError` as `PluginHost.load` does for a bad plugin; the
+    warnings it would print are in `host.warnings`.
+    """
+    named: list[tuple[str, object]] = []
+    for plugin in plugins:
+        if isinstance(plugin, tuple):
+            name, given = plugin
+            named.append((name, given))
+        elif isinstance(plugin, ModuleType):
+            named.append((_module_plugin_name(plugin), plugin))
+        else:
+            raise TypeError(
+                f"plugin_host takes modules or (name, plugin) pairs, got "
+                f"{type(plugin).__name__}: give it a name, plugin_host((\"name\", plugin))"
+            )
+    return PluginHost.load(entry_points=False, disabled=(), plugins=named,
+                           environment=False, warn=lambda message: None)
+
+
+def _module_plugin_name(module: ModuleType) -> str:
+    parts = module.__name__.split(".")
+    if parts[0] == _LOCAL_PACKAGE and len(parts) > 1:
+        return parts[-1]
+    return parts[0]
+
+
+def dossiers(complete: bool = False) -> SearchStrategy[Dossier]:
+    """The hypothesis strategy of realistic dossiers (`fitn7.strategies.dossiers`).
+
+    Collectivités come from real INSEE data; optional fields are absent now
+    and then unless `complete=True`. Needs hypothesis
+    (`pip install 'fitn7[properties]'`)::
+
+        from hypothesis import given
+
+        @given(fitn7.testing.dossiers())
+        def test_never_pays_a_negative_amount(dossier):
+            decision = program.evaluate(dossier)
+            assert decision.amount is None or decision.amount >= 0
+    """
+    try:
+        from fitn7 import strategies
+    except ImportError as exc:  # hypothesis is an optional dependency
+        raise ImportError(
+            f"fitn7.testing.dossiers needs hypothesis ({exc}): "
+            "pip install 'fitn7[properties]'"
+        ) from None
+    return strategies.dossiers(complete=complete)
