@@ -117,9 +117,11 @@ def test_a_function_with_a_wrong_impl_or_type():
         "plugin `p` declared the function `f` with an `impl` that is not callable (NoneType)"
     )
     assert refused(("p", functions(FunctionDecl("f", (("x", int),), t.BOOL, "", bool)))) == (
-        "plugin `p` declared the function `f` with a parameter or result type that is not a "
-        "`fitn7.types` type"
+        "plugin `p` declared the function `f` with wrong types: `params` is a tuple of "
+        "(name, type) pairs and `returns` a type, each type from `fitn7.types`"
     )
+    assert refused(("p", functions(FunctionDecl("f", ("code",), t.BOOL, "", bool)))).startswith(
+        "plugin `p` declared the function `f` with wrong types")
 
 
 def test_a_loader_with_wrong_suffixes():
@@ -170,6 +172,21 @@ def test_two_loaders_claiming_one_suffix():
         "files ending in `.CSV` are claimed by the loader `csv` of `a` and the loader "
         "`tableur` of `b`; disable one with FITN7_DISABLED_PLUGINS"
     )
+
+
+def test_one_plugin_declaring_a_function_or_a_loader_twice():
+    decl = FunctionDecl("zrr", (("code", t.STRING),), t.BOOL, "", lambda code: None)
+    assert refused(("p", functions(decl, decl))) == (
+        "plugin `p` declares the function `zrr` twice; declare it once"
+    )
+    assert refused(("p", loaders(CSV, CSV))) == (
+        "plugin `p` declares the loader `csv` twice; declare it once"
+    )
+
+
+def test_a_loader_may_list_a_suffix_in_two_cases():
+    host = plugin_host(("p", loaders(LoaderDecl("csv", (".csv", ".CSV"), "", no_dossiers))))
+    assert host.loaders["csv"].suffixes == (".csv", ".CSV")
 
 
 def test_two_plugins_declaring_one_function():

@@ -1,11 +1,15 @@
 """The plugin host: a typed facade over pluggy's PluginManager.
 
 `PluginHost.load()` registers fitn7's built-ins (as the internal plugin
-`fitn7`), the installed plugins of the entry-point group `fitn7`, and the
-modules of a local directory (`--plugins-dir DIR` or `FITN7_PLUGINS_DIR`),
-skipping the names listed in `FITN7_DISABLED_PLUGINS` (comma-separated). An
-implementation of a hook fitn7 does not define is refused. Each host is its
-own object: nothing is global.
+`fitn7`, which cannot be disabled), the installed plugins of the entry-point
+group `fitn7` one at a time (one that fails is left out with a warning and
+refused only to a policy that `uses` it), and the modules of a local
+directory (`--plugins-dir DIR` or `FITN7_PLUGINS_DIR`), skipping the names
+listed in `FITN7_DISABLED_PLUGINS` (comma-separated). An implementation of a
+hook fitn7 does not define, a malformed declaration, or two plugins claiming
+the same word is refused. A policy sees the built-ins and the words of the
+plugins it names in `uses` only (`PluginHost.check`, `functions_for`,
+`schema_for`). Each host is its own object: nothing is global.
 """
 
 from __future__ import annotations
@@ -255,7 +259,10 @@ class PluginHost:
         for plugin, declared in self._call("fitn7_register_functions", FunctionDecl):
             for decl in declared:
                 _check_function(plugin, decl)
-                if decl.name in decls and decls[decl.name].plugin != plugin:
+                if decl.name in decls and decls[decl.name].plugin == plugin:
+                    raise PluginError(f"plugin `{plugin}` declares the function `{decl.name}` "
+                                      "twice; declare it once")
+                if decl.name in decls:
                     raise PluginError(
                         f"function `{decl.name}` is declared by both `{decls[decl.name].plugin}` "
                         f"and `{plugin}`; disable one with {DISABLED_ENV}"
@@ -297,16 +304,17 @@ class PluginHost:
                 _check_loader(plugin, loader)
                 tagged = attrs.evolve(loader, plugin=plugin, suffixes=tuple(loader.suffixes))
                 earlier = out.get(loader.format)
+                if earlier is not None and earlier.plugin == plugin:
+                    raise PluginError(f"plugin `{plugin}` declares the loader "
+                                      f"`{loader.format}` twice; declare it once")
                 if earlier is not None:
                     raise PluginError(
                         f"the loader `{loader.format}` is declared by both `{earlier.plugin}` "
-                        f"and `{plugin}`"
-                        + (f"; disable one with {DISABLED_ENV}" if earlier.plugin != plugin
-                           else "")
+                        f"and `{plugin}`; disable one with {DISABLED_ENV}"
                     )
                 for suffix in tagged.suffixes:
                     owner = suffixes.get(suffix.lower())
-                    if owner is not None:
+                    if owner is not None and owner is not tagged:
                         raise PluginError(
                             f"files ending in `{suffix}` are claimed by the loader "
                             f"`{owner.format}` of `{owner.plugin}` and the loader "
@@ -626,10 +634,14 @@ def _check_function(plugin: str, decl: FunctionDecl) -> None:
     if not callable(decl.impl):
         raise PluginError(f"plugin `{plugin}` declared the function `{decl.name}` with an "
                           f"`impl` that is not callable ({type(decl.impl).__name__})")
-    types = [ty for _, ty in decl.params] if isinstance(decl.params, tuple | list) else None
-    if types is None or not all(_is_type(ty) for ty in [*types, decl.returns]):
-        raise PluginError(f"plugin `{plugin}` declared the function `{decl.name}` with a "
-                          "parameter or result type that is not a `fitn7.types` type")
+    params = decl.params if isinstance(decl.params, tuple | list) else None
+    if params is None or not all(
+        isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) and _is_type(p[1])
+        for p in params
+    ) or not _is_type(decl.returns):
+        raise PluginError(f"plugin `{plugin}` declared the function `{decl.name}` with "
+                          "wrong types: `params` is a tuple of (name, type) pairs and "
+                          "`returns` a type, each type from `fitn7.types`")
 
 
 def _check_field(plugin: str, field: FieldDecl) -> None:
