@@ -12,6 +12,8 @@ from collections.abc import Mapping
 
 #: Code -> short title, in the order of docs/diagnostics.md.
 CODES: Mapping[str, str] = {
+    # the list itself
+    "E099": "more problems than are shown",
     # declarations
     "E101": "duplicate rule id",
     "E102": "duplicate `let` or `param` name",
