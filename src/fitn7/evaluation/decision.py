@@ -10,7 +10,7 @@ import datetime
 import enum
 import types
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import attrs
@@ -117,8 +117,12 @@ class Decision:
 
 
 def money_str(value: Decimal) -> str:
-    """An amount as a string with exactly two decimals: `18000.00`."""
-    return f"{value.quantize(Decimal('0.01')):f}"
+    """An amount as a string with exactly two decimals: `18000.00`.
+
+    Rounded half-up, as the decision's amount is, so that a trace step
+    showing `5.005` says `5.01` like the amount it leads to.
+    """
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
 
 
 def plain(value: Any) -> Any:

@@ -74,6 +74,7 @@ def read_money(value: Any, at: Where) -> Decimal:
     """Euros as a Decimal, from an integer, a decimal (never a float) or a dot-decimal string.
 
     Negative amounts and more than two decimals (finer than a cent) are errors.
+    The result always has two decimals (`Decimal("35000.00")`).
     """
     if isinstance(value, bool):
         raise at.error(_MONEY_MESSAGE)
@@ -95,7 +96,7 @@ def read_money(value: Any, at: Where) -> Decimal:
         raise at.error(_MONEY_MESSAGE)
     if amount.is_zero():
         # `-0.00` is zero: keep the sign out so it prints and compares as 0.
-        return amount.copy_abs()
+        return _CENT * 0
     if amount < 0:
         raise at.error(f"negative amount `{value}`")
     try:
@@ -104,7 +105,9 @@ def read_money(value: Any, at: Where) -> Decimal:
         raise at.error(_MONEY_MESSAGE, f"`{value}` is too large") from None
     if cents != amount:
         raise at.error(f"amount `{value}` is finer than a cent", "write at most two decimals")
-    return amount
+    # Always in cents: `35000` and `"35000.00"` are one amount, and every value
+    # derived from it (a trace, a hash) is written the same way.
+    return cents
 
 
 def read_date(value: Any, at: Where) -> datetime.date:
