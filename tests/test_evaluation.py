@@ -366,3 +366,19 @@ def test_decision_serialises_in_the_documented_shape():
         "rule": "participatif", "effect": "review",
         "message": "méthode participative attendue", "source": None,
     }]
+
+
+def test_trace_amounts_round_half_up_like_the_decision():
+    """A rate step of 5.005 € shows 5.01 in the trace, as the decision's amount does."""
+    from fitn7 import parse_policy
+    from fitn7.evaluation import compile_policy as compile_
+    from fitn7.loading import dossier_from_mapping as from_mapping
+
+    program = compile_(parse_policy(
+        'policy "r"\n  version "1"\n\namount\n  rate moitie: 50%\n    source "s"\n', "r.fitn7"))
+    dossier = from_mapping({"id": "R", "requested": "100", "expenses": [
+        {"category": "etude", "amount": "10.01"}]}, file="r.toml")
+    decision = program.evaluate(dossier)
+    assert decision.amount is not None and str(decision.amount) == "5.01"
+    (rate,) = [e.to_dict() for e in decision.trace if e.rule == "moitie"]
+    assert rate["amount"] == "5.01"

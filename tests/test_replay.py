@@ -230,3 +230,19 @@ def test_report_to_dict(recorded, dossiers):
     failed = [r for r in data["results"] if not r["reproduced"]]
     assert failed[0]["mismatches"] == [
         {"field": "amount", "recorded": "40000.00", "replayed": "30000.00"}]
+
+
+def test_the_same_dossier_written_otherwise_reproduces(tmp_path, capsys):
+    """`35000` and `"35000.00"` are one amount: the hash, the trace and so the replay agree."""
+    from fitn7.cli import main
+
+    original = GOLDEN / "dossiers" / "paca.toml"
+    assert main(["eval", str(V1), str(original), "--format", "json"]) == 0
+    recorded = tmp_path / "decisions.json"
+    recorded.write_text(capsys.readouterr().out, encoding="utf-8")
+    rewritten = tmp_path / "paca.toml"
+    rewritten.write_text(original.read_text(encoding="utf-8").replace(
+        "amount = 35000", 'amount = "35000.00"'), encoding="utf-8")
+    assert rewritten.read_text(encoding="utf-8") != original.read_text(encoding="utf-8")
+    assert main(["replay", str(recorded), str(V1), str(rewritten)]) == 0
+    assert ": 7 reproduced, 0 did not" in capsys.readouterr().out
