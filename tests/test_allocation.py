@@ -404,11 +404,17 @@ def test_joint_history_award_counts_only_where_the_limit_says():
     }
 
 
-def test_first_failing_limit_in_declaration_order_is_the_reason():
-    """When two limits are full, the reason names the first declared."""
+def test_first_failing_limit_by_id_is_the_reason():
+    """When two limits are full, the reason names the first by id, wherever each is
+    written: moving a limit in the file changes nothing."""
     history = [PriorAward("OLD-1", "29195", Decimal(1)), PriorAward("OLD-2", "29195", Decimal(1))]
     result = allocate(COMITE, [dossier("NEW", "29195")], history=history)
-    assert result.get("NEW").reason == "limit:une_victoire"
+    assert result.get("NEW").reason == "limit:par_porteur"
+    moved = parse_policy(COMITE.policy.source.text.replace(
+        "limit une_victoire: at most 1 award per applicant where not joint\n", "") +
+        "\nlimit une_victoire: at most 1 award per applicant where not joint\n", "m.fitn7")
+    again = allocate(compile_policy(moved), [dossier("NEW", "29195")], history=history)
+    assert again.get("NEW").reason == "limit:par_porteur"
 
 
 def test_limit_on_an_absent_key_waits_with_limit_unknown():
@@ -417,7 +423,7 @@ def test_limit_on_an_absent_key_waits_with_limit_unknown():
     batch = [dossier("NOCODE", applicant=Collectivite("Commune sans code", Kind.COMMUNE,
                                                        None, 4000, "29", "53", False, False))]
     result = allocate(COMITE, batch)
-    assert result.get("NOCODE").reason == "limit-unknown:une_victoire"
+    assert result.get("NOCODE").reason == "limit-unknown:par_porteur"
 
 
 def test_limit_with_unknown_where_is_taken_as_holding():

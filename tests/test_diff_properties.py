@@ -56,6 +56,28 @@ def _rules(rule_id: str) -> st.SearchStrategy[ast.Rule]:
                      st.just(rule_id), expressions(), message=optional, source=optional)
 
 
+_ORDER_FREE = (ast.Param, ast.Let, ast.Session, ast.Rule, ast.Limit, ast.Invariant)
+
+
+@SETTINGS
+@given(policies(), st.randoms(use_true_random=False))
+def test_moving_declarations_changes_neither_diff_nor_hash(policy, rng):
+    """Rules, params, lets, sessions, limits and invariants shuffled among their places:
+    no semantic change, and the same policy hash (decisions made under one replay under
+    the other)."""
+    from fitn7.hashing import policy_hash
+
+    places = [i for i, d in enumerate(policy.declarations) if isinstance(d, _ORDER_FREE)]
+    moved = [policy.declarations[i] for i in places]
+    rng.shuffle(moved)
+    declarations = list(policy.declarations)
+    for place, decl in zip(places, moved, strict=True):
+        declarations[place] = decl
+    shuffled = attrs.evolve(policy, declarations=tuple(declarations))
+    assert diff(policy, shuffled).edits == ()
+    assert policy_hash(shuffled) == policy_hash(policy)
+
+
 @MUTATIONS
 @given(policies(), st.integers(0, 8), st.data())
 def test_an_added_rule_is_exactly_one_addition(policy, index, data):

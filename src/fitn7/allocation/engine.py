@@ -198,7 +198,9 @@ class _Limit:
 def _limits(program: CompiledPolicy) -> tuple[_Limit, ...]:
     written = {lim.id: lim for lim in program.policy.of_type(ast.Limit)}
     out = []
-    for compiled in program.limits:
+    # By id, not by place in the file: when two limits hold a dossier back, the
+    # reason given must not change when a limit is moved (a move is no change).
+    for compiled in sorted(program.limits, key=lambda c: c.meta.id):
         node = written.get(compiled.meta.id)
         out.append(_Limit(compiled, unparse(node.per) if node is not None else "?"))
     return tuple(out)

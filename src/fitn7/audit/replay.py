@@ -185,7 +185,16 @@ def _get(record: Mapping[str, Any], dotted: str) -> Any:
             {k: v for k, v in e.items() if k not in _LOCATION} if isinstance(e, Mapping) else e
             for e in value
         ]
+    if dotted in ("reasons", "trace") and isinstance(value, list):
+        # Rules listed in another order are the same decision: moving a rule in
+        # the policy keeps its hash (see fitn7.hashing) and changes only the order.
+        value = sorted(value, key=_order_free_key)
     return value
+
+
+def _order_free_key(entry: Any) -> str:
+    """A sort key for a reason or trace entry that does not depend on policy order."""
+    return json.dumps(entry, sort_keys=True, default=str)
 
 
 # ------------------------------------------------------------------ replay
