@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fitn7 import parse_policy
+from fitn7.dossier import Kind
 from fitn7.errors import EvaluationError
 from fitn7.evaluation import compile_policy
 from fitn7.evaluation.params import coerce, override_texts, param_text
@@ -23,6 +24,8 @@ param max_projets = 2
 param cloture = 2021-10-15
 param mutualise = false
 param libelle = "axe 3"
+param deps = {"22", "29"}
+param porteurs = {commune, cc}
 
 review r: applicant.population < max_projets
   source "test"
@@ -40,6 +43,8 @@ VALUES = {
     "mutualise": st.booleans(),
     "libelle": st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)),
                        min_size=1).map(str.strip).filter(bool),
+    "deps": st.frozensets(st.from_regex(r"[0-9]{2,3}", fullmatch=True), max_size=4),
+    "porteurs": st.frozensets(st.sampled_from(list(Kind)), max_size=4),
 }
 
 
@@ -80,3 +85,38 @@ def test_a_wrong_override_names_the_param():
     with pytest.raises(EvaluationError, match=r"unknown param `max_projet` \(did you mean "
                                               r"`max_projets`\?\)"):
         override_texts(DEFAULTS, NODES, {"max_projet": "3"})
+
+
+@pytest.mark.parametrize(("name", "given", "expected"), [
+    ("taux", 80, Decimal("0.8")),
+    ("taux", "80", Decimal("0.8")),
+    ("taux", "80%", Decimal("0.8")),
+    ("taux", Decimal("12.5"), Decimal("0.125")),
+    ("plafond", 40000, Decimal(40000)),
+    ("plafond", "40 000,00".replace(",", "."), Decimal("40000.00")),
+    ("deps", '{"29", "35"}', frozenset({"29", "35"})),
+    ("deps", "29, 35", frozenset({"29", "35"})),
+    ("deps", "{}", frozenset()),
+    ("porteurs", "{commune, departement}", frozenset({Kind.COMMUNE, Kind.DEPARTEMENT})),
+])
+def test_overrides_given_as_text_or_numbers(name, given, expected):
+    """A percent is in percent however it is given; sets are read from text."""
+    assert coerce(name, DEFAULTS[name], given, NODES[name]) == expected
+
+
+@pytest.mark.parametrize(("name", "given", "message"), [
+    ("plafond", "5%", "param `plafond` expects an amount in euros (e.g. 40_000 €), got `5%`: "
+                      "`%` is not the unit of this param"),
+    ("taux", "80 €", "param `taux` expects a percent (e.g. 80%), got `80 €`: `€` is not the "
+                     "unit of this param"),
+    ("plafond", "-5", "param `plafond` expects an amount in euros (e.g. 40_000 €), got `-5`"),
+    ("plafond", "3000.505", "got `3000.505`: an amount is to the cent at most"),
+    ("plafond", 1.5, "fitn7 never reads numbers as float"),
+    ("porteurs", "{commune, comune}", "`comune` is not one of them (did you mean `commune`?)"),
+    ("max_projets", True, "param `max_projets` expects a whole number, got `True`"),
+])
+def test_overrides_that_cannot_be_that_param(name, given, message):
+    """The wrong unit, a negative or sub-cent amount, a float, an unknown kind."""
+    with pytest.raises(EvaluationError) as info:
+        coerce(name, DEFAULTS[name], given, NODES[name])
+    assert message in str(info.value)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+import enum
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -12,13 +13,17 @@ from fitn7.dsl import ast
 from fitn7.errors import EvaluationError
 
 
-def describe(default: Any) -> str:
+def describe(default: Any, node: ast.Param | None = None) -> str:
     """The kind of value a param holds, as a user says it."""
     if isinstance(default, bool):
         return "true or false"
     if isinstance(default, int):
         return "a whole number"
     if isinstance(default, Decimal):
+        if _is_percent(node):
+            return "a percent (e.g. 80%)"
+        if node is not None and isinstance(node.default, ast.MoneyLit):
+            return "an amount in euros (e.g. 40_000 €)"
         return "a number"
     if isinstance(default, datetime.date):
         return "a date (YYYY-MM-DD)"
@@ -31,42 +36,117 @@ def coerce(name: str, default: Any, value: Any, node: ast.Param | None = None) -
     """An override converted to the type of the param's default.
 
     Strings (from the command line) are parsed: `3`, `40_000`, `40000 €`,
-    `80%`, `2021-10-15`, `true`. A value of the wrong type is an
-    `EvaluationError` naming the param.
+    `80%`, `2021-10-15`, `true`, `{"29", "35"}`. A percent param takes its
+    value in percent, given as text or as a number: `80`, `"80"` and `"80%"`
+    are all 80 %. Money is at least 0 and to the cent; a unit that is not the
+    param's (`5%` for an amount, `80 €` for a percent) is refused. Anything
+    else is an `EvaluationError` naming the param.
     """
-    if not isinstance(value, str):
-        if isinstance(default, bool) != isinstance(value, bool):
-            raise EvaluationError(f"param `{name}` expects {describe(default)}, got `{value}`")
-        if isinstance(default, Decimal) and isinstance(value, int | Decimal):
-            return Decimal(value)
-        if type(value) is type(default) or (
-            isinstance(default, frozenset) and isinstance(value, frozenset)
-        ):
+    def wrong(detail: str = "") -> EvaluationError:
+        return EvaluationError(
+            f"param `{name}` expects {describe(default, node)}, got `{value}`{detail}"
+        )
+
+    if isinstance(default, bool) or isinstance(value, bool):
+        if isinstance(default, bool) and isinstance(value, bool):
             return value
-        raise EvaluationError(f"param `{name}` expects {describe(default)}, got `{value}`")
-    text = value.strip()
-    try:
-        if isinstance(default, bool):
-            if text.lower() in ("true", "false"):
-                return text.lower() == "true"
-            raise ValueError
-        if isinstance(default, int):
-            return int(text.replace("_", ""))
-        if isinstance(default, Decimal):
-            is_percent = isinstance(node.default, ast.PercentLit) if node else False
-            cleaned = text.replace("_", "").removesuffix("€").removesuffix("EUR")
-            cleaned = cleaned.removesuffix("%").strip()
-            number = Decimal(cleaned)
-            if not number.is_finite():
-                raise ValueError
-            return number / 100 if is_percent else number
-        if isinstance(default, datetime.date):
-            return datetime.date.fromisoformat(text)
-        if isinstance(default, str):
-            return text
-    except (ValueError, InvalidOperation):
-        pass
-    raise EvaluationError(f"param `{name}` expects {describe(default)}, got `{value}`")
+        if (isinstance(default, bool) and isinstance(value, str)
+                and value.strip().lower() in ("true", "false")):
+            return value.strip().lower() == "true"
+        raise wrong()
+    if isinstance(default, int):
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str):
+            try:
+                return int(value.strip().replace("_", ""))
+            except ValueError:
+                raise wrong() from None
+        raise wrong()
+    if isinstance(default, Decimal):
+        return _number(value, _is_percent(node), wrong)
+    if isinstance(default, datetime.date):
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                raise wrong() from None
+        raise wrong()
+    if isinstance(default, frozenset):
+        return _set(default, value, wrong)
+    if isinstance(default, str) and isinstance(value, str):
+        return value.strip()
+    raise wrong()
+
+
+def _is_percent(node: ast.Param | None) -> bool:
+    return node is not None and isinstance(node.default, ast.PercentLit)
+
+
+def _number(value: Any, percent: bool, wrong: Callable[[str], EvaluationError]) -> Decimal:
+    """An amount in euros, or a share given in percent, from text or a number."""
+    if isinstance(value, float):
+        raise wrong(": pass a Decimal or a string, fitn7 never reads numbers as float")
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+    elif isinstance(value, str):
+        text = value.strip().replace("_", "").replace("\u202f", "").replace("\u00a0", "")
+        has_percent = text.endswith("%")
+        has_euro = text.endswith(("€", "EUR"))
+        if (has_percent and not percent) or (has_euro and percent):
+            unit = "%" if has_percent else "€"
+            raise wrong(f": `{unit}` is not the unit of this param")
+        text = text.removesuffix("%").removesuffix("€").removesuffix("EUR").strip()
+        try:
+            number = Decimal(text.replace(" ", ""))
+        except InvalidOperation:
+            raise wrong("") from None
+    else:
+        raise wrong("")
+    if not number.is_finite() or number < 0:
+        raise wrong("")
+    if percent:
+        return number / 100
+    if number != number.quantize(Decimal("0.01")):
+        raise wrong(": an amount is to the cent at most")
+    return number
+
+
+def _set(
+    default: frozenset[Any], value: Any, wrong: Callable[[str], EvaluationError]
+) -> frozenset[Any]:
+    """A set: a Python set, or text `{"29", "35"}` / `{commune, cc}` / `29, 35`."""
+    if isinstance(value, frozenset | set | tuple | list):
+        items: list[Any] = list(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.startswith("{") != text.endswith("}"):
+            raise wrong(": write a set in braces, e.g. {\"29\", \"35\"}")
+        text = text.removeprefix("{").removesuffix("}").strip()
+        items = [part.strip().strip('"').strip() for part in text.split(",")] if text else []
+        if any(not item for item in items):
+            raise wrong(": an element of the set is empty")
+    else:
+        raise wrong("")
+    # The elements take the kind of the default's: kinds and categories are
+    # names (`commune`, `etude`), départements and codes are text.
+    sample = next(iter(default), None)
+    if isinstance(sample, enum.Enum):
+        enum_type = type(sample)
+        converted = []
+        for item in items:
+            raw = item.value if isinstance(item, enum.Enum) else item
+            try:
+                converted.append(enum_type(raw))
+            except ValueError:
+                known = [m.value for m in enum_type]
+                hint = did_you_mean(str(raw), known)
+                raise wrong(f": `{raw}` is not one of them" + (f" ({hint})" if hint else "")) \
+                    from None
+        return frozenset(converted)
+    return frozenset(str(i.value if isinstance(i, enum.Enum) else i) for i in items)
 
 
 def merge_params(
@@ -102,7 +182,8 @@ def param_text(value: Any, node: ast.Param | None = None) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, frozenset):
-        return "{" + ", ".join(sorted(str(getattr(v, "value", v)) for v in value)) + "}"
+        return "{" + ", ".join(sorted(
+            v.value if isinstance(v, enum.Enum) else f'"{v}"' for v in value)) + "}"
     return str(value)
 
 
