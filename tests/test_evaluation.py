@@ -382,3 +382,26 @@ def test_trace_amounts_round_half_up_like_the_decision():
     assert decision.amount is not None and str(decision.amount) == "5.01"
     (rate,) = [e.to_dict() for e in decision.trace if e.rule == "moitie"]
     assert rate["amount"] == "5.01"
+
+
+def test_trace_shows_the_params_and_lets_a_rule_used():
+    """A rule's `read` holds the params and named values it used, beside the fields; an
+    unknown named value is not a missing field."""
+    from fitn7 import parse_policy
+    from fitn7.evaluation import compile_policy as compile_
+    from fitn7.testing import make_dossier
+
+    program = compile_(parse_policy('''policy "t"
+  version "1"
+
+param seuil = 10_000
+let bretonne = applicant.departement in {"22", "29", "35", "56"}
+
+review petite: applicant.population < seuil and bretonne
+  source "s"
+''', "t.fitn7"))
+    decision = program.evaluate(make_dossier(), {"seuil": "20000"})
+    (petite,) = [e.to_dict() for e in decision.trace if e.rule == "petite"]
+    assert petite["read"]["seuil"] == 20000
+    assert petite["read"]["bretonne"] is True
+    assert "applicant.departement" in petite["read"]

@@ -23,7 +23,7 @@ from fitn7.dsl import ast
 from fitn7.dsl.formatter import format_expression, format_string
 from fitn7.errors import EvaluationError
 from fitn7.evaluation.decision import Status
-from fitn7.evaluation.env import DERIVED, CallRead, Env
+from fitn7.evaluation.env import DERIVED, Env, NotAField
 from fitn7.functions import BUILTIN_PLUGIN, FunctionRegistry
 from fitn7.logic import k_implies
 from fitn7.scope import NameKind, Scope
@@ -102,7 +102,15 @@ class Compiler:
         if kind is NameKind.LET:
             return self._let_reader(name)
         if kind is NameKind.PARAM:
-            return lambda env: env.params[name]
+            key = NotAField(name)
+
+            def read_param(env: Env) -> Any:
+                value = env.params[name]
+                if env.trace:
+                    env.reads.append((key, value))
+                return value
+
+            return read_param
         if kind is NameKind.FIELD:
             if name in DERIVED:
                 return lambda env: env.derived(name)
@@ -124,8 +132,11 @@ class Compiler:
                 env.reads = saved
                 env.let_cache[name] = cached
             env.reads.extend(cached[1])
+            if env.trace:
+                env.reads.append((key, cached[0]))
             return cached[0]
 
+        key = NotAField(name)
         return read_let
 
     def plain_path(self, node: ast.Expr) -> tuple[NameKind, tuple[str, ...]] | None:
@@ -589,7 +600,7 @@ def list_path(node: ast.Expr, scope: Scope) -> str | None:
     return None
 
 
-def call_read(name: str, values: list[Any], texts: list[str]) -> CallRead:
+def call_read(name: str, values: list[Any], texts: list[str]) -> NotAField:
     """How a plugin call shows in the trace: `zrr("29195")`, `local_share(expenses, "53")`.
 
     A scalar argument shows its value, so the reader sees what was asked;
@@ -607,4 +618,4 @@ def call_read(name: str, values: list[Any], texts: list[str]) -> CallRead:
             shown.append(value.isoformat())
         else:
             shown.append(text)
-    return CallRead(f"{name}({', '.join(shown)})")
+    return NotAField(f"{name}({', '.join(shown)})")

@@ -18,12 +18,13 @@ from fitn7.dossier import Category, Dossier
 Read = tuple[str, Any]
 
 
-class CallRead(str):
-    """The key of a read that is a plugin function's answer: `zrr("29195")`.
+class NotAField(str):
+    """The key of a read that is no field of the dossier: a plugin function's answer
+    (`zrr("29195")`), a param, a `let`.
 
-    It shows in the trace beside the fields, so an auditor sees what the
-    plugin said; an unknown answer is not a field the applicant can supply,
-    so it never goes to `missing`.
+    It shows in the trace beside the fields, so an auditor sees every value a
+    rule used; an unknown value there is not something the applicant can
+    supply, so it never goes to `missing`.
     """
 
     __slots__ = ()

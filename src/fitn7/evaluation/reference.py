@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from fitn7.evaluation.compiler import Fn
 from fitn7.evaluation.decision import Decision, Reason, Status, TraceEntry, slot_setters
-from fitn7.evaluation.env import CallRead, Env
+from fitn7.evaluation.env import Env, NotAField
 from fitn7.evaluation.steps import BASE, ELIGIBLE_BASE, REQUESTED, Computation, Meta
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class Run:
         reads = self.env.reads
         if outcome == "unknown":
             for path, value in reads:
-                if value is None and not isinstance(path, CallRead):
+                if value is None and not isinstance(path, NotAField):
                     self.missing[path] = None
         if self.env.trace:
             span = meta.span
