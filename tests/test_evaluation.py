@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+import attrs
 import pytest
 
 from fitn7 import parse_policy
@@ -405,3 +406,14 @@ review petite: applicant.population < seuil and bretonne
     assert petite["read"]["seuil"] == 20000
     assert petite["read"]["bretonne"] is True
     assert "applicant.departement" in petite["read"]
+
+
+def test_a_stamped_decision_is_a_hashable_value():
+    """Frozen all the way: a decision with its provenance can go in a set."""
+    from fitn7.provenance import stamp
+    from fitn7.testing import make_dossier
+
+    dossier = make_dossier()
+    program = compile_policy(parse_policy('policy "h"\n  version "1"\n', "h.fitn7"))
+    decision = stamp(program.evaluate(dossier), dossier, {"fitn7_zrr": "0.1.0"}, {"x": "1"})
+    assert len({decision, attrs.evolve(decision)}) == 1

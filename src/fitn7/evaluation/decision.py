@@ -89,8 +89,9 @@ class Decision:
     reasons: tuple[Reason, ...] = ()
     missing: tuple[str, ...] = ()
     trace: tuple[TraceEntry, ...] = ()
-    #: Provenance added by later stages (dossier hash, plugin versions...).
-    provenance: Mapping[str, Any] = attrs.field(factory=dict)
+    #: Provenance added by later stages (dossier hash, plugin versions...). Compared,
+    #: not hashed: it is a mapping, and the decision itself is the same decision.
+    provenance: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
 
     def to_dict(self, *, trace: bool = True) -> dict[str, Any]:
         """The documented JSON shape; `trace=False` leaves the trace out."""
