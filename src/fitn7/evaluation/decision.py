@@ -1,6 +1,6 @@
 """The decision on one dossier: status, amount, score, reasons, missing fields, trace.
 
-Serialised exactly as docs/decisions.md shows (`Decision.to_dict`), the shape
+Serialised exactly as docs/evaluation.md shows (`Decision.to_dict`), the shape
 auditors and other tools read.
 """
 
