@@ -17,6 +17,10 @@ from hypothesis import strategies as st
 
 from fitn7.dsl import ast
 
+# The dossier strategy lives in the library (`fitn7.strategies`, for plugin
+# and policy authors too); it is offered here beside the syntax strategies.
+from fitn7.strategies import dossier_batches, dossiers  # noqa: F401
+
 #: Identifiers for declarations, rules, criteria and steps: never a keyword.
 IDENTIFIERS = (
     "porteur",
