@@ -1,20 +1,35 @@
 """The parser facade: text in, `ast.Policy` or `PolicySyntaxError` out.
 
 The LALR parser is built once per process from `grammar.lark`. Every lark
-exception is turned into a `Diagnostic`; common mistakes are recognised with
-lark's `match_examples` and get a labelled message and a hint.
+exception is turned into a `Diagnostic`. Common mistakes get a labelled message
+and a hint, recognised in two ways:
+
+- from the tokens, wherever they happen: `=` where a comparison could follow,
+  a number split by a space, a `-` inside an id, `if` for `when`;
+- from the catalogue of `syntax_errors.py`: its broken examples are parsed
+  once, and a user's error that fails in the same LALR state, with the same
+  acceptable tokens, gets the example's label. We do not use lark's
+  `match_examples` for this: in lark 1.3.1 it compares parser states with their
+  stack depth (a mistake one `{` deeper than the example never matches) and
+  re-parses every example at each error.
+
+Other errors list what could come instead, in words (`describe_expected`).
+Expressions nested deeper than `MAX_NESTING` are refused before the tree is
+transformed, so that no stage recurses past Python's limit.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import attrs
-from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.exceptions import VisitError
+from lark.lexer import PatternStr
 
 from fitn7.diagnostics import Diagnostic
 from fitn7.dsl import ast
@@ -38,18 +53,35 @@ def _lark() -> Lark:
     )
 
 
+#: The deepest nesting of an expression (`not not …`, `1 + 2 + …`, `{{…}}`) a
+#: policy may have. Real policies stay under 10; the limit keeps every stage
+#: (transformer, checker, evaluator, formatter), all recursive, far from
+#: Python's recursion limit.
+MAX_NESTING = 100
+
+_BOM = "\ufeff"
+
+
 def parse_policy(text: str, source: str = "<policy>") -> ast.Policy:
     """Parse the text of a policy; `source` names it in diagnostics (a file path).
 
-    Raises `PolicySyntaxError` for any text that is not a policy, never another
+    A leading byte-order mark (Windows editors write one) is ignored. Raises
+    `PolicySyntaxError` for any text that is not a policy, never another
     exception.
     """
+    text = text.removeprefix(_BOM)
     src = SourceText(source, text)
     try:
         tree = _lark().parse(text)
+        too_deep = _nesting_diagnostic(tree, src)
+        if too_deep is not None:
+            raise PolicySyntaxError([too_deep], [src])
         policy = ToAst(source).transform(tree)
     except UnexpectedInput as exc:
         raise PolicySyntaxError([_diagnose(exc, src)], [src]) from None
+    except RecursionError:
+        # MAX_NESTING keeps us below the limit; this is for a caller already deep.
+        raise PolicySyntaxError([_nesting_error(src, None)], [src]) from None
     except VisitError as exc:
         bad = exc.orig_exc
         if isinstance(bad, MalformedLiteral):
@@ -59,6 +91,8 @@ def parse_policy(text: str, source: str = "<policy>") -> ast.Policy:
                 span = attrs.evolve(span, column=start, end_column=start + bad.width)
             raise PolicySyntaxError([Diagnostic(bad.code, str(bad), span, bad.hint)],
                                     [src]) from None
+        if isinstance(bad, RecursionError):
+            raise PolicySyntaxError([_nesting_error(src, None)], [src]) from None
         raise
     return ast.Policy(
         policy.header,
@@ -82,7 +116,8 @@ def read_policy_text(path: str | Path) -> str:
     """The text of a policy file; `PolicyFileError` saying why when it cannot be read."""
     p = Path(path)
     try:
-        return p.read_text(encoding="utf-8")
+        # utf-8-sig: Windows editors often start a UTF-8 file with a byte-order mark.
+        return p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise PolicyFileError(str(path), "it is not UTF-8 text (save it as UTF-8)") from None
     except IsADirectoryError:
@@ -101,22 +136,90 @@ def _token_span(file: str, tok: Token) -> Span:
     return Span(file, line, column, tok.end_line or line, tok.end_column or column + 1)
 
 
+# ------------------------------------------------------------- nesting
+
+
+def _nesting_diagnostic(tree: Tree[Token], src: SourceText) -> Diagnostic | None:
+    """E026 at the first declaration (or header field) nested deeper than MAX_NESTING."""
+    units: list[Tree[Token]] = []
+    for child in tree.children:
+        if isinstance(child, Tree):
+            if child.data == "header":
+                units.extend(c for c in child.children if isinstance(c, Tree))
+            else:
+                units.append(child)
+    for unit in units:
+        stack: list[tuple[Tree[Token], int]] = [(unit, 1)]
+        while stack:
+            node, depth = stack.pop()
+            if depth > MAX_NESTING:
+                return _nesting_error(src, unit)
+            stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
+    return None
+
+
+def _nesting_error(src: SourceText, unit: Tree[Token] | None) -> Diagnostic:
+    span = None
+    if unit is not None and not unit.meta.empty:
+        line, column = unit.meta.line, unit.meta.column
+        word = re.match(r"\w+", src.line(line)[column - 1:])
+        span = Span(src.name, line, column, line, column + (len(word[0]) if word else 1))
+    return Diagnostic(
+        "E026",
+        "expression too long or too deeply nested",
+        span,
+        f"split it with `let`: give parts of it a name (`let petits = …`), then use the "
+        f"names (at most {MAX_NESTING} levels of nesting)",
+    )
+
+
+# ------------------------------------------------------- the catalogue
+
+
 @attrs.frozen
 class _Fingerprint:
-    """Where a catalogue example fails: parser state, acceptable tokens, the token met."""
+    """Where a catalogue example fails: parser state, acceptable tokens, what the parser
+    was reading, the token met."""
 
     position: Any
     accepts: frozenset[str]
+    context: str
     token_type: str
     token_value: str
     label: str
 
 
+# Terminals that carry a value; the others (keywords, punctuation) say what
+# the parser was reading.
+_VALUE_TERMINALS = frozenset(
+    {"NAME", "STRING", "INT", "DECIMAL", "DATE", "COMP_OP", "ADD_OP", "MUL_OP"}
+)
+
+# A keyword before or after its reduction to a tree is the same context.
+_KINDS = {
+    "REQUIRE": "rule_kind",
+    "EXCLUDE": "rule_kind",
+    "REVIEW": "rule_kind",
+    "ELIGIBLE": "expenses_mode",
+    "INELIGIBLE": "expenses_mode",
+}
+
+
+def _context(exc: UnexpectedToken) -> str:
+    """The last keyword or punctuation the parser shifted (`version`, `{`, `source`)."""
+    if exc.state is None:
+        return ""
+    for value in reversed(exc.state.value_stack):
+        if isinstance(value, Token) and value.type not in _VALUE_TERMINALS:
+            return _KINDS.get(value.type, value.type)
+        if isinstance(value, Tree) and value.data in ("rule_kind", "expenses_mode"):
+            return str(value.data)
+    return ""
+
+
 @functools.cache
 def _fingerprints() -> tuple[_Fingerprint, ...]:
-    # Parsed once per process. lark's own `match_examples` is not used: it
-    # compares parser states including the stack depth (so `{` nested one
-    # level deeper never matches) and re-parses every example per error.
+    # Parsed once per process.
     out = []
     for label, examples in CATALOGUE.examples.items():
         for text in examples:
@@ -126,6 +229,7 @@ def _fingerprints() -> tuple[_Fingerprint, ...]:
                 out.append(_Fingerprint(
                     exc.state.position if exc.state is not None else None,
                     frozenset(exc.accepts or ()),
+                    _context(exc),
                     exc.token.type,
                     str(exc.token),
                     label,
@@ -145,8 +249,10 @@ def _match_catalogue(exc: UnexpectedInput) -> str | None:
     same = [f for f in _fingerprints() if f.position == position and f.accepts == accepts]
     if not same:
         # The grammar's repetitions give one state to the first item of a list
-        # and another to the next ones; the tokens expected are what matter.
-        same = [f for f in _fingerprints() if f.accepts == accepts]
+        # and another to the next ones: the same tokens expected, after the
+        # same keyword or punctuation, is the same mistake.
+        context = _context(exc)
+        same = [f for f in _fingerprints() if f.accepts == accepts and f.context == context]
     for f in same:
         if f.token_type == exc.token.type and f.token_value == str(exc.token):
             return f.label
@@ -154,6 +260,103 @@ def _match_catalogue(exc: UnexpectedInput) -> str | None:
         if f.token_type == exc.token.type:
             return f.label
     return same[0].label if same else None
+
+
+# ------------------------------------------------ mistakes seen in tokens
+
+# Words that start a condition in other languages; fitn7 writes `when`.
+_IF_WORDS = frozenset({"if", "si", "quand", "lorsque"})
+
+# A number of one to three digits then a space, just before the unexpected token.
+_NUMBER_BEFORE = re.compile(r"(?<![\w.])\d{1,3} +$")
+
+
+def _previous_token(exc: UnexpectedToken) -> Token | None:
+    if exc.state is None or not exc.state.value_stack:
+        return None
+    last = exc.state.value_stack[-1]
+    return last if isinstance(last, Token) else None
+
+
+def _mistake(label: str, span: Span) -> Diagnostic:
+    entry = CATALOGUE.entries[label]
+    return Diagnostic(entry.code, entry.message, span, entry.help)
+
+
+def _recognise_by_token(exc: UnexpectedToken, src: SourceText, span: Span) -> Diagnostic | None:
+    """Mistakes told by the token met (and the one before), whatever the parser state."""
+    token = exc.token
+    accepts = exc.accepts or set()
+    line = src.line(span.line)
+    before = line[: span.column - 1]
+    previous = _previous_token(exc)
+    if (
+        token.type in ("INT", "DECIMAL")
+        and re.match(r"\d{3}(?!\d)", str(token))
+        and _NUMBER_BEFORE.search(before)
+    ):
+        return _mistake("space-in-number", span)
+    if token.type == "EQUAL" and "COMP_OP" in accepts:
+        return _mistake("assign-for-equal", span)
+    if (
+        token.type == "ADD_OP"
+        and str(token) == "-"
+        and "ADD_OP" not in accepts
+        and previous is not None
+        and previous.type == "NAME"
+        and previous.end_pos == token.start_pos
+        and previous.line == span.line
+        and previous.column is not None
+    ):
+        word = re.match(r"[^\W\d]\w*(?:-\w+)+", line[previous.column - 1:])
+        if word is not None:
+            fixed = word[0].replace("-", "_")
+            return Diagnostic(
+                "E023",
+                "an id cannot contain `-`",
+                Span(src.name, span.line, previous.column, span.line,
+                     previous.column + len(word[0])),
+                f"join its words with `_`: `{fixed}`",
+            )
+    if_word = None
+    if token.type == "NAME" and str(token) in _IF_WORDS and "WHEN" in accepts:
+        if_word = token
+    elif (
+        previous is not None
+        and previous.type == "NAME"
+        and str(previous) in _IF_WORDS
+        and accepts == {"COLON"}
+        and _block(exc) == "SCORE"
+    ):
+        # In a score block `+2 if …` reads as `+2`, then a criterion named `if`.
+        if_word = previous
+    if if_word is not None:
+        return Diagnostic(
+            "E024",
+            f"conditions start with `when`, not `{if_word}`",
+            _token_span(src.name, if_word),
+            "write `when` before the condition: `zrr: +2 when applicant.zrr`",
+        )
+    return None
+
+
+_BLOCKS = frozenset({"AMOUNT", "SCORE", "LIMIT", "INVARIANT", "PARAM", "LET", "SESSION",
+                     "EXPENSES", "POLICY"})
+
+
+def _block(exc: UnexpectedToken) -> str:
+    """The keyword of the declaration being read (`SCORE`, `AMOUNT`…), "RULE" for a rule."""
+    if exc.state is None:
+        return ""
+    for value in reversed(exc.state.value_stack):
+        if isinstance(value, Token) and value.type in _BLOCKS:
+            return value.type
+        if isinstance(value, Tree) and value.data == "rule_kind":
+            return "RULE"
+    return ""
+
+
+# ------------------------------------------------------------ diagnose
 
 
 _CHARACTER_HINTS = {
@@ -170,6 +373,18 @@ _CHARACTER_HINTS = {
 }
 
 
+@functools.cache
+def _spellings() -> dict[str, str]:
+    """The text of each keyword and punctuation terminal (`EUR`, `€`, `amount`)."""
+    return {
+        t.name: t.pattern.value for t in _lark().terminals if isinstance(t.pattern, PatternStr)
+    }
+
+
+def _expected(terminals: Any) -> str:
+    return describe_expected(terminals or set(), _spellings())
+
+
 def _diagnose(exc: UnexpectedInput, src: SourceText) -> Diagnostic:
     line = exc.line if exc.line and exc.line > 0 else 1
     column = exc.column if exc.column and exc.column > 0 else 1
@@ -181,29 +396,36 @@ def _diagnose(exc: UnexpectedInput, src: SourceText) -> Diagnostic:
         if char in _CHARACTER_HINTS:
             code, message, hint = _CHARACTER_HINTS[char]
             return Diagnostic(code, message, span, hint)
+        # What the parser accepts there: the lexer's `allowed` is every terminal
+        # of an LALR state shared by several contexts (`)` after `param p = 5`).
+        parser = getattr(exc, "interactive_parser", None)
+        allowed = parser.accepts() if parser is not None else exc.allowed
         return Diagnostic(
             "E002",
             f"unexpected character `{char}`",
             span,
-            f"expected {describe_expected(exc.allowed or set())}",
+            f"expected {_expected(allowed)}",
         )
-    label = _match_catalogue(exc)
     width = 1
     if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
         found = f"`{exc.token}`"
         width = max(len(str(exc.token)), 1)
-        expected = describe_expected(exc.accepts or exc.expected)
+        expected = _expected(exc.accepts or exc.expected)
     else:
         found = "end of file"
         line, column = _end_position(src.text)
         accepted = (
             exc.accepts if isinstance(exc, UnexpectedToken) else getattr(exc, "expected", None)
         )
-        expected = describe_expected(accepted or set())
+        expected = _expected(accepted)
     span = Span(src.name, line, column, line, column + width)
+    if isinstance(exc, UnexpectedToken):
+        recognised = _recognise_by_token(exc, src, span)
+        if recognised is not None:
+            return recognised
+    label = _match_catalogue(exc)
     if label is not None:
-        entry = CATALOGUE.entries[label]
-        return Diagnostic(entry.code, entry.message, span, entry.help)
+        return _mistake(label, span)
     return Diagnostic("E001", f"unexpected {found}", span, f"expected {expected}")
 
 
