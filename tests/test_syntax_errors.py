@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from fitn7.dsl import parser
 from fitn7.dsl.parser import MAX_NESTING, load_policy_file, parse_policy, read_policy_text
 from fitn7.dsl.syntax_errors import CATALOGUE
 from fitn7.errors import PolicySyntaxError
@@ -320,6 +321,18 @@ def test_too_deep_expression_is_a_syntax_error(expression):
     assert diag.help is not None and "`let`" in diag.help
     assert diag.span is not None
     assert (diag.span.line, diag.span.column, diag.span.end_column) == (6, 1, 4)
+
+
+def test_recursion_past_the_limit_is_still_a_syntax_error(monkeypatch):
+    """Were the nesting limit too high for Python's stack, the parser would still raise
+    E026 at the declaration, not a RecursionError."""
+    monkeypatch.setattr(parser, "MAX_NESTING", 10**6)
+    text = _HEAD + "let ok = 1\nlet trop = " + " + ".join(["1"] * 5000) + "\n"
+    with pytest.raises(PolicySyntaxError) as info:
+        parse_policy(text)
+    diag = info.value.diagnostics[0]
+    assert diag.code == "E026"
+    assert diag.span is not None and diag.span.line == 5
 
 
 def test_deep_but_reasonable_expression_parses():

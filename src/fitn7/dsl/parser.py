@@ -71,17 +71,18 @@ def parse_policy(text: str, source: str = "<policy>") -> ast.Policy:
     """
     text = text.removeprefix(_BOM)
     src = SourceText(source, text)
+    tree: Tree[Token] | None = None
     try:
         tree = _lark().parse(text)
-        too_deep = _nesting_diagnostic(tree, src)
-        if too_deep is not None:
-            raise PolicySyntaxError([too_deep], [src])
+        unit, depth = _deepest(tree)
+        if depth > MAX_NESTING:
+            raise PolicySyntaxError([_nesting_error(src, unit)], [src])
         policy = ToAst(source).transform(tree)
     except UnexpectedInput as exc:
         raise PolicySyntaxError([_diagnose(exc, src)], [src]) from None
     except RecursionError:
         # MAX_NESTING keeps us below the limit; this is for a caller already deep.
-        raise PolicySyntaxError([_nesting_error(src, None)], [src]) from None
+        raise PolicySyntaxError([_nesting_error(src, _deepest(tree)[0])], [src]) from None
     except VisitError as exc:
         bad = exc.orig_exc
         if isinstance(bad, MalformedLiteral):
@@ -92,7 +93,7 @@ def parse_policy(text: str, source: str = "<policy>") -> ast.Policy:
             raise PolicySyntaxError([Diagnostic(bad.code, str(bad), span, bad.hint)],
                                     [src]) from None
         if isinstance(bad, RecursionError):
-            raise PolicySyntaxError([_nesting_error(src, None)], [src]) from None
+            raise PolicySyntaxError([_nesting_error(src, _deepest(tree)[0])], [src]) from None
         raise
     return ast.Policy(
         policy.header,
@@ -139,8 +140,11 @@ def _token_span(file: str, tok: Token) -> Span:
 # ------------------------------------------------------------- nesting
 
 
-def _nesting_diagnostic(tree: Tree[Token], src: SourceText) -> Diagnostic | None:
-    """E026 at the first declaration (or header field) nested deeper than MAX_NESTING."""
+def _deepest(tree: Tree[Token] | None) -> tuple[Tree[Token] | None, int]:
+    """The most deeply nested declaration (or header field) and its depth, counted
+    without recursion."""
+    if tree is None:
+        return None, 0
     units: list[Tree[Token]] = []
     for child in tree.children:
         if isinstance(child, Tree):
@@ -148,17 +152,20 @@ def _nesting_diagnostic(tree: Tree[Token], src: SourceText) -> Diagnostic | None
                 units.extend(c for c in child.children if isinstance(c, Tree))
             else:
                 units.append(child)
+    deepest: Tree[Token] | None = None
+    most = 0
     for unit in units:
         stack: list[tuple[Tree[Token], int]] = [(unit, 1)]
         while stack:
             node, depth = stack.pop()
-            if depth > MAX_NESTING:
-                return _nesting_error(src, unit)
+            if depth > most:
+                deepest, most = unit, depth
             stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
-    return None
+    return deepest, most
 
 
 def _nesting_error(src: SourceText, unit: Tree[Token] | None) -> Diagnostic:
+    """E026, at the keyword of `unit` when known."""
     span = None
     if unit is not None and not unit.meta.empty:
         line, column = unit.meta.line, unit.meta.column
