@@ -269,10 +269,42 @@ def test_comment_between_a_rule_and_its_message_stays_there() -> None:
     )
 
 
-def test_two_trailing_comments_on_one_output_line_are_joined() -> None:
-    """A set collapsed onto one line carries the trailing comments of its old lines."""
-    text = 'policy "p"\nlet x = {a,  # un\n         b}  # deux\n'
-    assert fmt(text) == 'policy "p"\n\nlet x = {a, b}  # un  # deux\n'
+def test_comments_between_set_elements_keep_one_element_per_line() -> None:
+    """A set with comments after its elements keeps one element per line, each comment
+    after the last element of its line; a comment line between elements stays there."""
+    text = (
+        'policy "p"\n'
+        'let bretagne = {"22", # Côtes-d\'Armor\n'
+        '  "29", "35",  # Finistère, Ille-et-Vilaine\n'
+        "  # enfin\n"
+        '  "56"} # Morbihan\n'
+    )
+    assert fmt(text) == (
+        'policy "p"\n'
+        "\n"
+        'let bretagne = {"22",  # Côtes-d\'Armor\n'
+        '                "29",\n'
+        '                "35",  # Finistère, Ille-et-Vilaine\n'
+        "                # enfin\n"
+        '                "56"}  # Morbihan\n'
+    )
+
+
+def test_comment_after_the_last_set_element_does_not_break_the_set() -> None:
+    """Comments after the last element of a set (or of expense categories, which carry no
+    position) are joined on the line of the set collapsed onto one line."""
+    text = (
+        'policy "p"\n'
+        "let x = {a, b  # un\n  }  # deux\n"
+        "expenses eligible {etude,  # trois\n  conseil}\n"
+    )
+    assert fmt(text) == (
+        'policy "p"\n'
+        "\n"
+        "let x = {a, b}  # un  # deux\n"
+        "\n"
+        "expenses eligible {etude, conseil}  # trois\n"
+    )
 
 
 def test_without_comments_nothing_of_them_is_printed() -> None:

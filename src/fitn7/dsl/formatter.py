@@ -76,7 +76,12 @@ def format_policy(policy: ast.Policy, *, comments: bool = True) -> str:
     no_code = {c.line for c in policy.comments if not c.trailing}
     if source_lines is not None:
         no_code.update(n for n, text in enumerate(source_lines, start=1) if not text.strip())
-    printer = _Printer(no_code=frozenset(no_code))
+    kept = policy.comments if comments else ()
+    printer = _Printer(
+        no_code=frozenset(no_code),
+        trailing_comments=frozenset(c.line for c in kept if c.trailing),
+        standalone_comments=frozenset(c.line for c in kept if not c.trailing),
+    )
     printer.policy(policy)
     lines: list[_Line] = printer.lines
     if comments and policy.comments:
@@ -167,11 +172,23 @@ def _precedence(e: ast.Expr) -> int:
 class _Printer:
     """Writes the lines of a policy; records anchors and source lines for comments."""
 
-    def __init__(self, *, wrap: bool = True, no_code: frozenset[int] = frozenset()) -> None:
+    def __init__(
+        self,
+        *,
+        wrap: bool = True,
+        no_code: frozenset[int] = frozenset(),
+        trailing_comments: frozenset[int] = frozenset(),
+        standalone_comments: frozenset[int] = frozenset(),
+    ) -> None:
         self.lines: list[_Line] = [_Line(0)]
         self.wrap = wrap
         #: Source lines that are blank or hold only a comment.
         self.no_code = no_code
+        #: Source lines that end with a comment, and lines that are only a comment
+        #: (empty when comments are not printed): a set with some between its
+        #: elements keeps one element per line.
+        self.trailing_comments = trailing_comments
+        self.standalone_comments = standalone_comments
         #: (source line, output line index) of each line start, in output order.
         self.anchors: list[tuple[int, int]] = []
         self._high = 0
@@ -429,7 +446,23 @@ class _Printer:
         Only a set that ends its line wraps: breaking one in the middle of a
         line would leave the rest of the expression dangling after its `}`.
         A set that opens in the right half of the line does not wrap either.
+        A set with comments between its elements, wherever it is, keeps one
+        element per line aligned after `{`, so that no comment changes place.
         """
+        if self._commented(items):
+            # One element per line, so that each comment stays with its elements.
+            inner = self.col + 1
+            self.write("{")
+            for index, item in enumerate(items):
+                if index:
+                    self.write(",")
+                    if isinstance(item, str):
+                        self.lines.append(_Line(inner))
+                    else:
+                        self.start(inner, item)  # an anchor for a comment line before it
+                self._item(item)
+            self.write("}")
+            return
         texts = [i if isinstance(i, str) else _flat(i) for i in items]
         fits = self.col + len("{" + ", ".join(texts) + "}") <= WIDTH
         # Wrapping a set that opens in the right half would only make a thin column.
@@ -451,6 +484,22 @@ class _Printer:
                 self.write(", ")
             self._item(item)
         self.write("}")
+
+    def _commented(self, items: Sequence[ast.Expr | str]) -> bool:
+        """Whether comments sit between the elements of a set: a comment at the end of a
+        line followed by more elements, or a comment line between two elements.
+
+        Expense categories have no position, so their sets never qualify.
+        """
+        if not self.wrap or len(items) < 2:
+            return False
+        spans = [None if isinstance(i, str) else i.span for i in items]
+        first, last = spans[0], spans[-1]
+        if first is None or last is None or any(span is None for span in spans):
+            return False
+        return any(
+            line in self.trailing_comments for line in range(first.line, last.line)
+        ) or any(line in self.standalone_comments for line in range(first.line + 1, last.line))
 
     def _item(self, item: ast.Expr | str, *, tail: bool = False) -> None:
         if isinstance(item, str):
