@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 import pytest
@@ -417,3 +418,24 @@ def test_a_stamped_decision_is_a_hashable_value():
     program = compile_policy(parse_policy('policy "h"\n  version "1"\n', "h.fitn7"))
     decision = stamp(program.evaluate(dossier), dossier, {"fitn7_zrr": "0.1.0"}, {"x": "1"})
     assert len({decision, attrs.evolve(decision)}) == 1
+
+
+def test_the_facade_refuses_a_policy_it_would_decide_wrongly():
+    """`fitn7.evaluate` on a parsed child whose parent is not merged, or on a policy the
+    checker refuses, raises instead of giving plausible decisions."""
+    import fitn7
+    from fitn7.errors import PolicyCheckError
+
+    dossier = make_dossier()
+    child = parse_policy('policy "enfant"\n  version "1"\n  extends "fitn7-axe3-commun"\n',
+                         "enfant.fitn7")
+    with pytest.raises(EvaluationError, match=r"policy `enfant` extends `fitn7-axe3-commun`, "
+                                              r"which is not merged in: load it with "
+                                              r"`fitn7.load_policy`"):
+        fitn7.evaluate(child, dossier)
+    typo = parse_policy('policy "t"\n  version "1"\n\nrequire r: applicant.populaton > 3\n'
+                        '  source "s"\n', "t.fitn7")
+    with pytest.raises(PolicyCheckError, match="did you mean `population`"):
+        fitn7.evaluate(typo, dossier)
+    merged = fitn7.load_policy(Path(__file__).resolve().parents[1] / "policies" / "paca.fitn7")
+    assert merged.resolved and fitn7.evaluate(merged, dossier).policy.id == "fitn7-paca"

@@ -71,9 +71,22 @@ def ensure_valid(policy: ast.Policy, plugins: PluginHost | None = None) -> None:
 def _compiled(
     policy: ast.Policy | CompiledPolicy, functions: FunctionRegistry | None
 ) -> CompiledPolicy:
+    """A compiled policy; a syntax tree is checked first, as `fitn7 eval` would.
+
+    Evaluating a policy the checker refuses (`applicant.populaton`) would give
+    decisions that look right and are not (`incomplete`, the field missing).
+    """
     if isinstance(policy, CompiledPolicy):
         return policy
-    return compile_policy(policy, functions=functions)
+    if functions is not None:
+        errors = [d for d in check(policy, functions=functions) if d.severity is Severity.ERROR]
+        if errors:
+            raise PolicyCheckError(errors, [policy.source] if policy.source else [])
+        return compile_policy(policy, functions=functions)
+    host = PluginHost.load() if policy.header.uses else PluginHost.load(
+        entry_points=False, environment=False)
+    ensure_valid(policy, host)
+    return compile_policy(policy, plugins=host)
 
 
 def evaluate(
@@ -84,7 +97,12 @@ def evaluate(
     trace: bool = True,
     functions: FunctionRegistry | None = None,
 ) -> Decision:
-    """The decision on one dossier. Pass a `CompiledPolicy` to evaluate many quickly."""
+    """The decision on one dossier. Pass a `CompiledPolicy` to evaluate many quickly.
+
+    A syntax tree is checked (and compiled) first: `PolicyCheckError` when the
+    checker finds an error, `EvaluationError` when it `extends` a parent that
+    was not merged in (`fitn7.load_policy` does both).
+    """
     return _compiled(policy, functions).evaluate(dossier, params, trace=trace)
 
 

@@ -78,7 +78,7 @@ def resolve_with(policy: ast.Policy, find_parent: ParentFinder, where: str) -> a
     merged = chain[-1]
     for child in reversed(chain[:-1]):
         merged = merge(merged, child)
-    return merged
+    return attrs.evolve(merged, resolved=True)
 
 
 def resolve_extends(

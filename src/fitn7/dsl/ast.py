@@ -444,6 +444,9 @@ class Policy:
     comments: tuple[Comment, ...] = attrs.field(default=(), eq=False, repr=False)
     source: SourceText | None = attrs.field(default=None, eq=False, repr=False)
     span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    #: True once `extends` was resolved (`fitn7.resolve`): the parents' declarations
+    #: are merged in. A parsed file that names a parent is not ready to evaluate.
+    resolved: bool = attrs.field(default=False, eq=False, repr=False, kw_only=True)
 
     @property
     def id(self) -> str:

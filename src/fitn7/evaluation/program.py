@@ -166,6 +166,13 @@ def compile_policy(
     """
     from fitn7.hashing import policy_hash
 
+    if policy.header.extends is not None and not policy.resolved:
+        # Compiling the child alone would silently drop every rule it inherits.
+        raise EvaluationError(
+            f"policy `{policy.id}` extends `{policy.header.extends}`, which is not merged "
+            "in: load it with `fitn7.load_policy` (or `fitn7.resolve.resolve_extends`)"
+        )
+
     if plugins is not None:
         # Only the vocabulary of the plugins the policy names, as the checker.
         functions = functions or plugins.functions_for(policy.header.uses)
