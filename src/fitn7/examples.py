@@ -29,11 +29,13 @@ from typing import Any
 
 import attrs
 
+from fitn7.diagnostics import did_you_mean
 from fitn7.errors import DossierError, Fitn7Error
 from fitn7.evaluation import CompiledPolicy, Decision
 from fitn7.loading import dossier_from_mapping
 from fitn7.plugins import PluginHost
 from fitn7.runner import Runner
+from fitn7.types import STATUSES
 
 _EXPECTED_KEYS = frozenset({"status", "amount", "score", "reasons", "missing"})
 _EXAMPLE_KEYS = frozenset({"description", "params"})
@@ -83,8 +85,11 @@ def _run_file(
     try:
         with file.open("rb") as fh:
             document = tomllib.load(fh, parse_float=Decimal)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        return [ExampleResult(name, "?", None, (f"cannot read the example: {exc}",))]
+    except tomllib.TOMLDecodeError as exc:
+        return [ExampleResult(name, "?", None, (f"cannot read the example: invalid TOML: {exc}",))]
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return [ExampleResult(name, "?", None, (f"cannot read the example: {reason}",))]
     if "dossier" in document and isinstance(document["dossier"], list):
         entries = [(f"$.dossier[{i}]", e) for i, e in enumerate(document["dossier"])]
     else:
@@ -105,6 +110,14 @@ def _run_entry(
     if not isinstance(expected, Mapping):
         return ExampleResult(file, ident, description, (f"no [expected] table @ {path}",))
     problems = [f"unknown key `{k}` in [expected]" for k in sorted(set(expected) - _EXPECTED_KEYS)]
+    if not expected:
+        # An empty table would pass whatever the policy decides.
+        problems.append(f"[expected] is empty @ {path}: give at least the `status`")
+    status = expected.get("status")
+    if status is not None and status not in STATUSES:
+        hint = did_you_mean(str(status), STATUSES)
+        problems.append(f"expected status `{status}` is not a status"
+                        + (f" ({hint})" if hint else f": one of {', '.join(STATUSES)}"))
     if isinstance(example, Mapping):
         unknown = sorted(set(example) - _EXAMPLE_KEYS)
         problems += [f"unknown key `{k}` in [example]" for k in unknown]

@@ -60,8 +60,9 @@ def run(args: argparse.Namespace) -> int:
             continue
         results = run_examples(file, program, host)
         if not results:
-            if args.verbose:
-                print(f"{file}: no examples (looked in {examples_dir(file)}/)")
+            # Said even without -v: "0 passed" must not read as "all is well".
+            print(f"fitn7 test: note: {file}: no examples (looked in {examples_dir(file)}/)",
+                  file=sys.stderr)
             continue
         for result in results:
             label = f"{result.file} ({result.dossier})"
