@@ -419,3 +419,28 @@ def test_hash_changes_with_any_rule_change(edit: Callable[[ast.Rule], ast.Rule])
     declarations[index] = edit(rule)
     edited = attrs.evolve(policy, declarations=tuple(declarations))
     assert policy_hash(edited) != policy_hash(policy)
+
+
+def test_deeply_nested_sets_format_in_linear_time():
+    """Formatting measured each nested set again at every level (2^depth prints): 90
+    levels now format at once. Speed is not timed here; the count of prints is."""
+    import fitn7.dsl.formatter as formatter
+
+    depth = 60
+    policy = parse_policy('policy "p"\n  version "1"\n\nlet x = ' + "{" * depth + '"a", "b"'
+                          + "}" * depth + "\n", "p.fitn7")
+    calls = 0
+    original = formatter._Printer.braced
+
+    def counting(self, *args, **kwargs):
+        nonlocal calls
+        calls += 1
+        return original(self, *args, **kwargs)
+
+    formatter._Printer.braced = counting
+    try:
+        text = format_policy(policy)
+    finally:
+        formatter._Printer.braced = original
+    assert text.count("{") == depth
+    assert calls < depth * depth

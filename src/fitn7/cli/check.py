@@ -100,7 +100,7 @@ class FileReport:
             name = diag.span.file
             if name not in sources:
                 try:
-                    sources[name] = SourceText(name, Path(name).read_text(encoding="utf-8"))
+                    sources[name] = SourceText(name, Path(name).read_text(encoding="utf-8-sig"))
                 except (OSError, UnicodeDecodeError):
                     return None
             return sources[name]

@@ -463,6 +463,15 @@ class _Printer:
                 self._item(item)
             self.write("}")
             return
+        if not self.wrap:
+            # On one line (as `_flat` measures): nothing to measure first. Measuring
+            # here too would print each nested set twice per level: exponential.
+            self.write("{")
+            for index, item in enumerate(items):
+                self.write(", " if index else "")
+                self._item(item)
+            self.write("}")
+            return
         texts = [i if isinstance(i, str) else _flat(i) for i in items]
         fits = self.col + len("{" + ", ".join(texts) + "}") <= WIDTH
         # Wrapping a set that opens in the right half would only make a thin column.
