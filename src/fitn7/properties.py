@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -45,7 +46,24 @@ class Counterexample:
             + (f"{self.decision.amount:f}" if self.decision.amount is not None else "none")
             + f", score {self.decision.score}",
         ]
-        return "\n".join(header) + "\n" + tomli_w.dumps(dossier_to_mapping(self.dossier))
+        mapping = dossier_to_mapping(self.dossier)
+        # A generated id names some call's scheme (`PACA-2021-001`); this one says what it is.
+        mapping["id"] = f"contre-exemple-{meta.id}"
+        return "\n".join(header) + "\n" + tomli_w.dumps(_toml_numbers(mapping))
+
+
+def _toml_numbers(value: Any) -> Any:
+    """Decimals as TOML a person reads and fitn7 reads back: `35000`, `"12000.50"`.
+
+    tomli-w writes a Decimal as a float (`35000.0`), which fitn7 refuses for money.
+    """
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else f"{value:f}"
+    if isinstance(value, dict):
+        return {k: _toml_numbers(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_toml_numbers(v) for v in value]
+    return value
 
 
 @attrs.frozen
