@@ -951,6 +951,27 @@ def test_unused_lets_and_params():
     assert diags[1].span == span(6, 5, 13)
 
 
+def test_floor_after_cap_is_a_warning():
+    """A floor after a cap can lift the amount above it: W404 at the floor; a floor
+    before the cap is fine."""
+    diags = run(
+        check_warnings,
+        """
+        amount
+          floor avant: 1_000 €
+            source "s"
+          cap plafond: 30_000 €
+            source "s"
+          floor plancher: 40_000 € when joint
+            source "s"
+        """,
+    )
+    assert [(d.code, d.message) for d in diags] == [
+        ("W404", "floor `plancher` comes after cap `plafond`: it can lift the amount above it"),
+    ]
+    assert diags[0].severity is Severity.WARNING
+
+
 def test_use_inside_filter_counts():
     """A let read inside a filter predicate or a quantifier is used."""
     body = (

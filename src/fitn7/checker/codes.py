@@ -64,4 +64,5 @@ CODES: Mapping[str, str] = {
     "W401": "rule without `source`",
     "W402": "`let` never used",
     "W403": "`param` never used",
+    "W404": "a floor after a cap",
 }

@@ -16,8 +16,37 @@ from fitn7.dsl.source import Span
 
 
 def check_warnings(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
-    """Rules without `source`, lets and params never read (codes W401 to W403)."""
-    return [*check_sources(policy), *check_unused(policy, ctx)]
+    """Rules without `source`, lets and params never read, a floor after a cap
+    (codes W401 to W404)."""
+    return [*check_sources(policy), *check_unused(policy, ctx), *check_floor_after_cap(policy)]
+
+
+def check_floor_after_cap(policy: ast.Policy) -> list[Diagnostic]:
+    """W404: a floor applied after a cap can lift the amount above that cap.
+
+    Steps run in order, so `cap c: 1_000 €` then `floor f: 2_000 €` pays
+    2 000 €: legal, and sometimes meant, but a reader of the call who sees
+    a ceiling expects it to hold.
+    """
+    out = []
+    for decl in policy.of_type(ast.Amount):
+        caps: list[str] = []
+        for step in decl.steps:
+            if not isinstance(step, ast.Adjustment):
+                continue
+            if step.kind == "cap":
+                caps.append(step.id)
+            elif step.kind == "floor" and caps:
+                named = ", ".join(f"`{c}`" for c in caps)
+                out.append(Diagnostic(
+                    "W404",
+                    f"floor `{step.id}` comes after cap{'s' if len(caps) > 1 else ''} "
+                    f"{named}: it can lift the amount above {'them' if len(caps) > 1 else 'it'}",
+                    name_span(policy, step.span, step.id),
+                    "put the floor before the cap if the cap must always hold",
+                    Severity.WARNING,
+                ))
+    return out
 
 
 def _cited(policy: ast.Policy) -> Iterator[tuple[str, str, str | None, Span | None]]:
