@@ -1,4 +1,4 @@
-"""`python -m fitn7` runs the command line."""
+"""`python -m fitn7 ...`: the command line, as the `fitn7` script runs it."""
 
 import sys
 

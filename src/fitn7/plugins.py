@@ -35,7 +35,7 @@ from fitn7.checker.context import Unused
 from fitn7.diagnostics import Diagnostic
 from fitn7.dossier import Dossier
 from fitn7.dsl import ast
-from fitn7.errors import PluginError
+from fitn7.errors import Fitn7Error, PluginError
 from fitn7.evaluation.decision import TraceEntry
 from fitn7.functions import BUILTIN_PLUGIN, BUILTINS, FunctionDecl, FunctionRegistry
 from fitn7.hookspecs import Enrichment, FieldDecl, LoaderDecl
@@ -178,13 +178,17 @@ class PluginHost:
                 _register(pm, ep.load(), ep.name)
             except Exception as exc:  # one broken plugin must not stop the others
                 reason = _one_line(f"{type(exc).__name__}: {exc}")
-                reinstall = (f" (pip install --force-reinstall {ep.dist.name})"
-                             if ep.dist is not None else "")
-                broken[ep.name] = Broken(ep.name, dist, reason,
-                                         f"fix or reinstall it{reinstall}")
+                if isinstance(exc, Fitn7Error):
+                    # The plugin said what is wrong (its data, its settings): do that.
+                    fix = "do what the message says"
+                else:
+                    reinstall = (f" (pip install --force-reinstall {ep.dist.name})"
+                                 if ep.dist is not None else "")
+                    fix = f"fix or reinstall it{reinstall}"
+                broken[ep.name] = Broken(ep.name, dist, reason, fix)
                 note(
                     f"plugin `{ep.name}` (distribution {dist}) failed to load and is left "
-                    f"out: {reason}; a policy that uses it is refused; fix or reinstall it, "
+                    f"out: {reason}; a policy that uses it is refused; {fix}, "
                     f"or disable it with {DISABLED_ENV}={ep.name}"
                 )
                 continue

@@ -305,3 +305,24 @@ def test_disabled_plugin_is_reported_as_missing() -> None:
     )
     assert "fitn7_zrr" not in host.names()
     assert [d.code for d in host.missing_uses(parse_policy(POLICY, "zrr.fitn7"))] == ["E130"]
+
+
+def test_a_bad_table_is_said_once_when_the_plugin_loads(tmp_path: Path) -> None:
+    """A table that cannot be read leaves the plugin out when fitn7 loads it: `fitn7 check`
+    of a policy that uses it says why (E130), and says what to do, not "reinstall"."""
+    import os
+    import subprocess
+    import sys
+
+    bad = tmp_path / "zrr.csv"
+    bad.write_text("code;x\n", encoding="utf-8")
+    policy = Path(__file__).resolve().parents[1] / "examples" / "ruralite.fitn7"
+    done = subprocess.run(
+        [sys.executable, "-m", "fitn7", "check", str(policy)],
+        capture_output=True, text=True, env={**os.environ, TABLE_ENV: str(bad)}, check=False,
+    )
+    assert done.returncode == 1
+    assert "policy needs plugin `fitn7_zrr`, which is installed" in done.stdout
+    assert f"{bad}:1: missing column `code_insee`" in done.stdout
+    assert "= help: do what the message says" in done.stdout
+    assert "Traceback" not in done.stderr

@@ -17,6 +17,12 @@ from fitn7.hookspecs import Enrichment, FieldDecl, Provenance, hookimpl
 
 from fitn7_zrr.table import Classement, ZrrTable, current_table
 
+# Read the table when fitn7 loads the plugin: a missing or malformed table is
+# then said once, with the plugin's name (fitn7 leaves the plugin out, and a
+# policy that `uses` it is refused saying why), not once per dossier. The
+# functions still read FITN7_ZRR_TABLE at each call.
+current_table()
+
 
 def zrr(code: str | None) -> bool | None:
     """Whether the commune is classified in ZRR; None when the code is unknown or partial."""

@@ -119,8 +119,9 @@ def current_table() -> ZrrTable:
         return _read_cached(str(sample_path()), SAMPLE_NAME, True, _stamp(sample_path()))
     path = Path(given)
     if not path.is_file():
+        what = "is a directory, not a CSV file" if path.is_dir() else "does not exist"
         raise ZrrTableError(
-            f"the ZRR table `{given}` named by {TABLE_ENV} does not exist; "
+            f"the ZRR table `{given}` named by {TABLE_ENV} {what}; "
             f"unset {TABLE_ENV} to use the shipped sample"
         )
     return _read_cached(str(path), given, False, _stamp(path))
