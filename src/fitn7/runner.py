@@ -51,8 +51,13 @@ class Runner:
             return Enriched(dossier, (), (), ())
         return self.plugins.enrich(dossier, self.program.policy.header.uses)
 
-    def decide(self, dossier: Dossier, *, trace: bool = True) -> Outcome:
+    def decide(
+        self, dossier: Dossier, *, trace: bool = True, read_by: str | None = None
+    ) -> Outcome:
         """Enrich, evaluate and stamp one dossier.
+
+        `read_by` names the plugin whose loader read the dossier, recorded with
+        the plugins that took part.
 
         Raises `DossierError` for a plugin-declared field of the wrong type in
         the dossier, and `PluginError` for a failing plugin or an enricher
@@ -69,7 +74,8 @@ class Runner:
             decision = attrs.evolve(decision, trace=(*entries, *decision.trace))
         versions: dict[str, str] = {}
         if self.plugins is not None:
-            found = self.plugins.versions_for(self.program.policy, used)
+            also = (*used, read_by) if read_by else used
+            found = self.plugins.versions_for(self.program.policy, also)
             versions = {name: version or "unknown" for name, version in found.items()}
         return Outcome(stamp(decision, dossier, versions, self.recorded_params),
                        enriched, warnings)

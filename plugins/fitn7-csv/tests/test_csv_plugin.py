@@ -318,3 +318,20 @@ def test_gers_duplicate_id_is_not_decided(tmp_path: Path) -> None:
            f"dossier `4822019` is on rows 3 and 4 of {path}: the line is given to none of them")
           for n in (8, 9, 10)),
     ]
+
+
+def test_decisions_record_the_loader_that_read_the_dossier(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`fitn7 eval` of an export: each decision names `fitn7_csv` among its plugins, as it
+    names any plugin that took part."""
+    import json
+
+    from fitn7.cli import main
+
+    policy_file = POLICIES / "gers.fitn7"
+    if not policy_file.is_file():
+        pytest.skip("the shipped policies are not beside the plugin")
+    assert main(["eval", str(policy_file), str(GERS), "--format", "json"]) == 0
+    decisions = json.loads(capsys.readouterr().out)
+    assert {d["dossier"]: list(d["plugins"]) for d in decisions}["4821337"] == ["fitn7_csv"]

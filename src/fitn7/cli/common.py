@@ -140,7 +140,7 @@ def read_dossiers(args: argparse.Namespace, host: PluginHost) -> Iterator[LoadRe
     explicitly; directories stand for their TOML and JSON files only, so a
     second CSV of expense lines beside an export is not mistaken for one.
     """
-    from fitn7.loading import load_dossiers
+    from fitn7.loading import Loaded, load_dossiers
 
     name = getattr(args, "loader", None)
     options = parse_options(getattr(args, "loader_option", []))
@@ -158,7 +158,12 @@ def read_dossiers(args: argparse.Namespace, host: PluginHost) -> Iterator[LoadRe
             yield from load_dossiers(path)
             continue
         try:
-            yield from loader.load(path, options)
+            for loaded in loader.load(path, options):
+                # The decision records the plugin that read its dossier, like any
+                # plugin that took part.
+                if isinstance(loaded, Loaded) and loaded.loader is None:
+                    loaded = attrs.evolve(loaded, loader=loader.plugin or loader.format)
+                yield loaded
         except Fitn7Error:
             raise
         except Exception as exc:  # a loader must report bad data, not crash the batch
@@ -186,7 +191,7 @@ def decide_all(
             failed = True
             continue
         try:
-            outcome = runner.decide(result.dossier, trace=trace)
+            outcome = runner.decide(result.dossier, trace=trace, read_by=result.loader)
         except Fitn7Error as exc:
             # A DossierError names the file itself: say it once.
             detail = str(exc).removeprefix(f"{exc.file}: ") if isinstance(exc, InputError) else exc

@@ -41,6 +41,8 @@ class Loaded:
     file: str
     #: Its place in the file: `$` for a one-dossier file, `$.dossier[3]` or `$[3]` otherwise.
     path: str = "$"
+    #: The plugin whose loader read it (`fitn7_csv`); None for TOML and JSON.
+    loader: str | None = None
 
 
 @attrs.frozen
