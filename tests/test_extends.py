@@ -104,7 +104,7 @@ def test_parent_found_on_the_search_path(tmp_path):
 
 
 def test_unknown_parent_is_a_check_error_with_a_hint(tmp_path):
-    """An `extends` naming no policy found: E120 on the header, with the closest id."""
+    """An `extends` naming no policy found: E120 on the parent's name, with the closest id."""
     write(tmp_path, "base.fitn7", BASE)
     child = write(tmp_path, "enfant.fitn7", CHILD.replace('extends "base"', 'extends "bas"'))
     with pytest.raises(PolicyCheckError) as info:
@@ -112,7 +112,7 @@ def test_unknown_parent_is_a_check_error_with_a_hint(tmp_path):
     (diag,) = info.value.diagnostics
     assert (diag.code, diag.message) == ("E120", "unknown parent policy `bas`")
     assert diag.help == "did you mean `base`?"
-    assert diag.span is not None and diag.span.line == 1
+    assert diag.span is not None and (diag.span.line, diag.span.column) == (3, 11)
 
 
 def test_cycle_is_a_check_error(tmp_path):

@@ -266,3 +266,18 @@ def test_trace_shows_what_a_plugin_function_answered(workspace, capsys):
     (d_local,) = [e for e in d["trace"] if e["rule"] == "local"]
     assert d_local["read"] == {"applicant.code": "29002", 'taux_local("29002")': None}
     assert d["missing"] == []
+
+
+def test_missing_plugin_error_points_at_its_name_in_uses(workspace, capsys):
+    """E130 puts its caret under the plugin's name in the `uses` line, not the header."""
+    (workspace / "local.fitn7").write_text(
+        POLICY.format(uses="local_test").replace('uses    "local_test"',
+                                                 'uses    "local_test", "fitn7_absent"'),
+        "utf-8")
+    code, out, _ = run(capsys, "check", str(workspace / "local.fitn7"), "--plugins-dir",
+                       str(workspace / "plugins"))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].endswith(":3:25: error[E130]: policy needs plugin `fitn7_absent`: install "
+                             "it or pass --plugins-dir")
+    assert lines[3] == "  |                         ^^^^^^^^^^^^^^"

@@ -174,21 +174,24 @@ class PluginHost:
                 note(f"plugin `{ep.name}` is left out: {reason}")
                 continue
             origins[ep.name] = dist
+            module: object = None
             try:
-                _register(pm, ep.load(), ep.name)
+                module = ep.load()
+                _register(pm, module, ep.name)
             except Exception as exc:  # one broken plugin must not stop the others
                 reason = _one_line(f"{type(exc).__name__}: {exc}")
-                if isinstance(exc, Fitn7Error):
-                    # The plugin said what is wrong (its data, its settings): do that.
-                    fix = "do what the message says"
+                if module is None and isinstance(exc, Fitn7Error):
+                    # The plugin itself said what is wrong at import (its data, its
+                    # settings, e.g. a bad FITN7_ZRR_TABLE): reinstalling would not help.
+                    fix = short = "do what the message says"
                 else:
                     reinstall = (f" (pip install --force-reinstall {ep.dist.name})"
                                  if ep.dist is not None else "")
-                    fix = f"fix or reinstall it{reinstall}"
+                    fix, short = f"fix or reinstall it{reinstall}", "fix or reinstall it"
                 broken[ep.name] = Broken(ep.name, dist, reason, fix)
                 note(
                     f"plugin `{ep.name}` (distribution {dist}) failed to load and is left "
-                    f"out: {reason}; a policy that uses it is refused; {fix}, "
+                    f"out: {reason}; a policy that uses it is refused; {short}, "
                     f"or disable it with {DISABLED_ENV}={ep.name}"
                 )
                 continue
@@ -444,14 +447,14 @@ class PluginHost:
                     "E130",
                     f"policy needs plugin `{name}`, which is installed (distribution "
                     f"{broken.distribution}) but cannot be loaded: {broken.reason}",
-                    policy.header.span,
+                    policy.header.place(f"uses:{name}"),
                     broken.fix,
                 ))
                 continue
             out.append(Diagnostic(
                 "E130",
                 f"policy needs plugin `{name}`: install it or pass --plugins-dir",
-                policy.header.span,
+                policy.header.place(f"uses:{name}"),
                 _similar_plugin(name, loaded) or _install_hint(name),
             ))
         return out

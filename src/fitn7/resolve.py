@@ -122,7 +122,7 @@ def _directory_of(policy: ast.Policy, given: Path | None) -> Path | None:
 
 
 def _error(policy: ast.Policy, code: str, message: str, hint: str | None) -> PolicyCheckError:
-    span = policy.header.span
+    span = policy.header.place("extends")
     sources = [policy.source] if policy.source is not None else []
     return PolicyCheckError([Diagnostic(code, message, span, hint)], sources)
 
@@ -175,6 +175,8 @@ def _merge_header(parent: ast.Header, child: ast.Header) -> ast.Header:
     uses = tuple(dict.fromkeys((*parent.uses, *child.uses)))
     return attrs.evolve(
         child,
+        places={**{k: v for k, v in parent.places.items() if k.startswith("uses:")},
+                **child.places},
         title=child.title if child.title is not None else parent.title,
         authority=child.authority if child.authority is not None else parent.authority,
         version=child.version if child.version is not None else parent.version,

@@ -9,6 +9,7 @@ formatter and are not part of the meaning either.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Literal, TypeVar
 
@@ -233,6 +234,13 @@ class Header:
     extends: str | None = None
     uses: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    #: Where each field is written, for diagnostics about it: `extends`, and
+    #: `uses:NAME` for each plugin named. Not part of what the header says.
+    places: Mapping[str, Span] = attrs.field(factory=dict, eq=False, repr=False, kw_only=True)
+
+    def place(self, key: str) -> Span | None:
+        """Where field `key` (`extends`, `uses:fitn7_zrr`) is written, else the header."""
+        return self.places.get(key, self.span)
 
 
 # -------------------------------------------------------------- declarations

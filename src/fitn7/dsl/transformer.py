@@ -115,16 +115,20 @@ class ToAst(Transformer[Token, ast.Policy]):
     def header(self, meta: Meta, children: list[Any]) -> ast.Header:
         id_token, *fields = children
         values: dict[str, Any] = {}
+        places: dict[str, Span] = {}
         for key, value, token in fields:
             if key == "uses":
                 values["uses"] = values.get("uses", ()) + value
+                for name, name_token in zip(value, token, strict=True):
+                    places.setdefault(f"uses:{name}", self._tok_span(name_token))
             elif key in values:
                 # Keeping the last one silently would let `fmt` delete the first.
                 raise MalformedLiteral(f"`{key}` is given twice in the header", token,
                                       code="E004", hint="keep one of them")
             else:
                 values[key] = value
-        return ast.Header(unescape(id_token), **values, span=self._span(meta))
+                places[key] = self._tok_span(token)
+        return ast.Header(unescape(id_token), **values, span=self._span(meta), places=places)
 
     # Header fields come back as (key, value, a token to point at if repeated).
 
@@ -146,8 +150,11 @@ class ToAst(Transformer[Token, ast.Policy]):
     def extends(self, meta: Meta, children: list[Token]) -> tuple[str, str, Token]:
         return ("extends", unescape(children[0]), children[0])
 
-    def uses(self, meta: Meta, children: list[Token]) -> tuple[str, tuple[str, ...], Token]:
-        return ("uses", tuple(unescape(t) for t in children), children[0])
+    def uses(
+        self, meta: Meta, children: list[Token]
+    ) -> tuple[str, tuple[str, ...], tuple[Token, ...]]:
+        # Every name's token: a diagnostic about one plugin points at its name.
+        return ("uses", tuple(unescape(t) for t in children), tuple(children))
 
     # ------------------------------------------------------- declarations
 
