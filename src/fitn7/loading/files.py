@@ -135,21 +135,24 @@ def _entries(document: Any, file: str) -> list[tuple[str, Any]]:
         raise dossier_error(file, "$", "expected a dossier table or a list of dossiers")
     if "dossier" not in document:
         return [("$", document)]
+    json = file.lower().endswith(".json")
     for key in document:
         if key != "dossier":
             raise dossier_error(
                 file,
                 "$",
                 f"unknown key `{key}`",
-                "a file of many dossiers holds only `[[dossier]]` tables",
+                'a file of many dossiers holds only `"dossier": [...]`' if json
+                else "a file of many dossiers holds only `[[dossier]]` tables",
             )
     items = document["dossier"]
     if not isinstance(items, Sequence) or isinstance(items, str):
         raise dossier_error(
             file,
             "$.dossier",
-            "expected a list of tables",
-            "write each dossier as a `[[dossier]]` table",
+            "expected a list of dossiers",
+            'write `"dossier": [{...}, {...}]`' if json
+            else "write each dossier as a `[[dossier]]` table",
         )
     return [(f"$.dossier[{i}]", item) for i, item in enumerate(items)]
 

@@ -50,6 +50,8 @@ def read_int(value: Any, at: Where) -> int:
     """A non-negative integer, or a string of ASCII digits (as CSV exports give them)."""
     if isinstance(value, bool):
         raise at.error("expected an integer")
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        raise at.error("expected an integer", f"write it without decimals: `{int(value)}`")
     if isinstance(value, int):
         number = value
     elif isinstance(value, str) and _DIGITS.fullmatch(value):
