@@ -1098,3 +1098,19 @@ def test_check_never_crashes_on_mutated_policies(text, edits):
     for diag in check(policy):
         assert diag.code in CODES
         assert diag.span is not None and diag.span.file == FILE
+
+
+def test_hints_for_capitals_and_truth_values():
+    """`applicant.ZRR` is offered `zrr` (a capital is the likeliest slip), and `True` or
+    `Vrai` are told how truth values are written."""
+    from fitn7.checker import check as full_check
+
+    found = full_check(parse(
+        "require a: applicant.ZRR\n  source \"s\"\n"
+        "require b: applicant.zrr == True\n  source \"s\"\n"
+        "require c: applicant.qpv == Vrai\n  source \"s\"\n"))
+    assert [(d.code, d.help) for d in found] == [
+        ("E204", "did you mean `zrr`?"),
+        ("E201", "the truth values are written in lowercase English: `true`"),
+        ("E201", "the truth values are written in lowercase English: `true`"),
+    ]

@@ -97,8 +97,16 @@ def render_all(diagnostics: Iterable[Diagnostic], sources: Mapping[str, SourceTe
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
-    """A `did you mean` hint for the closest candidate, or None when none is close."""
-    matches = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    """A `did you mean` hint for the closest candidate, or None when none is close.
+
+    A candidate that differs only in case wins (`ZRR` → `zrr`): names are in
+    lowercase, and a capital is the likeliest slip.
+    """
+    pool = sorted(set(candidates))
+    same = [c for c in pool if c.lower() == word.lower() and c != word]
+    if same:
+        return f"did you mean `{same[0]}`?"
+    matches = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     if matches:
         return f"did you mean `{matches[0]}`?"
     return None

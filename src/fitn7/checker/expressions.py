@@ -175,6 +175,9 @@ class Typer:
                 help = did_you_mean(name, declared) or (
                     f"declare it with `param {name} = …` so a committee can set it"
                 )
+            elif name.lower() in ("true", "false", "vrai", "faux", "oui", "non"):
+                word = "true" if name.lower() in ("true", "vrai", "oui") else "false"
+                help = f"the truth values are written in lowercase English: `{word}`"
             else:
                 help = did_you_mean(name, scope.visible_names())
             if help is None:
