@@ -445,3 +445,76 @@ def test_step_given_an_id_is_a_rename():
     old = 'policy "p"\namount\n  rate 100%\n'
     new = 'policy "p"\namount\n  rate prise_en_charge: 100%\n'
     assert changes(new, old) == (Renamed("rule.taux#1", "rule.prise_en_charge", "rate"),)
+
+
+# ---------------------------------------------- order and names that mean nothing
+
+
+def test_reordered_set_elements_are_no_change():
+    """A set means the same in any order: no edit, and the same policy hash. The file is
+    not rewritten: a real change shows both sets as written."""
+    from fitn7.hashing import policy_hash
+
+    text = (edit('let zone = {"04", "05"}', 'let zone = {"05", "04"}')
+            .replace("applicant.kind in {cc, ca}", "applicant.kind in {ca, cc}")
+            .replace("expenses ineligible {personnel, materiel}",
+                     "expenses ineligible {materiel, personnel}"))
+    assert text != BASE
+    assert changes(text) == ()
+    assert policy_hash(parse(text)) == policy_hash(parse(BASE))
+    assert "{ca, cc}" in format_policy(parse(text))
+    grown = text.replace('let zone = {"05", "04"}', 'let zone = {"05", "04", "06"}')
+    assert changes(grown) == (Changed("let.zone", '{"04", "05"}', '{"05", "04", "06"}', "let"),)
+
+
+def test_a_renamed_param_or_let_is_one_edit():
+    """A param or let renamed is one `Renamed`; the rules and lets that use it under its new
+    name are not changed by that alone (but are when something else changed)."""
+    old = ('policy "p"\nparam seuil = 10_000\nlet zone = {"04", "05"}\n'
+           'let cible = applicant.departement in zone and applicant.population < seuil\n'
+           'require petite_collectivite: applicant.population < seuil\n'
+           'require territoire: cible\n'
+           'amount\n  forfait 5_000 € when applicant.population < seuil\n')
+    new = (old.replace("seuil", "seuil_pmc").replace("zone", "zone_alpes")
+           .replace("cible", "dans_la_cible"))
+    assert changes(new, old) == (
+        Renamed("param.seuil", "param.seuil_pmc", "param"),
+        Renamed("let.zone", "let.zone_alpes", "let"),
+        Renamed("let.cible", "let.dans_la_cible", "let"),
+    )
+    # A let that uses another renamed let, declared before it: still a rename.
+    first = new.replace('let zone_alpes = {"04", "05"}\n', "").replace(
+        "require petite", 'let zone_alpes = {"04", "05"}\nrequire petite')
+    assert [type(e) for e in changes(first, old)] == [Renamed] * 3
+    moved = new.replace("require petite_collectivite: applicant.population < seuil_pmc",
+                        "require petite_collectivite: applicant.population <= seuil_pmc")
+    assert [(e.path, getattr(e, "old", None)) for e in changes(moved, old)][-1] == (
+        "rule.petite_collectivite.condition", "applicant.population < seuil")
+    # A param gone and another added with another value is no rename: its users changed.
+    other = new.replace("param seuil_pmc = 10_000", "param seuil_pmc = 12_000")
+    paths = [e.path for e in changes(other, old)]
+    assert "param.seuil" in paths and "rule.petite_collectivite.condition" in paths
+
+
+def test_two_bonuses_in_euros_commute_but_not_with_one_in_percent():
+    """Bonuses in euros add up in any order (as two caps commute); a bonus in percent
+    counts those before it, so moving it past one in euros is `amount.order`."""
+    old = ('policy "p"\nparam taux_zrr = 10%\namount\n  rate 50%\n'
+           '  bonus zrr: 5_000 € when applicant.zrr\n  bonus qpv: 2_000 € when applicant.qpv\n'
+           '  bonus libre: +10%\n  bonus zrr_pct: taux_zrr\n  cap plafond: 40_000 €\n')
+    two_euros = old.replace(
+        "  bonus zrr: 5_000 € when applicant.zrr\n  bonus qpv: 2_000 € when applicant.qpv\n",
+        "  bonus qpv: 2_000 € when applicant.qpv\n  bonus zrr: 5_000 € when applicant.zrr\n")
+    assert changes(two_euros, old) == ()
+    two_percents = old.replace("  bonus libre: +10%\n  bonus zrr_pct: taux_zrr\n",
+                               "  bonus zrr_pct: taux_zrr\n  bonus libre: +10%\n")
+    assert changes(two_percents, old) == ()
+    # A bonus in percent moved before one in euros: the amount can change.
+    mixed = old.replace(
+        "  bonus qpv: 2_000 € when applicant.qpv\n  bonus libre: +10%\n",
+        "  bonus libre: +10%\n  bonus qpv: 2_000 € when applicant.qpv\n")
+    assert [e.path for e in changes(mixed, old)] == ["amount.order"]
+    # A bonus moved after the cap runs before it anyway: no change.
+    after_cap = old.replace("  bonus libre: +10%\n", "").replace(
+        "  cap plafond: 40_000 €\n", "  cap plafond: 40_000 €\n  bonus libre: +10%\n")
+    assert changes(after_cap, old) == ()

@@ -86,6 +86,36 @@ def test_moving_declarations_changes_neither_diff_nor_hash(policy, rng):
     assert policy_hash(shuffled) == policy_hash(policy)
 
 
+def _shuffle_sets(policy: ast.Policy, rng) -> ast.Policy:
+    """`policy` with the elements of every set literal (and expense list) shuffled."""
+    from fitn7.hashing import rewrite
+
+    def shuffle(node):
+        if isinstance(node, ast.SetLit):
+            items = list(node.items)
+            rng.shuffle(items)
+            return attrs.evolve(node, items=tuple(items))
+        if isinstance(node, ast.Expenses):
+            categories = list(node.categories)
+            rng.shuffle(categories)
+            return attrs.evolve(node, categories=tuple(categories))
+        return node
+
+    return rewrite(policy, shuffle)
+
+
+@SETTINGS
+@given(policies(), st.randoms(use_true_random=False))
+def test_shuffling_set_elements_changes_neither_diff_nor_hash(policy, rng):
+    """A set means the same in any order: the elements of every set literal (and expense
+    category list) shuffled, at any depth, give no edit and the same policy hash."""
+    from fitn7.hashing import policy_hash
+
+    shuffled = _shuffle_sets(policy, rng)
+    assert diff(policy, shuffled).edits == ()
+    assert policy_hash(shuffled) == policy_hash(policy)
+
+
 @MUTATIONS
 @given(policies(), st.integers(0, 8), st.data())
 def test_an_added_rule_is_exactly_one_addition(policy, index, data):

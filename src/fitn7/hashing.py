@@ -1,21 +1,28 @@
 """The canonical hash of a policy, recorded in every decision.
 
-It is the SHA-256 of the policy's canonical text without comments, the
-declarations whose order does not change a decision put in a fixed order
-first. So reformatting a file, editing its comments or moving a rule keeps
-the hash (as `fitn7 diff` reports no semantic change for them), and any
-change of meaning (a threshold, a message, a rule id, the order of amount
-steps) changes it.
+It is the SHA-256 of the policy's canonical text without comments, what
+the author may write in any order without changing a decision put in a fixed
+order first: the declarations matched by name, score criteria, the elements
+of set literals (`{commune, cc}` is `{cc, commune}`) and expense categories.
+So reformatting a file, editing its comments, moving a rule or reordering a
+set keeps the hash (as `fitn7 diff` reports no semantic change for them),
+and any change of meaning (a threshold, a message, a rule id, the order of
+amount steps) changes it. The file itself is never rewritten: `fitn7 fmt`
+keeps sets in the author's order; only the hashed text is sorted.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import attrs
 
 from fitn7.dsl import ast
-from fitn7.dsl.formatter import format_policy
+from fitn7.dsl.formatter import format_expression, format_policy
+
+_N = TypeVar("_N")
 
 #: Where each kind of declaration goes in the canonical order.
 _RANK: dict[type, int] = {
@@ -37,8 +44,51 @@ def _name(decl: ast.Declaration) -> str:
     return ""
 
 
+def rewrite(node: _N, change: Callable[[Any], Any]) -> _N:
+    """`node` with `change` applied to each of its syntax nodes, children first.
+
+    Only the fields that take part in equality are visited (not spans,
+    comments or source text); a node whose children did not change is
+    returned as is, so an untouched tree keeps its identity.
+    """
+    if isinstance(node, tuple):
+        items = tuple(rewrite(i, change) for i in node)
+        same = all(a is b for a, b in zip(items, node, strict=True))
+        return node if same else items  # type: ignore[return-value]
+    cls: Any = type(node)
+    if not attrs.has(cls) or cls.__module__ != ast.__name__:
+        return node
+    changed: dict[str, Any] = {}
+    for field in attrs.fields(cls):
+        if not field.eq:
+            continue
+        value = getattr(node, field.name)
+        new = rewrite(value, change)
+        if new is not value:
+            changed[field.name] = new
+    result = attrs.evolve(node, **changed) if changed else node  # type: ignore[misc]
+    return change(result)  # type: ignore[no-any-return]
+
+
+def _sort_set(node: Any) -> Any:
+    if isinstance(node, ast.SetLit):
+        items = tuple(sorted(node.items, key=format_expression))
+        return node if items == node.items else attrs.evolve(node, items=items)
+    if isinstance(node, ast.Expenses):
+        categories = tuple(sorted(node.categories))
+        return node if categories == node.categories else attrs.evolve(node, categories=categories)
+    return node
+
+
+def sorted_sets(node: _N) -> _N:
+    """`node` with the elements of every set literal sorted by their canonical text,
+    and expense categories sorted: a set means the same in any order."""
+    return rewrite(node, _sort_set)
+
+
 def canonical_order(policy: ast.Policy) -> ast.Policy:
-    """The policy with its order-free declarations (and score criteria) sorted by name.
+    """The policy with its order-free declarations (and score criteria) sorted by name,
+    and the elements of its sets sorted (`sorted_sets`).
 
     The amount steps keep their order: a cap then a floor is not a floor then
     a cap.
@@ -54,7 +104,7 @@ def canonical_order(policy: ast.Policy) -> ast.Policy:
         if isinstance(decl, ast.Score):
             decl = attrs.evolve(decl, criteria=tuple(sorted(decl.criteria, key=lambda c: c.id)))
         declarations.append(decl)
-    return attrs.evolve(policy, declarations=tuple(declarations), comments=())
+    return sorted_sets(attrs.evolve(policy, declarations=tuple(declarations), comments=()))
 
 
 def policy_hash(policy: ast.Policy) -> str:

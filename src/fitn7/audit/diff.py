@@ -16,10 +16,16 @@ namespace (decisions and traces name them by id alone), so they are all
 (`forfait#2`, `taux#1`). A field of a changed rule is one `Changed` each
 (`condition`, `message`, `source`, `when`, the value under the step's own
 word: `cap`, `bonus`, `floor`, `forfait`, `rate`, `points`…), in canonical
-text. What does not change a decision is no change: the order of rules,
-params, sessions and criteria, comments and layout. The order of amount
-steps does matter (the first forfait that applies wins; a cap then a floor is
-not a floor then a cap) and is reported as `amount.order`.
+text (as the author wrote it). What does not change a decision is no
+change: the order of rules, params, sessions and criteria, comments and
+layout, the order of the elements of a set (values are compared with them
+sorted, see `fitn7.audit.canonical.comparable`), and a param or let renamed
+in the rules that use it (the rename is the one edit). The order of amount
+steps matters where it can change the amount (the first forfait that
+applies wins; a cap then a floor is not a floor then a cap; a bonus in
+percent counts the bonuses in euros before it) and is reported as
+`amount.order`; two caps, two floors, or two bonuses both in euros or both
+in percent commute.
 """
 
 from __future__ import annotations
@@ -28,12 +34,14 @@ import difflib
 import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 
-from fitn7.audit.canonical import band_text, expr_text, node_text, optional_expr_text
+from fitn7.audit.canonical import band_text, comparable, expr_text, node_text
 from fitn7.audit.items import Item, body, fields, identified, match_anonymous, named, value_of
 from fitn7.dsl import ast
+from fitn7.evaluation.program import _is_percent as is_percent_value  # the evaluator's own test
 from fitn7.hashing import policy_hash
 
 
@@ -165,16 +173,39 @@ class PolicyDiff:
 # ---------------------------------------------------------------- the diff
 
 
+def _text(value: Any) -> str | None:
+    """A compared value as shown: None (absent) and strings as they are, an expression in
+    canonical text."""
+    return value if value is None or isinstance(value, str) else expr_text(value)
+
+
 class _Differ:
     """Collects the edits section by section (mutable, local to `diff`)."""
 
     def __init__(self) -> None:
         self.edits: list[Edit] = []
+        #: The params and lets found renamed so far: old name → new name. The old
+        #: version's values are compared under the new names.
+        self.names: dict[str, str] = {}
 
-    def change(self, item: Item, path: str, old: str | None, new: str | None) -> None:
-        if old != new:
-            self.edits.append(Changed(path, old, new, item.kind, item.label, item.source,
-                                      item.where))
+    def old_key(self, value: Any) -> Any:
+        """A value of the old version in the form it is compared in (see `comparable`)."""
+        return comparable(value, self.names)
+
+    def new_key(self, value: Any) -> Any:
+        """A value of the new version in the form it is compared in."""
+        return comparable(value)
+
+    def same(self, old: Any, new: Any) -> bool:
+        """Whether two values mean the same: set order and the renames found aside."""
+        return bool(self.old_key(old) == self.new_key(new))
+
+    def change(self, item: Item, path: str, old: Any, new: Any) -> None:
+        """A `Changed` at `path` unless the two values mean the same; they are shown in
+        canonical text as written."""
+        if not self.same(old, new):
+            self.edits.append(Changed(path, _text(old), _text(new), item.kind, item.label,
+                                      item.source, item.where))
 
     def added(self, item: Item, path: str | None = None, text: str | None = None) -> None:
         self.edits.append(Added(path or item.path, text if text is not None else item.text(),
@@ -190,8 +221,7 @@ class _Differ:
         item = Item("header", "header", new)
         for name in ("id", "title", "authority", "version", "extends"):
             self.change(item, f"header.{name}", getattr(old, name), getattr(new, name))
-        self.change(item, "header.envelope", optional_expr_text(old.envelope),
-                    optional_expr_text(new.envelope))
+        self.change(item, "header.envelope", old.envelope, new.envelope)
         for plugin in new.uses:
             if plugin not in old.uses:
                 self.edits.append(Added(f"header.uses.{plugin}", plugin, "header"))
@@ -243,19 +273,13 @@ class _Differ:
         # Steps without id have a positional name: match them by content, not name.
         anon_old = [i for i in old if i.anonymous]
         anon_new = [i for i in new if i.anonymous]
-        anon_pairs, anon_gone, anon_came = match_anonymous(anon_old, anon_new)
+        anon_pairs, anon_gone, anon_came = match_anonymous(anon_old, anon_new, self.old_key,
+                                                           self.new_key)
         gone = [i for i in old
                 if (i.path not in new_by and not i.anonymous) or i.path in anon_gone]
         came = [i for i in new
                 if (i.path not in old_by and not i.anonymous) or i.path in anon_came]
-        renames: dict[str, Item] = {}
-        for added in came:
-            for removed in gone:
-                if removed.anonymous and added.anonymous:
-                    continue  # left unpaired by content: not the same step
-                if removed.path not in renames and body(removed.node) == body(added.node):
-                    renames[removed.path] = added
-                    break
+        renames = self.renames(gone, came)
         renamed_new = {i.path for i in renames.values()}
 
         groups = sorted({i.group for i in (*old, *new)} | set(first or {})) if by_group else [0]
@@ -284,6 +308,33 @@ class _Differ:
                 if vanished:
                     self.removed(item)
 
+    def renames(self, gone: Sequence[Item], came: Sequence[Item]) -> dict[str, Item]:
+        """Old path → new item of each item removed whose body is that of one added.
+
+        A param or let renamed is recorded in `names`, so the bodies that use it
+        compare equal under its new name; pairing is repeated until nothing
+        more pairs up (a let renamed that uses a let renamed).
+        """
+        renames: dict[str, Item] = {}
+        taken: set[str] = set()
+        progress = True
+        while progress:
+            progress = False
+            for added in came:
+                if added.path in taken:
+                    continue
+                for removed in gone:
+                    if removed.path in renames or (removed.anonymous and added.anonymous):
+                        continue  # paired already, or left unpaired by content
+                    if self.same(body(removed.node), body(added.node)):
+                        renames[removed.path] = added
+                        taken.add(added.path)
+                        if isinstance(added.node, ast.Param | ast.Let):
+                            self.names[removed.node.name] = added.node.name
+                        progress = True
+                        break
+        return renames
+
     def compare(self, b: Item, a: Item) -> None:
         """The field-by-field changes of one item present in both versions."""
         old, new, path = b.node, a.node, a.path
@@ -291,7 +342,7 @@ class _Differ:
             self.change(a, path, b.text(), a.text())
             return
         if isinstance(new, ast.Param | ast.Let | ast.Session):
-            self.change(a, path, expr_text(value_of(old)), expr_text(value_of(new)))
+            self.change(a, path, value_of(old), value_of(new))
             return
         if getattr(old, "kind", None) != getattr(new, "kind", None):
             self.change(a, f"{path}.kind", old.kind, new.kind)
@@ -309,7 +360,8 @@ class _Differ:
             for j, (a, b) in enumerate(zip(old, new, strict=True)):
                 self.band(item, f"{path}.bands[{j + 1}]", a, b)
             return
-        matcher = difflib.SequenceMatcher(a=list(old), b=list(new), autojunk=False)
+        matcher = difflib.SequenceMatcher(a=[self.old_key(b) for b in old],
+                                          b=[self.new_key(b) for b in new], autojunk=False)
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
             if op == "equal":
                 continue
@@ -326,11 +378,9 @@ class _Differ:
         if old.kind != new.kind:
             self.change(item, path, band_text(old), band_text(new))
             return
-        self.change(item, f"{path}.from", optional_expr_text(old.low),
-                    optional_expr_text(new.low))
-        self.change(item, f"{path}.below", optional_expr_text(old.high),
-                    optional_expr_text(new.high))
-        self.change(item, f"{path}.amount", expr_text(old.value), expr_text(new.value))
+        self.change(item, f"{path}.from", old.low, new.low)
+        self.change(item, f"{path}.below", old.high, new.high)
+        self.change(item, f"{path}.amount", old.value, new.value)
 
     # ----------------------------------------------------------- amount
 
@@ -341,34 +391,68 @@ class _Differ:
         if old is None or new is None:
             (self.added if new is not None else self.removed)(item)
         else:
-            self.change(item, "amount.base", expr_text(old.value), expr_text(new.value))
+            self.change(item, "amount.base", old.value, new.value)
 
-    def order(self, old: Sequence[Item], new: Sequence[Item]) -> None:
+    def order(self, old: Sequence[Item], new: Sequence[Item], old_policy: ast.Policy,
+              new_policy: ast.Policy) -> None:
         """`amount.order` when the steps common to both versions run in another order
-        where order matters: forfaits and rates, bonuses, and caps against floors."""
-        renamed = {e.new_path: e.path for e in self.edits if isinstance(e, Renamed)}
-        old_paths = [i.path for i in old if i.group == 1]
-        new_paths = [renamed.get(i.path, i.path) for i in new if i.group == 1]
-        common = set(old_paths) & set(new_paths)
-        kinds = {i.path: i.kind for i in old if i.group == 1}
+        where the order can change the amount.
 
-        def stage(kind: str) -> int:
-            return 0 if kind in ("forfait", "rate") else 1 if kind == "bonus" else 2
+        The evaluator runs forfaits and rates (the first that applies wins), then
+        bonuses, then caps and floors, whatever their places between those
+        stages. Within a stage, two caps or two floors commute (a minimum of
+        minimums), and so do two bonuses in euros (a sum) or two in percent (a
+        product); a bonus in percent and one in euros do not (the percent counts
+        the euros added before it), nor do a cap and a floor. The names of the
+        fields a step whose condition cannot be decided asks for may still come
+        in another order: the amount is unknown either way.
+        """
+        renamed = {e.new_path: e.path for e in self.edits if isinstance(e, Renamed)}
+        before_info = _step_info([i for i in old if i.group == 1], old_policy, {})
+        after_info = _step_info([i for i in new if i.group == 1], new_policy, renamed)
+        old_paths, new_paths = list(before_info), list(after_info)
+        common = set(old_paths) & set(new_paths)
 
         def ranks(paths: list[str]) -> dict[str, int]:
             return {p: n for n, p in enumerate(x for x in paths if x in common)}
 
         before, after = ranks(old_paths), ranks(new_paths)
-        for p in common:
-            for q in common:
-                if p == q or stage(kinds[p]) != stage(kinds[q]):
+        for p in sorted(common):
+            for q in sorted(common):
+                if p == q or (before[p] < before[q]) == (after[p] < after[q]):
                     continue
-                if stage(kinds[p]) == 2 and kinds[p] == kinds[q]:
-                    continue  # two caps (or two floors) commute
-                if (before[p] < before[q]) != (after[p] < after[q]):
-                    item = Item("amount.order", "amount", None)
-                    self.change(item, "amount.order", _ids(old, 1), _ids(new, 1))
-                    return
+                if _commute(before_info[p], before_info[q]) and _commute(after_info[p],
+                                                                        after_info[q]):
+                    continue
+                item = Item("amount.order", "amount", None)
+                self.change(item, "amount.order", _ids(old, 1), _ids(new, 1))
+                return
+
+
+def _step_info(steps: Sequence[Item], policy: ast.Policy,
+               renamed: Mapping[str, str]) -> dict[str, tuple[str, bool]]:
+    """Path (the old one for a step renamed) → (kind, in percent) of each amount step,
+    in order: a bonus is in percent as the evaluator decides it."""
+    params = {p.name: p for p in policy.of_type(ast.Param)}
+    info: dict[str, tuple[str, bool]] = {}
+    for step in steps:
+        node = step.node
+        percent = isinstance(node, ast.Adjustment) and is_percent_value(node.value, params)
+        info[renamed.get(step.path, step.path)] = (step.kind, percent)
+    return info
+
+
+def _commute(p: tuple[str, bool], q: tuple[str, bool]) -> bool:
+    """Whether two amount steps (kind, in percent) give the same amount in either order."""
+    def stage(kind: str) -> int:
+        return 0 if kind in ("forfait", "rate") else 1 if kind == "bonus" else 2
+
+    (kind_p, percent_p), (kind_q, percent_q) = p, q
+    if stage(kind_p) != stage(kind_q):
+        return True  # run stage by stage whatever their places
+    if kind_p == kind_q == "bonus":
+        return percent_p == percent_q
+    return kind_p == kind_q and kind_p in ("cap", "floor")
 
 
 def _ids(items: Sequence[Item], group: int) -> str:
@@ -396,5 +480,5 @@ def diff(old: ast.Policy | str | Path, new: ast.Policy | str | Path) -> PolicyDi
     new_items, new_base = identified(after)
     differ.items(old_items, new_items, by_group=True,
                  first={1: lambda: differ.base(old_base, new_base)})
-    differ.order(old_items, new_items)
+    differ.order(old_items, new_items, before, after)
     return PolicyDiff(PolicyVersion.of(before), PolicyVersion.of(after), tuple(differ.edits))

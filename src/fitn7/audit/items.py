@@ -1,21 +1,22 @@
-"""The parts of a policy a diff matches and compares, and their fields in canonical text.
+"""The parts of a policy a diff matches and compares, and their comparable fields.
 
 `identified` lists everything named by a rule id (rules, amount steps, score
 criteria, limits, invariants) as `Item`s under their diff path; `named` does
 the same for params, lets and sessions; `fields` gives the comparable fields
-of two nodes of one type. Kept apart from `fitn7.audit.diff`, which holds the
+of two nodes of one type, as syntax (the diff compares them with
+`fitn7.audit.canonical.comparable` and shows them in canonical text). Kept apart from `fitn7.audit.diff`, which holds the
 records and the matching.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import attrs
 
-from fitn7.audit.canonical import expr_text, node_text, optional_expr_text
+from fitn7.audit.canonical import node_text
 from fitn7.dsl import ast
 
 
@@ -135,18 +136,24 @@ def body(node: Any) -> Any:
     return attrs.evolve(node, id="")
 
 
+def _same(node: Any) -> Any:
+    return node
+
+
 def match_anonymous(
-    old: Sequence[Item], new: Sequence[Item]
+    old: Sequence[Item], new: Sequence[Item], old_key: Callable[[Any], Any] = _same,
+    new_key: Callable[[Any], Any] = _same,
 ) -> tuple[dict[str, Item], set[str], set[str]]:
     """Steps without id paired: (new path -> old item), removed paths, added paths.
 
-    As many on both sides: paired in order. Otherwise aligned by content, so
+    As many on both sides: paired in order. Otherwise aligned by content (the
+    nodes' `old_key` and `new_key`, the form they are compared in), so
     inserting a step before the others does not make them all change.
     """
     if len(old) == len(new):
         return {n.path: o for o, n in zip(old, new, strict=True)}, set(), set()
-    matcher = difflib.SequenceMatcher(a=[i.node for i in old], b=[i.node for i in new],
-                                      autojunk=False)
+    matcher = difflib.SequenceMatcher(a=[old_key(i.node) for i in old],
+                                      b=[new_key(i.node) for i in new], autojunk=False)
     pairs: dict[str, Item] = {}
     gone: set[str] = set()
     came: set[str] = set()
@@ -170,19 +177,20 @@ def value_word(node: Any) -> str:
 
 
 def fields(old: Any, new: Any) -> Iterator[tuple[str, Any, Any]]:
-    """(field name, old, new) for every field of two nodes of one type, in canonical text."""
+    """(field name, old, new) for every field of two nodes of one type: expressions
+    (or None when absent), strings, and the bands of a banded forfait."""
     if isinstance(new, ast.Rule | ast.Invariant):
-        yield "condition", expr_text(old.condition), expr_text(new.condition)
+        yield "condition", old.condition, new.condition
     elif isinstance(new, ast.Limit):
-        yield "count", expr_text(old.count), expr_text(new.count)
-        yield "per", expr_text(old.per), expr_text(new.per)
-        yield "where", optional_expr_text(old.where), optional_expr_text(new.where)
+        yield "count", old.count, new.count
+        yield "per", old.per, new.per
+        yield "where", old.where, new.where
     elif isinstance(new, ast.ForfaitBands):
-        yield "by", expr_text(old.by), expr_text(new.by)
-        yield "when", optional_expr_text(old.when), optional_expr_text(new.when)
+        yield "by", old.by, new.by
+        yield "when", old.when, new.when
         yield "bands", old.bands, new.bands
     else:  # Forfait, Rate, Adjustment, Criterion
-        yield value_word(new), expr_text(old.value), expr_text(new.value)
-        yield "when", optional_expr_text(old.when), optional_expr_text(new.when)
+        yield value_word(new), old.value, new.value
+        yield "when", old.when, new.when
     yield "message", old.message, new.message
     yield "source", old.source, new.source
