@@ -699,13 +699,16 @@ def test_envelope_is_money():
     assert diag.span == span(2, 12, 21)
 
 
+_PER = "a limit counts awards per collectivité or per group, not per "
+
+
 @pytest.mark.parametrize(
     ("per", "message"),
     [
-        ("3", "limit on a non-identifier path: `3`"),
-        ("applicant.population", "limit on a non-identifier path: `applicant.population` is int"),
-        ("members", "limit on a non-identifier path: `members` is list of collectivite"),
-        ("applicant.code + \"x\"", 'limit on a non-identifier path: `applicant.code + "x"`'),
+        ("3", _PER + "`3`"),
+        ("applicant.population", _PER + "`applicant.population` (int)"),
+        ("members", _PER + "`members` (list of collectivite)"),
+        ("applicant.code + \"x\"", _PER + '`applicant.code + "x"`'),
     ],
 )
 def test_limit_per_non_identifier(per, message):

@@ -48,7 +48,7 @@ CODES: Mapping[str, str] = {
     "E220": "a band bound does not have the type of `by`",
     "E221": "a score criterion counts whole points",
     "E222": "a limit counts whole awards",
-    "E223": "limit on a non-identifier path",
+    "E223": "a limit counted per something that names no one",
     "E224": "a session closes on a date",
     "E225": "a set mixes values of different types",
     "E226": "filter on something that is not a list of records",

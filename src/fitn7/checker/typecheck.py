@@ -258,10 +258,10 @@ class _Slots:
         if not _is_path(limit.per) or per not in _IDENTIFIERS:
             what = f"`{unparse(limit.per)}`"
             if _is_path(limit.per):
-                what += f" is {per}"
+                what += f" ({per})"
             typer.report(
                 "E223",
-                f"limit on a non-identifier path: {what}",
+                f"a limit counts awards per collectivité or per group, not per {what}",
                 limit.per,
                 "count awards per collectivité or per one of its codes: `per applicant`, "
                 "`per applicant.code`, `per applicant.departement`",
