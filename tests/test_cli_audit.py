@@ -83,6 +83,22 @@ def test_cap_diff_in_one_screen():
     assert "001_86b2dea80e471264.txt, §5 Sélection des projets" in text
 
 
+def test_added_and_removed_rules_are_shown_whole():
+    """A rule added or removed is printed in full canonical text, its message never cut; a
+    renamed rule's label is whole too."""
+    text = (GOLDEN / "many.txt").read_text(encoding="utf-8")
+    assert ("  + budget_important added  (paca-2021.3.fitn7:85)\n"
+            "      review budget_important: total_expenses > 200_000 €\n"
+            '        "Au-delà de 200 000 € de dépenses, le dossier est examiné par le comité '
+            'interdépartemental"\n'
+            '        source "001_86b2dea80e471264.txt, §5 Sélection des projets"\n') in text
+    assert ("ni le personnel ni l'achat d'équipements informatiques ne sont financés\"\n"
+            in text)
+    assert "dans la mesure du possible\n" in text
+    whole = [line for line in text.splitlines() if line.startswith(("  +", "  -", "  →"))]
+    assert whole and not any("…" in line for line in whole)
+
+
 # ---------------------------------------------------------------- exit codes
 
 

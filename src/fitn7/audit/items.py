@@ -4,8 +4,8 @@
 criteria, limits, invariants) as `Item`s under their diff path; `named` does
 the same for params, lets and sessions; `fields` gives the comparable fields
 of two nodes of one type, as syntax (the diff compares them with
-`fitn7.audit.canonical.comparable` and shows them in canonical text). Kept apart from `fitn7.audit.diff`, which holds the
-records and the matching.
+`fitn7.audit.canonical.comparable` and shows them in canonical text). Kept
+apart from `fitn7.audit.diff`, which holds the records and the matching.
 """
 
 from __future__ import annotations

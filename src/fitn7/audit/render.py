@@ -35,7 +35,8 @@ _SECTIONS = (
     ("invariants", {"invariant"}),
 )
 _OPS = {Added: "added", Removed: "removed", Changed: "changed", Renamed: "renamed"}
-#: Labels longer than this are cut in the text (the JSON has them whole).
+#: The label beside a changed rule's id is cut at this width (the JSON has it whole; the
+#: text shows it whole for a rule added, removed or renamed, and when it changed).
 LABEL_WIDTH = 76
 #: Old and new values longer than this together go on two lines.
 INLINE_WIDTH = 64
@@ -45,8 +46,12 @@ NO_CHANGE = "no semantic change"
 # ---------------------------------------------------------------- helpers
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _short(text: str, width: int = LABEL_WIDTH) -> str:
-    text = " ".join(text.split())
+    text = _one_line(text)
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
@@ -164,16 +169,18 @@ def _inline(edit: Edit, field: str) -> str:
 
 
 def _whole_lines(edit: Added | Removed | Renamed) -> list[str]:
+    """A declaration added or removed: its full canonical text, message and source
+    included, under a line with its id and where it is; a rename: both ids and the full
+    label, then where."""
     if isinstance(edit, Renamed):
-        out = [f"  → {_name(edit.path)} renamed to {_name(edit.new_path)}{_label(edit.label)}"]
+        label = f" — {_one_line(edit.label)}" if edit.label else ""
+        out = [f"  → {_name(edit.path)} renamed to {_name(edit.new_path)}{label}"]
         return out + _provenance_lines(edit, "    ")
     mark, text = ("+", edit.new) if isinstance(edit, Added) else ("-", edit.old)
     word = "added" if isinstance(edit, Added) else "removed"
-    out = [f"  {mark} {_name(edit.path)} {word}{_label(edit.label)}"]
-    # The declaration itself, without the message already shown as the label.
-    body = [line for line in text.splitlines() if line.strip() != f'"{edit.label}"']
-    out += [f"      {line.strip()}" for line in body if not line.strip().startswith("source ")]
-    return out + _provenance_lines(edit, "    ")
+    where = f"  ({edit.where})" if edit.where else ""
+    out = [f"  {mark} {_name(edit.path)} {word}{where}"]
+    return out + [f"      {line}" for line in text.splitlines()]
 
 
 def _provenance_lines(edit: Edit, indent: str) -> list[str]:
