@@ -73,6 +73,22 @@ def test_golden_outputs_parse():
         "added": 1, "removed": 1, "changed": 9, "renamed": 1}
 
 
+def test_every_json_change_has_every_key():
+    """Each change object has the same keys whatever its op (null when it does not apply);
+    TOML, which has no null, leaves those out."""
+    keys = ["op", "path", "kind", "new_path", "old", "new", "label", "source", "where"]
+    changes = json.loads((GOLDEN / "many.json").read_text(encoding="utf-8"))["changes"]
+    assert {c["op"] for c in changes} == {"added", "removed", "changed", "renamed"}
+    assert all(list(c) == keys for c in changes)
+    renamed = next(c for c in changes if c["op"] == "renamed")
+    assert (renamed["old"], renamed["new"]) == (None, None) and renamed["new_path"]
+    added = next(c for c in changes if c["op"] == "added")
+    assert added["old"] is None and added["new"].startswith("review budget_important")
+    toml_changes = tomllib.loads((GOLDEN / "many.toml").read_text(encoding="utf-8"))["change"]
+    assert all(set(c) == {k for k in keys if changes[n][k] is not None}
+               for n, c in enumerate(toml_changes))
+
+
 def test_cap_diff_in_one_screen():
     """The text of the PACA cap change fits one screen and shows the cap, the label and
     the source of the rule."""

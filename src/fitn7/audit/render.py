@@ -193,16 +193,20 @@ def _version_dict(v: PolicyVersion) -> dict[str, Any]:
 
 
 def edit_to_dict(edit: Edit) -> dict[str, Any]:
-    """One edit as JSON-ready data: `op`, `path`, `kind`, old/new, label, source, where."""
-    out: dict[str, Any] = {"op": _OPS[type(edit)], "path": edit.path, "kind": edit.kind}
-    if isinstance(edit, Renamed):
-        out["new_path"] = edit.new_path
-    if isinstance(edit, Removed | Changed):
-        out["old"] = edit.old
-    if isinstance(edit, Added | Changed):
-        out["new"] = edit.new
-    out.update(label=edit.label, source=edit.source, where=edit.where)
-    return out
+    """One edit as JSON-ready data, every key present whatever the kind of edit (null
+    when it does not apply): `op`, `path`, `kind`, `new_path`, `old`, `new`, `label`,
+    `source`, `where`."""
+    return {
+        "op": _OPS[type(edit)],
+        "path": edit.path,
+        "kind": edit.kind,
+        "new_path": edit.new_path if isinstance(edit, Renamed) else None,
+        "old": edit.old if isinstance(edit, Removed | Changed) else None,
+        "new": edit.new if isinstance(edit, Added | Changed) else None,
+        "label": edit.label,
+        "source": edit.source,
+        "where": edit.where,
+    }
 
 
 def diff_to_dict(
