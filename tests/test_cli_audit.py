@@ -364,6 +364,25 @@ def test_replay_errors_exit_2(capsys, tmp_path):
     assert code == 2 and "cannot read" in err
 
 
+def test_empty_inputs_are_not_silent(capsys, tmp_path, decisions):
+    """A decisions file holding `[]` is an error (exit 2), as `{}` is; `--impact` or replay
+    on a directory without dossiers says so on stderr."""
+    (tmp_path / "empty.json").write_text("[]", encoding="utf-8")
+    policy = str(GOLDEN / "paca-2021.1.fitn7")
+    code, out, err = run(capsys, "replay", str(tmp_path / "empty.json"), policy,
+                         str(GOLDEN / "dossiers"))
+    assert (code, out) == (2, "")
+    assert "holds no decisions (an empty list)" in err
+    (tmp_path / "vide").mkdir()
+    code, out, err = run(capsys, "diff", policy, str(GOLDEN / "paca-2021.2.fitn7"),
+                         "--impact", str(tmp_path / "vide"))
+    assert code == 1 and "impact on 0 dossiers" in out
+    assert err == (f"fitn7: warning: no dossier found in `{tmp_path / 'vide'}`: the impact "
+                   "covers 0 dossiers\n")
+    code, out, err = run(capsys, "replay", str(decisions), policy, str(tmp_path / "vide"))
+    assert code == 1 and "warning: no dossier found" in err
+
+
 def test_docs_worked_example_is_the_real_output():
     """docs/audit.md shows exactly what `fitn7 diff … --impact` prints on the golden files."""
     doc = (ROOT / "docs" / "audit.md").read_text(encoding="utf-8")

@@ -246,3 +246,87 @@ def test_the_same_dossier_written_otherwise_reproduces(tmp_path, capsys):
     assert rewritten.read_text(encoding="utf-8") != original.read_text(encoding="utf-8")
     assert main(["replay", str(recorded), str(V1), str(rewritten)]) == 0
     assert ": 7 reproduced, 0 did not" in capsys.readouterr().out
+
+
+# ------------------------------------------------------- what the text says
+
+
+def _text(records, dossiers) -> str:
+    import fitn7.cli  # noqa: F401  (fitn7.audit.render is imported through the CLI)
+    from fitn7.audit.render import replay_text
+
+    return replay_text(replay(records, V1, dossiers))
+
+
+def test_a_changed_effect_is_named(recorded, dossiers):
+    """A reason whose effect was edited names the rule and the effect, recorded then
+    replayed, instead of a vague `different messages or sources`."""
+    tampered = copy.deepcopy(recorded)
+    find(tampered, "PACA-T-008")["reasons"][0]["effect"] = "review"
+    text = _text(tampered, dossiers)
+    assert "      reasons: recorded [urbanisme], replayed [urbanisme]\n" \
+           '        urbanisme: effect recorded "review", replayed "ineligible"\n' in text
+    find(tampered, "PACA-T-008")["reasons"][0]["message"] = "Refusé"
+    assert '        urbanisme: effect recorded "review", replayed "ineligible"; message ' \
+           'recorded "Refusé", replayed "' in _text(tampered, dossiers)
+
+
+def test_a_trace_mismatch_shows_the_keys_that_differ(recorded, dossiers):
+    """The trace entries that differ are named by rule with each key, recorded and replayed."""
+    tampered = copy.deepcopy(recorded)
+    trace = find(tampered, "PACA-T-002")["trace"]
+    entry = next(e for e in trace if e["rule"] == "plafond_commune")
+    entry["outcome"], entry["amount"] = "not binding", "45000.00"
+    trace.append({"rule": "inventee", "kind": "require", "outcome": "pass"})
+    text = _text(tampered, dossiers)
+    assert ('        plafond_commune: outcome recorded "not binding", replayed "applied"; '
+            'amount recorded "45000.00", replayed "30000.00"\n') in text
+    assert "        inventee: recorded only\n" in text
+
+
+def test_plugin_versions_are_written_for_a_person(recorded, dossiers):
+    """A plugin note reads `foo 1.0`, not a Python dict."""
+    records = copy.deepcopy(recorded)
+    find(records, "PACA-T-001")["plugins"] = {"foo": "1.0", "bar": "2"}
+    [noted] = [r for r in replay(records, V1, dossiers).results if r.notes]
+    assert noted.notes == ("recorded with plugins foo 1.0, bar 2, replayed with no plugin",)
+
+
+def test_a_dossier_id_that_is_not_a_string(recorded, dossiers):
+    """`dossier = 5` is told apart from a record without id, and from a record that is not
+    a table."""
+    [number, absent, listed] = replay(
+        [{**recorded[0], "dossier": 5}, {"status": "eligible"}, ["x"]], V1, dossiers).results
+    assert number.notes == ("the dossier id 5 is a number, not a string",)
+    assert absent.notes == ("the record names no dossier id",)
+    assert listed.notes == ("the record is a list, not a decision",)
+    text = _text([{**recorded[0], "dossier": 5}, {"status": "eligible"}], dossiers)
+    assert "  #1 (id 5, not a string): DOES NOT REPRODUCE\n" in text
+    assert "  #2 (no id): DOES NOT REPRODUCE\n" in text
+
+
+def test_duplicate_decisions_are_noted(recorded, dossiers):
+    """A decision recorded twice, or a second and different decision on one dossier, is noted
+    (the replay itself still says whether each reproduces)."""
+    records = copy.deepcopy(recorded)
+    other = copy.deepcopy(find(records, "PACA-T-003"))
+    other["amount"] = "1.00"
+    records += [copy.deepcopy(records[0]), other]
+    report = replay(records, V1, dossiers)
+    copy_of_first, second = report.results[-2:]
+    assert copy_of_first.reproduced
+    assert copy_of_first.notes == ("the same decision as #1 (recorded twice)",)
+    first_003 = next(i for i, r in enumerate(records) if r["dossier"] == "PACA-T-003")
+    assert not second.reproduced
+    assert second.notes == (f"dossier `PACA-T-003` is also decided at #{first_003 + 1}, "
+                            "differently",)
+    assert [r.notes for r in report.results[:-2]] == [()] * len(recorded)
+
+
+def test_a_decisions_file_with_no_decision_is_an_error(tmp_path):
+    """`[]`, or `decision = []` in TOML, is refused like `{}`: nothing would be checked."""
+    (tmp_path / "empty.json").write_text("[]", encoding="utf-8")
+    (tmp_path / "empty.toml").write_text("decision = []\n", encoding="utf-8")
+    for name in ("empty.json", "empty.toml"):
+        with pytest.raises(DecisionsFileError, match="holds no decisions"):
+            read_decisions(tmp_path / name)

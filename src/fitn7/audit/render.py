@@ -18,7 +18,7 @@ import tomli_w
 from fitn7.audit.committee import CommitteeImpact
 from fitn7.audit.diff import Added, Changed, Edit, PolicyDiff, PolicyVersion, Removed, Renamed
 from fitn7.audit.impact import Impact
-from fitn7.audit.replay import ReplayReport
+from fitn7.audit.replay import Replayed, ReplayReport
 from fitn7.cli.common import euros, toml_ready
 
 #: Section titles, in the order the text shows them, by the kind of the edit.
@@ -320,7 +320,8 @@ def _value(field: str, value: Any) -> str:
 
 def replay_text(report: ReplayReport) -> str:
     """The replay for a person: one line of counts, then each decision that does not
-    reproduce with the fields that differ (recorded, then replayed)."""
+    reproduce with the fields that differ (recorded, then replayed), and for reasons and
+    the trace, which entries and which of their keys."""
     total, bad = len(report.results), len(report.failures)
     v = report.policy
     lines = [f"replayed {total} decision{'s' if total != 1 else ''} against {v.id} "
@@ -329,23 +330,68 @@ def replay_text(report: ReplayReport) -> str:
     for result in report.results:
         if result.reproduced and not result.notes:
             continue
-        where = f"#{result.index + 1} {result.dossier or '(no id)'}"
+        where = f"#{result.index + 1} {result.dossier or _missing_id(result)}"
         lines.append(f"  {where}: {'reproduced' if result.reproduced else 'DOES NOT REPRODUCE'}")
         for m in result.mismatches:
-            detail = ""
-            if m.field == "reasons" and _value(m.field, m.recorded) == _value(m.field, m.replayed):
-                detail = " (same rules, different messages or sources)"
-            if m.field == "trace" and isinstance(m.recorded, list) and isinstance(m.replayed, list):
-                detail = _first_trace_difference(m.recorded, m.replayed)
             lines.append(f"      {m.field}: recorded {_value(m.field, m.recorded)}, "
-                         f"replayed {_value(m.field, m.replayed)}{detail}")
+                         f"replayed {_value(m.field, m.replayed)}")
+            if m.field in ("reasons", "trace") and isinstance(m.recorded, list) and isinstance(
+                    m.replayed, list):
+                # A reason or rule only on one side shows in the lists above already.
+                lines += [f"        {line}" for line in _entry_differences(
+                    m.recorded, m.replayed, one_sided=m.field == "trace")]
         lines += [f"      note: {note}" for note in result.notes]
     return "\n".join(lines) + "\n"
 
 
-def _first_trace_difference(recorded: list[Any], replayed: list[Any]) -> str:
-    for n, (a, b) in enumerate(zip(recorded, replayed, strict=False)):
-        if a != b:
-            rule = b.get("rule", "?") if isinstance(b, dict) else "?"
-            return f" (first difference at entry {n + 1}, rule `{rule}`)"
-    return ""
+def _missing_id(result: Replayed) -> str:
+    """How a record without a usable dossier id is named: `(no id)`, `(id 5, not a string)`."""
+    shown = next((m.recorded for m in result.mismatches if m.field == "dossier"), None)
+    if shown is None:
+        return "(no id)"
+    return f"(id {json.dumps(shown, ensure_ascii=False, default=str)}, not a string)"
+
+
+#: At most this many entries of a reasons or trace mismatch are detailed.
+ENTRIES_SHOWN = 5
+
+
+def _entry_differences(recorded: list[Any], replayed: list[Any], *,
+                       one_sided: bool) -> list[str]:
+    """One line per reason or trace entry that differs, paired by rule, with the keys
+    that differ: `hors_delai: effect recorded "ineligible", replayed "review"`."""
+    def by_rule(entries: list[Any]) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {}
+        for entry in entries:
+            rule = entry.get("rule") if isinstance(entry, dict) else None
+            out.setdefault(rule if isinstance(rule, str) else "?", []).append(entry)
+        return out
+
+    was, now = by_rule(recorded), by_rule(replayed)
+    lines: list[str] = []
+    for rule in [*was, *(r for r in now if r not in was)]:
+        before, after = was.get(rule, []), now.get(rule, [])
+        for n in range(max(len(before), len(after))):
+            a = before[n] if n < len(before) else None
+            b = after[n] if n < len(after) else None
+            if a == b:
+                continue
+            if a is None or b is None:
+                if one_sided:
+                    lines.append(f"{rule}: {'replayed' if a is None else 'recorded'} only")
+                continue
+            if not isinstance(a, dict) or not isinstance(b, dict):
+                lines.append(f"{rule}: recorded {_shown_json(a)}, replayed {_shown_json(b)}")
+                continue
+            keys = [k for k in [*a, *(k for k in b if k not in a)] if a.get(k) != b.get(k)]
+            lines.append(f"{rule}: " + "; ".join(
+                f"{k} recorded {_shown_json(a.get(k))}, replayed {_shown_json(b.get(k))}"
+                for k in keys))
+    if len(lines) > ENTRIES_SHOWN:
+        more = len(lines) - ENTRIES_SHOWN
+        lines = [*lines[:ENTRIES_SHOWN], f"… and {more} more (see --format json)"]
+    return lines
+
+
+def _shown_json(value: Any) -> str:
+    return "(absent)" if value is None else json.dumps(value, ensure_ascii=False, default=str)

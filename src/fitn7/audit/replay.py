@@ -14,9 +14,11 @@ are used again unless the caller gives params, in which case a difference
 with the recorded ones is a mismatch.
 
 A different version of fitn7 or of a plugin is only a note: the decision
-may still reproduce, and when it does not, the note says what to suspect.
+may still reproduce, and when it does not, the note says what to suspect. A
+decision recorded twice, or two decisions on one dossier, are noted too.
 Decisions are read from the JSON or TOML that `fitn7 eval --format
-json|toml` writes (a list of decisions, `[[decision]]` tables, or one).
+json|toml` writes (a list of decisions, `[[decision]]` tables, or one); a
+file that holds none (an empty list) is an error, not a replay of nothing.
 """
 
 from __future__ import annotations
@@ -151,12 +153,19 @@ def read_decisions(path: str | Path) -> list[Any]:
             document = json.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
         raise DecisionsFileError(f"fitn7: `{path}` is not valid JSON or TOML: {exc}") from None
+    records: list[Any] | None = None
     if isinstance(document, list):
-        return document
-    if isinstance(document, Mapping) and isinstance(document.get("decision"), list):
-        return list(document["decision"])
-    if isinstance(document, Mapping) and "dossier" in document:
-        return [document]
+        records = document
+    elif isinstance(document, Mapping) and isinstance(document.get("decision"), list):
+        records = list(document["decision"])
+    elif isinstance(document, Mapping) and "dossier" in document:
+        records = [document]
+    if records == []:
+        raise DecisionsFileError(
+            f"fitn7: `{path}` holds no decisions (an empty list): there is nothing to replay"
+        )
+    if records is not None:
+        return records
     raise DecisionsFileError(
         f"fitn7: `{path}` holds no decisions: expected a list of decisions, "
         "`[[decision]]` tables, or one decision (as `fitn7 eval --format json|toml` writes)"
@@ -209,10 +218,15 @@ def replay_one(
     plugins: PluginHost | None = None,
 ) -> Replayed:
     """Replay one recorded decision (a mapping as read from JSON or TOML)."""
-    if not isinstance(record, Mapping) or not isinstance(record.get("dossier"), str):
-        shown = record.get("dossier") if isinstance(record, Mapping) else type(record).__name__
-        return Replayed(index, None, (Mismatch("dossier", shown, None),),
-                        ("the record names no dossier id",))
+    if not isinstance(record, Mapping):
+        return Replayed(index, None, (Mismatch("dossier", None, None),),
+                        (f"the record is {json_kind(record)}, not a decision",))
+    if not isinstance(record.get("dossier"), str):
+        shown = record.get("dossier")
+        note = ("the record names no dossier id" if shown is None else
+                f"the dossier id {json.dumps(shown, ensure_ascii=False, default=str)} is "
+                f"{json_kind(shown)}, not a string")
+        return Replayed(index, None, (Mismatch("dossier", shown, None),), (note,))
     ident: str = record["dossier"]
     dossier = by_id.get(ident)
     if dossier is None:
@@ -241,11 +255,56 @@ def replay_one(
             notes.append(f"no `{field}` version recorded")
         elif was != now:
             shown = fitn7_version() if field == "fitn7" else now
-            notes.append(f"recorded with {field} {was}, replayed with {shown}")
+            notes.append(f"recorded with {field} {versions(was)}, replayed with "
+                         f"{versions(shown)}")
     unknown = sorted(set(recorded) - set(replayed) - {"trace"})
     if unknown:
         notes.append("fields fitn7 does not write: " + ", ".join(f"`{k}`" for k in unknown))
     return Replayed(index, ident, tuple(mismatches), tuple(notes))
+
+
+def json_kind(value: Any) -> str:
+    """What a value read from JSON or TOML is, in words: `a number`, `a list`…"""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float | Decimal):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return f"a {type(value).__name__}"  # pragma: no cover - JSON and TOML give no other
+
+
+def versions(value: Any) -> str:
+    """A recorded version for a person: `1.0`, or the plugins as `fitn7_zrr 1.2, foo 1.0`."""
+    if isinstance(value, Mapping):
+        return ", ".join(f"{name} {version}" for name, version in value.items()) or "no plugin"
+    return str(value)
+
+
+def duplicates(records: Sequence[Any]) -> dict[int, str]:
+    """Index → note for each record that repeats an earlier one, or decides a dossier an
+    earlier record decides too."""
+    first_copy: dict[str, int] = {}
+    first_on: dict[str, int] = {}
+    notes: dict[int, str] = {}
+    for index, record in enumerate(records):
+        key = json.dumps(record, sort_keys=True, default=str, ensure_ascii=False)
+        ident = record.get("dossier") if isinstance(record, Mapping) else None
+        if key in first_copy:
+            notes[index] = f"the same decision as #{first_copy[key] + 1} (recorded twice)"
+        elif isinstance(ident, str) and ident in first_on:
+            notes[index] = (f"dossier `{ident}` is also decided at #{first_on[ident] + 1}, "
+                            "differently")
+        first_copy.setdefault(key, index)
+        if isinstance(ident, str):
+            first_on.setdefault(ident, index)
+    return notes
 
 
 def _recorded_params(record: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -278,7 +337,11 @@ def replay(
     program = program_of(policy, plugins)
     plugins = host_for(plugins, program.policy)
     by_id = {d.id: d for d in dossiers}
-    results = tuple(
-        replay_one(i, r, program, by_id, params, plugins) for i, r in enumerate(records)
-    )
-    return ReplayReport(PolicyVersion.of(program.policy), results)
+    repeated = duplicates(records)
+    results = []
+    for i, record in enumerate(records):
+        result = replay_one(i, record, program, by_id, params, plugins)
+        if i in repeated:
+            result = attrs.evolve(result, notes=(*result.notes, repeated[i]))
+        results.append(result)
+    return ReplayReport(PolicyVersion.of(program.policy), tuple(results))

@@ -12,7 +12,8 @@ plugins the versions `uses` (installed, or `--plugins-dir`).
 
 Exit codes, like `diff`: 0 no semantic change, 1 changes, 2 trouble (a
 policy that does not load, a bad revision, a dossier that does not load or
-that a version cannot evaluate; the others are still compared).
+that a version cannot evaluate; the others are still compared). `--impact`
+on paths that hold no dossier at all is warned about on stderr.
 """
 
 from __future__ import annotations
@@ -89,6 +90,10 @@ def _run(args: argparse.Namespace) -> int:
         dossiers, errors = dossiers_or_errors(args.impact)
         for error in errors:
             print(f"fitn7: {error}", file=sys.stderr)
+        if not dossiers and not errors:
+            given = ", ".join(f"`{p}`" for p in args.impact)
+            print(f"fitn7: warning: no dossier found in {given}: the impact covers 0 dossiers",
+                  file=sys.stderr)
         result = impact(old, new, dossiers, plugins=host, policy_diff=changes)
         for failure in result.failures:
             print(f"fitn7: dossier `{failure.dossier}` under the {failure.version} version: "

@@ -6,8 +6,9 @@ Each recorded decision's dossier is evaluated again under POLICY (a file or
 dossier's hash, status, amount, score, reasons, missing fields and trace.
 
 Exit codes: 0 every decision reproduces, 1 at least one does not (each is
-listed with the fields that differ), 2 trouble (a file that cannot be read,
-a policy that does not load, a dossier that does not load).
+listed with the fields that differ), 2 trouble (a file that cannot be read
+or that holds no decision, a policy that does not load, a dossier that does
+not load).
 """
 
 from __future__ import annotations
@@ -61,6 +62,10 @@ def _run(args: argparse.Namespace) -> int:
     dossiers, errors = dossiers_or_errors(args.dossiers)
     for error in errors:
         print(f"fitn7: {error}", file=sys.stderr)
+    if not dossiers and not errors:
+        given = ", ".join(f"`{p}`" for p in args.dossiers)
+        print(f"fitn7: warning: no dossier found in {given}: no decision can reproduce",
+              file=sys.stderr)
     report = replay(records, policy, dossiers, parse_params(args.param) or None, plugins=host)
     if args.format == "json":
         sys.stdout.write(to_json(report.to_dict()))
