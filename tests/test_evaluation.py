@@ -439,3 +439,13 @@ def test_the_facade_refuses_a_policy_it_would_decide_wrongly():
         fitn7.evaluate(typo, dossier)
     merged = fitn7.load_policy(Path(__file__).resolve().parents[1] / "policies" / "paca.fitn7")
     assert merged.resolved and fitn7.evaluate(merged, dossier).policy.id == "fitn7-paca"
+
+
+def test_a_plugin_call_with_a_set_shows_it_sorted():
+    """The same set written in another order is the same policy (same hash): its trace
+    must read the same too."""
+    from fitn7.evaluation.compiler import call_read
+
+    a = call_read("dans", [frozenset({"35", "29"}), Kind.COMMUNE], ["{...}", "commune"])
+    b = call_read("dans", [frozenset({"29", "35"}), Kind.COMMUNE], ["{...}", "commune"])
+    assert a == b == 'dans({"29", "35"}, commune)'

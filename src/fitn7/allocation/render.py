@@ -17,6 +17,7 @@ from typing import Any
 import tomli_w
 
 from fitn7.allocation.model import AllocatedDossier, Allocation, Outcome, SessionTotal
+from fitn7.display import euros
 
 #: Formats `render` knows.
 FORMATS = ("text", "json", "toml", "csv")
@@ -60,15 +61,6 @@ def _toml_ready(value: Any) -> Any:
 def render_toml(allocation: Allocation) -> str:
     """The JSON shape as TOML; a key left out means null (TOML has no null)."""
     return tomli_w.dumps(_toml_ready(allocation.to_dict()))
-
-
-def euros(amount: Decimal | None) -> str:
-    """An amount the French way, `18 000,00 €`; `—` for none."""
-    if amount is None:
-        return "—"
-    sign = "-" if amount < 0 else ""
-    whole, _, cents = f"{abs(amount):,.2f}".partition(".")
-    return f"{sign}{whole.replace(',', ' ')},{cents} €"
 
 
 def applicant_label(row: AllocatedDossier) -> str:

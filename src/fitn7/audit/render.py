@@ -19,7 +19,7 @@ from fitn7.audit.committee import CommitteeImpact
 from fitn7.audit.diff import Added, Changed, Edit, PolicyDiff, PolicyVersion, Removed, Renamed
 from fitn7.audit.impact import Impact
 from fitn7.audit.replay import Replayed, ReplayReport
-from fitn7.cli.common import euros, toml_ready
+from fitn7.display import euros, toml_ready
 
 #: Section titles, in the order the text shows them, by the kind of the edit.
 _SECTIONS = (

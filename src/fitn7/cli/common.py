@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
+from fitn7.display import euros as euros
+from fitn7.display import toml_ready as toml_ready
 from fitn7.errors import EvaluationError, Fitn7Error, InputError, PluginError
 
 if TYPE_CHECKING:
@@ -79,23 +80,6 @@ def policy_files(paths: Sequence[str]) -> list[Path]:
         else:
             files.append(p)
     return files
-
-
-def euros(amount: Decimal | None) -> str:
-    """An amount the French way: `18 000,00 €`; `—` for no amount."""
-    if amount is None:
-        return "—"
-    whole, _, cents = f"{amount:,.2f}".partition(".")
-    return f"{whole.replace(',', ' ')},{cents} €"
-
-
-def toml_ready(value: Any) -> Any:
-    """A JSON-like value TOML can hold: keys with null values are left out."""
-    if isinstance(value, dict):
-        return {k: toml_ready(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [toml_ready(v) if v is not None else "null" for v in value]
-    return value
 
 
 def add_plugins_dir(parser: argparse.ArgumentParser) -> None:

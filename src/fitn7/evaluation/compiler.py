@@ -10,6 +10,7 @@ trace mode, which values each rule saw.
 from __future__ import annotations
 
 import datetime
+import enum
 import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -606,16 +607,28 @@ def call_read(name: str, values: list[Any], texts: list[str]) -> NotAField:
     A scalar argument shows its value, so the reader sees what was asked;
     a list shows the expression it came from.
     """
-    shown = []
-    for value, text in zip(values, texts, strict=True):
-        if isinstance(value, bool):
-            shown.append("true" if value else "false")
-        elif isinstance(value, str):
-            shown.append(format_string(value))
-        elif isinstance(value, int | Decimal):
-            shown.append(str(value))
-        elif isinstance(value, datetime.date):
-            shown.append(value.isoformat())
-        else:
-            shown.append(text)
+    shown = [_scalar_text(value) or text for value, text in zip(values, texts, strict=True)]
     return NotAField(f"{name}({', '.join(shown)})")
+
+
+def _scalar_text(value: Any) -> str | None:
+    """A value as a policy writes it, for a scalar or a set of scalars; None otherwise.
+
+    A set is shown sorted: `{"29", "35"}` and `{"35", "29"}` are one value
+    (and one policy hash), so they must be one trace.
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return format_string(value)
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, frozenset):
+        items = [_scalar_text(v) for v in value]
+        if all(item is not None for item in items):
+            return "{" + ", ".join(sorted(str(i) for i in items)) + "}"
+    return None
