@@ -682,6 +682,9 @@ def test_text_report_is_a_table_per_session_with_the_envelope_line():
     result = allocate(BRETAGNE, fixture_dossiers("bretagne-juin.toml"))
     text = render(result, "text")
     lines = text.splitlines()
+    # The params the committee applied come under the title, as the policy writes them.
+    assert lines[1] == "params: part_materiel_finalite = 50%"
+    lines = lines[1:]
     assert lines[2] == (
         "comité T2 2021 · closes 2021-06-22 · awarded 67 500,00 € (3 awarded, 1 waitlisted)"
     )

@@ -45,8 +45,9 @@ def test_text_report_for_the_committee(capsys):
     lines = out.splitlines()
     assert lines[0].startswith("fitn7-bretagne 2021-04-13 (sha256 ")
     assert lines[0].endswith("…) — committee allocation")
-    assert lines[6].split()[:2] == ["3", "BZH-2021-102"]
-    assert lines[6].endswith("waitlisted  limit:une_victoire_individuelle")
+    assert lines[1] == "params: part_materiel_finalite = 50%"
+    assert lines[7].split()[:2] == ["3", "BZH-2021-102"]
+    assert lines[7].endswith("waitlisted  limit:une_victoire_individuelle")
     assert lines[-1].startswith("envelope 1 188 000,00 € · prior awards 0,00 € (0)")
 
 

@@ -38,7 +38,7 @@ from fitn7.dsl import ast
 from fitn7.errors import EvaluationError
 from fitn7.evaluation import CompiledPolicy, Decision, Status, compile_policy
 from fitn7.evaluation.decision import plain
-from fitn7.evaluation.params import merge_params
+from fitn7.evaluation.params import merge_params, param_text
 from fitn7.evaluation.program import CompiledLimit
 from fitn7.functions import FunctionRegistry
 
@@ -415,6 +415,7 @@ def allocate(
     return Allocation(
         policy=program.ref,
         params=values,
+        param_texts={n: param_text(v, program.param_nodes.get(n)) for n, v in values.items()},
         envelope=total,
         prior_total=walk.prior_total,
         awarded_total=walk.awarded_total,

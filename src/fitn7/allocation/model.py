@@ -195,6 +195,8 @@ class Allocation:
     #: What the committee should know and that is no dossier's outcome
     #: (history awards a limit cannot count, dossiers already in the history).
     warnings: tuple[str, ...] = ()
+    #: Each param as the policy writes it (`50%`, `30000`), for the report's reader.
+    param_texts: Mapping[str, str] = attrs.field(factory=dict, eq=False)
 
     def awards(self) -> tuple[AllocatedDossier, ...]:
         """The dossiers funded by this run, in report order."""

@@ -139,7 +139,8 @@ def render_text(allocation: Allocation) -> str:
     version = f" {ref.version}" if ref.version else ""
     lines = [f"{ref.id}{version} (sha256 {ref.sha256[:12]}…) — committee allocation"]
     # Every param the run used, defaults included: the committee sees the rules it applied.
-    values = [f"{k} = {v}" for k, v in allocation.to_dict()["params"].items()]
+    texts = allocation.param_texts or {k: str(v) for k, v in allocation.to_dict()["params"].items()}
+    values = [f"{k} = {texts[k]}" for k in sorted(texts)]
     if values:
         lines.append("params: " + ", ".join(values))
     for total in allocation.sessions:
