@@ -79,3 +79,22 @@ def test_check_properties_command_passes_on_a_sound_policy(capsys):
     assert code == 0
     assert "fails" not in out
     assert out.count("holds for 100 generated dossiers") >= 2
+
+
+def test_a_forfait_raised_for_large_communes_is_caught(tmp_path):
+    """The national forfait of communes of 5 000 inhabitants or more raised from 10 000 €
+    to 20 000 €: found at the default 500 examples, because generated dossiers are steered
+    to the policy's population thresholds and above its amounts (a random dossier is
+    rarely a large, eligible commune asking for more than 10 000 €)."""
+    text = (POLICIES / "national-3a.fitn7").read_text(encoding="utf-8")
+    assert "otherwise   : 10_000 €" in text
+    broken = tmp_path / "national-3a.fitn7"
+    broken.write_text(text.replace("otherwise   : 10_000 €", "otherwise   : 20_000 €"), "utf-8")
+    program = compile_policy(load_policy(broken, search_path=[POLICIES]))
+    report = check_properties(program, examples=500)
+    broken_ids = {c.invariant.meta.id for c in report.counterexamples}
+    assert "autre_commune_10000" in broken_ids
+    (counter,) = [c for c in report.counterexamples if c.invariant.meta.id == "autre_commune_10000"]
+    assert counter.dossier.applicant is not None
+    assert counter.dossier.applicant.population is not None
+    assert counter.dossier.applicant.population >= 5_000

@@ -21,7 +21,7 @@ import attrs
 import tomli_w
 
 from fitn7.dossier import Dossier
-from fitn7.dsl.ast import DateLit, StringLit
+from fitn7.dsl.ast import DateLit, IntLit, MoneyLit, StringLit
 from fitn7.errors import Fitn7Error
 from fitn7.evaluation import CompiledPolicy, Decision
 from fitn7.evaluation.program import CompiledInvariant
@@ -102,6 +102,29 @@ def policy_literals(policy: Any) -> tuple[frozenset[str], frozenset[datetime.dat
     return frozenset(found), frozenset(dates)
 
 
+def policy_numbers(policy: Any) -> tuple[frozenset[int], frozenset[Decimal]]:
+    """The whole numbers (population thresholds, counts) and amounts (forfaits, caps) a
+    policy writes: where its invariants are most likely to break."""
+    numbers: set[int] = set()
+    amounts: set[Decimal] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, IntLit):
+            numbers.add(node.value)
+        elif isinstance(node, MoneyLit):
+            amounts.add(node.value)
+        elif isinstance(node, tuple):
+            for item in node:
+                walk(item)
+        elif attrs.has(type(node)):
+            for field in attrs.fields(type(node)):
+                if field.eq:
+                    walk(getattr(node, field.name))
+
+    walk(policy.declarations)
+    return frozenset(numbers), frozenset(amounts)
+
+
 class _Broken(Exception):
     """Raised inside a hypothesis run to mark a counterexample."""
 
@@ -126,7 +149,8 @@ def check_properties(
             "checking properties needs hypothesis: pip install 'fitn7[properties]'"
         ) from None
 
-    strategy = focused_dossiers(*policy_literals(program.policy))
+    strategy = focused_dossiers(*policy_literals(program.policy),
+                                *policy_numbers(program.policy))
 
     def search(watched: tuple[CompiledInvariant, ...]) -> Counterexample | None:
         """One hypothesis run over the invariants still unbroken; the first broken one."""

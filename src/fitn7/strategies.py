@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -452,6 +452,8 @@ def focused_dossiers(
     draw: st.DrawFn,
     words: frozenset[str],
     dates: frozenset[datetime.date] = frozenset(),
+    numbers: frozenset[int] = frozenset(),
+    amounts: frozenset[Decimal] = frozenset(),
 ) -> Dossier:
     """Dossiers steered towards what a policy tests.
 
@@ -492,4 +494,31 @@ def focused_dossiers(
         near = draw(st.sampled_from(sorted(dates)))
         shift = datetime.timedelta(days=draw(st.integers(-20, 1)))
         dossier = attrs.evolve(dossier, submitted=near + shift)
+    # Population bands and caps break at their bounds and above them: a
+    # population next to one of the policy's numbers, and a budget and a
+    # request around or above one of its amounts, reach the last band and
+    # make a cap bind (random dossiers rarely do both at once).
+    thresholds = sorted(n for n in numbers if n >= 100)
+    applicant = dossier.applicant
+    if (thresholds and applicant is not None and applicant.population is not None
+            and draw(_ONE_IN_FOUR) != 0):
+        bound = draw(st.sampled_from(thresholds))
+        population = draw(st.sampled_from([bound - 1, bound, bound + 1, bound * 2]))
+        dossier = attrs.evolve(
+            dossier, applicant=attrs.evolve(applicant, population=max(population, 0)))
+    if amounts and dossier.expenses and draw(_ONE_IN_FOUR) != 0:
+        amount = draw(st.sampled_from(sorted(amounts)))
+        wanted = draw(st.sampled_from([amount, amount + 1, amount * 2, amount * 4]))
+        lines = dossier.expenses
+        total = sum((e.amount for e in lines if e.amount is not None), Decimal(0))
+        if total > 0:
+            factor = max(Decimal(1), (wanted / total).quantize(Decimal(1), ROUND_CEILING))
+            lines = tuple(
+                attrs.evolve(e, amount=e.amount * factor) if e.amount is not None else e
+                for e in lines
+            )
+            requested = dossier.requested
+            if requested is not None:
+                requested = max(requested, wanted * draw(st.sampled_from([1, 2])))
+            dossier = attrs.evolve(dossier, expenses=lines, requested=requested)
     return dossier
