@@ -13,7 +13,7 @@ Needs hypothesis: `pip install 'fitn7[properties]'`.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -80,49 +80,32 @@ class PropertyReport:
         return not self.counterexamples
 
 
+def _literals(node: Any) -> Iterator[Any]:
+    """Every literal node under `node` (declarations, expressions), in order."""
+    if isinstance(node, StringLit | DateLit | IntLit | MoneyLit):
+        yield node
+    elif isinstance(node, tuple):
+        for item in node:
+            yield from _literals(item)
+    elif attrs.has(type(node)):
+        for field in attrs.fields(type(node)):
+            if field.eq:
+                yield from _literals(getattr(node, field.name))
+
+
 def policy_literals(policy: Any) -> tuple[frozenset[str], frozenset[datetime.date]]:
     """The string and date literals of a policy: territory codes, themes, tags, deadlines."""
-    found: set[str] = set()
-    dates: set[datetime.date] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, StringLit):
-            found.add(node.value)
-        elif isinstance(node, DateLit):
-            dates.add(node.value)
-        elif isinstance(node, tuple):
-            for item in node:
-                walk(item)
-        elif attrs.has(type(node)):
-            for field in attrs.fields(type(node)):
-                if field.eq:
-                    walk(getattr(node, field.name))
-
-    walk(policy.declarations)
-    return frozenset(found), frozenset(dates)
+    found = list(_literals(policy.declarations))
+    return (frozenset(n.value for n in found if isinstance(n, StringLit)),
+            frozenset(n.value for n in found if isinstance(n, DateLit)))
 
 
 def policy_numbers(policy: Any) -> tuple[frozenset[int], frozenset[Decimal]]:
     """The whole numbers (population thresholds, counts) and amounts (forfaits, caps) a
     policy writes: where its invariants are most likely to break."""
-    numbers: set[int] = set()
-    amounts: set[Decimal] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, IntLit):
-            numbers.add(node.value)
-        elif isinstance(node, MoneyLit):
-            amounts.add(node.value)
-        elif isinstance(node, tuple):
-            for item in node:
-                walk(item)
-        elif attrs.has(type(node)):
-            for field in attrs.fields(type(node)):
-                if field.eq:
-                    walk(getattr(node, field.name))
-
-    walk(policy.declarations)
-    return frozenset(numbers), frozenset(amounts)
+    found = list(_literals(policy.declarations))
+    return (frozenset(n.value for n in found if isinstance(n, IntLit)),
+            frozenset(n.value for n in found if isinstance(n, MoneyLit)))
 
 
 class _Broken(Exception):

@@ -466,21 +466,13 @@ class _Printer:
         if not self.wrap:
             # On one line (as `_flat` measures): nothing to measure first. Measuring
             # here too would print each nested set twice per level: exponential.
-            self.write("{")
-            for index, item in enumerate(items):
-                self.write(", " if index else "")
-                self._item(item)
-            self.write("}")
+            self._on_one_line(items)
             return
         texts = [i if isinstance(i, str) else _flat(i) for i in items]
         fits = self.col + len("{" + ", ".join(texts) + "}") <= WIDTH
         # Wrapping a set that opens in the right half would only make a thin column.
-        if fits or not (self.wrap and tail) or self.col > WIDTH // 2:
-            self.write("{")
-            for index, item in enumerate(items):
-                self.write(", " if index else "")
-                self._item(item)
-            self.write("}")
+        if fits or not tail or self.col > WIDTH // 2:
+            self._on_one_line(items)
             return
         inner = self.col + 1
         self.write("{")
@@ -491,6 +483,14 @@ class _Printer:
                 self.lines.append(_Line(inner))
             elif index:
                 self.write(", ")
+            self._item(item)
+        self.write("}")
+
+    def _on_one_line(self, items: Sequence[ast.Expr | str]) -> None:
+        """`{a, b, c}` on the current line."""
+        self.write("{")
+        for index, item in enumerate(items):
+            self.write(", " if index else "")
             self._item(item)
         self.write("}")
 
