@@ -63,6 +63,7 @@ class Runner:
         the dossier, and `PluginError` for a failing plugin or an enricher
         that set a value of the wrong type.
         """
+        filed = dossier  # what the hash in the decision is taken on
         if self.plugins is not None:
             dossier = typed_extra(dossier, self.plugins.schema)
         done = self.enrich(dossier)
@@ -77,7 +78,7 @@ class Runner:
             also = (*used, read_by) if read_by else used
             found = self.plugins.versions_for(self.program.policy, also)
             versions = {name: version or "unknown" for name, version in found.items()}
-        return Outcome(stamp(decision, dossier, versions, self.recorded_params),
+        return Outcome(stamp(decision, filed, versions, self.recorded_params),
                        enriched, warnings)
 
     def _checked_enrichment(self, enriched: Dossier, used: tuple[str, ...]) -> Dossier:
