@@ -41,7 +41,7 @@ import attrs
 from fitn7.audit.canonical import band_text, comparable, expr_text, node_text
 from fitn7.audit.items import Item, body, fields, identified, match_anonymous, named, value_of
 from fitn7.dsl import ast
-from fitn7.evaluation.program import _is_percent as is_percent_value  # the evaluator's own test
+from fitn7.evaluation.program import is_percent_bonus  # the evaluator's own test
 from fitn7.hashing import policy_hash
 
 
@@ -437,7 +437,7 @@ def _step_info(steps: Sequence[Item], policy: ast.Policy,
     info: dict[str, tuple[str, bool]] = {}
     for step in steps:
         node = step.node
-        percent = isinstance(node, ast.Adjustment) and is_percent_value(node.value, params)
+        percent = isinstance(node, ast.Adjustment) and is_percent_bonus(node.value, params)
         info[renamed.get(step.path, step.path)] = (step.kind, percent)
     return info
 

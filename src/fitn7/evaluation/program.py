@@ -68,7 +68,8 @@ def _meta(kind: str, node: Any, default_id: str) -> Meta:
     )
 
 
-def _is_percent(node: ast.Expr, params: Mapping[str, ast.Param]) -> bool:
+def is_percent_bonus(node: ast.Expr, params: Mapping[str, ast.Param]) -> bool:
+    """Whether a bonus's value is a share of the amount (`10%`, a percent param), not euros."""
     while isinstance(node, ast.Unary):
         node = node.operand
     if isinstance(node, ast.PercentLit):
@@ -234,7 +235,7 @@ def compile_policy(
                 case ast.Adjustment():
                     adjustments.append(CompiledAdjustment(
                         _meta(step.kind, step, step.id), opt(step.when),
-                        compiler.compile(step.value), _is_percent(step.value, params)))
+                        compiler.compile(step.value), is_percent_bonus(step.value, params)))
 
     criteria = tuple(
         CompiledCriterion(_meta("score", c, c.id), opt(c.when), compiler.compile(c.value))
