@@ -240,3 +240,17 @@ def _installed() -> set[str]:
 
     return {ep.name for ep in importlib.metadata.entry_points(group="fitn7")} - {
         "fitn7_bonne", "fitn7_casse"}
+
+
+def test_plugins_command_lists_a_broken_plugin_and_exits_1(site, capsys):
+    """`fitn7 plugins` is where to look: the broken plugin is listed with its error and
+    what to do, after the ones that load; exit 1."""
+    code = main(["plugins"])
+    out, _ = capsys.readouterr()
+    assert code == 1
+    assert out.splitlines()[-3:] == [
+        "fitn7_casse (distribution fitn7-casse 0.3): cannot be loaded",
+        "  error: ModuleNotFoundError: No module named 'fitn7_casse_absent'",
+        "  fix: fix or reinstall it (pip install --force-reinstall fitn7-casse)",
+    ]
+    assert "fitn7_bonne 1.2" in out

@@ -26,10 +26,16 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the plugins; exit 1 when a plugin cannot be loaded."""
-    infos = plugin_host(args).info()
+    host = plugin_host(args)
+    infos = host.info()
+    broken = sorted(host.broken.values(), key=lambda b: b.name)
     if args.format == "json":
-        print(json.dumps([_as_dict(i) for i in infos], ensure_ascii=False, indent=2))
-        return 0
+        listed = [_as_dict(i) for i in infos] + [
+            {"name": b.name, "distribution": b.distribution, "error": b.reason, "fix": b.fix}
+            for b in broken
+        ]
+        print(json.dumps(listed, ensure_ascii=False, indent=2))
+        return 1 if broken else 0
     for info in infos:
         print(f"{info.name} {info.version or '(version unknown)'}")
         print(f"  hooks: {', '.join(info.hooks) or 'none'}")
@@ -42,7 +48,12 @@ def run(args: argparse.Namespace) -> int:
         for loader in info.loaders:
             print(f"  loader {loader.format} ({', '.join(loader.suffixes)})")
             print(f"      {loader.doc}")
-    return 0
+    for b in broken:
+        # Installed but left out: listed, so that `fitn7 plugins` is where to look.
+        print(f"{b.name} (distribution {b.distribution}): cannot be loaded")
+        print(f"  error: {b.reason}")
+        print(f"  fix: {b.fix}")
+    return 1 if broken else 0
 
 
 def _owner_path(owner: str) -> str:
