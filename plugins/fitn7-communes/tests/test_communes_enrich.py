@@ -255,7 +255,7 @@ def test_plouguerneau_code_alone_under_the_national_policy(host: PluginHost) -> 
         pytest.skip("the shipped policies are not beside the plugin")
     policy = load_resolved(path, [])
     program = compile_policy(policy, functions=host.functions, schema=host.schema)
-    dossier = load_dossier(EXAMPLES / "dossiers" / "COM-01-plouguerneau-code-seul.toml")
+    dossier = load_dossier(EXAMPLES / "forfait-population" / "COM-01-plouguerneau-code-seul.toml")
     bare = program.evaluate(dossier)
     assert str(bare.status) == "incomplete"
     assert "applicant.kind" in bare.missing
@@ -275,7 +275,7 @@ def test_shipped_example_policy(host: PluginHost) -> None:
     program = compile_policy(policy, functions=host.functions, schema=host.schema)
     results = {}
     warnings: list[str] = []
-    for loaded in load_dossiers(EXAMPLES / "dossiers"):
+    for loaded in load_dossiers(EXAMPLES / "forfait-population"):
         assert isinstance(loaded, Loaded)
         enriched = host.enrich(loaded.dossier)
         warnings += enriched.warnings

@@ -179,7 +179,7 @@ def test_shipped_example_policy(host: PluginHost) -> None:
     assert check(policy, functions=host.functions, schema=host.schema) == []
     program = compile_policy(policy, functions=host.functions, schema=host.schema)
     scores = {}
-    for loaded in load_dossiers(EXAMPLES / "dossiers"):
+    for loaded in load_dossiers(EXAMPLES / "prestataires-locaux"):
         assert isinstance(loaded, Loaded)
         decision = program.evaluate(loaded.dossier)
         scores[decision.dossier] = (str(decision.status), decision.score)

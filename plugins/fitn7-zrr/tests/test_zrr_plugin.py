@@ -261,7 +261,7 @@ def test_shipped_example_policy(host: PluginHost) -> None:
     assert check(policy, functions=host.functions, schema=host.schema) == []
     program = compile_policy(policy, functions=host.functions, schema=host.schema)
     results = {}
-    for loaded in load_dossiers(EXAMPLES / "dossiers"):
+    for loaded in load_dossiers(EXAMPLES / "ruralite"):
         assert isinstance(loaded, Loaded)
         decision = program.evaluate(host.enrich(loaded.dossier).dossier)
         results[decision.dossier] = (str(decision.status), decision.amount, decision.score)
