@@ -441,7 +441,8 @@ def test_french_money_read_when_the_mapping_says_so(tmp_path: Path) -> None:
          "ambiguous amount `1,500`: three digits after the `,` @ row 3, column `Demandé FR` "
          "(write `1500` for thousands (or with a space: `1 500`), or two decimals for cents)"),
         ("D-9;;1,2E+07;", "Demandé FR",
-         "expected a number, got `1,2E+07` @ row 3, column `Demandé FR`"),
+         "expected a number, got `1,2E+07` @ row 3, column `Demandé FR` (write it in "
+         "digits, e.g. `12 000,50`)"),
         ("D-9;;-100;", "Demandé FR",
          "negative amount `-100` @ row 3, column `Demandé FR`"),
         ("D-9;;;10/06/2021", "Dépôt",

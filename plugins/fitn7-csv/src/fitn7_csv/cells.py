@@ -92,12 +92,16 @@ def _number(text: str, column: Column, *, money: bool) -> Any:
             f"write `{compact.replace('.', '')}` for thousands (or with a space: "
             f"`{compact.replace('.', ' ')}`), or two decimals for cents",
         )
+    if not _NUMBER.fullmatch(compact):
+        # Before fitn7's own reader, whose hint (a dot before the cents) would
+        # contradict a decimal-comma column: `1,2E+07` is no way to write euros.
+        example = "12 000,50" if column.decimal_comma else "12000.50"
+        raise CellError(f"expected a number, got `{text}`",
+                        f"write it in digits, e.g. `{example}`")
     # A dossier field goes through fitn7's money reader, which names the
     # problem (negative, finer than a cent); an `extra` field is checked here.
     if money and not column.field.is_extra:
         return compact
-    if not _NUMBER.fullmatch(compact):
-        raise CellError(f"expected a number, got `{text}`")
     if money and compact.startswith("-"):
         raise CellError(f"negative amount `{text}`")
     try:
