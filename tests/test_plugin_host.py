@@ -163,7 +163,8 @@ def test_disabled_plugin_counts_as_missing(workspace, monkeypatch, capsys):
     code, out, _ = run(capsys, "check", str(workspace / "local.fitn7"), "--plugins-dir",
                        str(workspace / "plugins"))
     assert code == 1
-    assert "policy needs plugin `local_test`" in out
+    assert "policy needs plugin `local_test`, which is disabled by FITN7_DISABLED_PLUGINS" in out
+    assert "= help: remove `local_test` from FITN7_DISABLED_PLUGINS to use this policy" in out
 
 
 def test_plugin_functions_and_fields_are_known_to_the_checker(workspace, capsys):

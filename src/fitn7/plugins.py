@@ -441,6 +441,14 @@ class PluginHost:
         for name in policy.header.uses:
             if name in loaded:
                 continue
+            if self._pm.is_blocked(name):
+                out.append(Diagnostic(
+                    "E130",
+                    f"policy needs plugin `{name}`, which is disabled by {DISABLED_ENV}",
+                    policy.header.place(f"uses:{name}"),
+                    f"remove `{name}` from {DISABLED_ENV} to use this policy",
+                ))
+                continue
             broken = self._broken.get(name)
             if broken is not None:
                 out.append(Diagnostic(
@@ -607,6 +615,9 @@ def _described(name: str, origin: str) -> str:
 
 def _plugin_files(directory: Path) -> list[tuple[str, Path]]:
     """The plugin files of a directory (`*.py` not starting with `_`), by name."""
+    if directory.is_file():
+        raise PluginError(f"plugins directory `{directory}` is a file: pass the directory "
+                          f"that holds it (`{directory.parent}`)")
     if not directory.is_dir():
         raise PluginError(f"plugins directory `{directory}` does not exist")
     return [(file.stem, file) for file in sorted(directory.glob("*.py"))
