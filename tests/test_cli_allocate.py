@@ -376,3 +376,15 @@ def test_envelope_that_is_not_an_amount_in_cents(capsys, given):
     code, _, err = run(capsys, BRETAGNE, JUIN, "--envelope", given)
     assert code == 2
     assert "expected an envelope in euros, to the cent at most" in err
+
+
+def test_empty_piped_history_is_an_error(capsys, monkeypatch):
+    """`--history -` with nothing on standard input (the first command of the pipe
+    failed) is an error, not an empty history."""
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    code, _, err = run(capsys, BRETAGNE, SEPTEMBRE, "--history", "-")
+    assert code == 1
+    assert "-: standard input is empty (the command before the pipe wrote no allocation)" in err

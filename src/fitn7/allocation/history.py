@@ -183,6 +183,10 @@ def _parse(path: Path, file: str) -> Any:
     try:
         if file == "-":
             text = sys.stdin.buffer.read().decode("utf-8-sig")
+            if not text.strip():
+                # A pipe whose first command failed: no history is not what was meant.
+                raise HistoryError(file, "", "standard input is empty",
+                                   "the command before the pipe wrote no allocation")
         else:
             text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
