@@ -183,7 +183,7 @@ class PluginHost:
                 if module is None and isinstance(exc, Fitn7Error):
                     # The plugin itself said what is wrong at import (its data, its
                     # settings, e.g. a bad FITN7_ZRR_TABLE): reinstalling would not help.
-                    fix = short = "do what the message says"
+                    fix = short = "correct what the message names, then run again"
                 else:
                     reinstall = (f" (pip install --force-reinstall {ep.dist.name})"
                                  if ep.dist is not None else "")

@@ -324,5 +324,5 @@ def test_a_bad_table_is_said_once_when_the_plugin_loads(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "policy needs plugin `fitn7_zrr`, which is installed" in done.stdout
     assert f"{bad}:1: missing column `code_insee`" in done.stdout
-    assert "= help: do what the message says" in done.stdout
+    assert "= help: correct what the message names, then run again" in done.stdout
     assert "Traceback" not in done.stderr

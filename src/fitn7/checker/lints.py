@@ -75,7 +75,7 @@ def check_sources(policy: ast.Policy) -> list[Diagnostic]:
             f"{what} `{rid}` has no `source`",
             name_span(policy, span, rid),
             "cite the text and section it comes from, "
-            'e.g. `source "003_19b5cc4f60c68195.txt, Critères"`',
+            'e.g. `source "appel-a-projets.txt, §3 Critères"`',
             Severity.WARNING,
         )
         for rid, what, source, span in _cited(policy)
