@@ -377,10 +377,13 @@ def test_empty_inputs_are_not_silent(capsys, tmp_path, decisions):
     code, out, err = run(capsys, "diff", policy, str(GOLDEN / "paca-2021.2.fitn7"),
                          "--impact", str(tmp_path / "vide"))
     assert code == 1 and "impact on 0 dossiers" in out
-    assert err == (f"fitn7: warning: no dossier found in `{tmp_path / 'vide'}`: the impact "
-                   "covers 0 dossiers\n")
+    assert err == f"fitn7: warning: no dossier found in `{tmp_path / 'vide'}`\n"
     code, out, err = run(capsys, "replay", str(decisions), policy, str(tmp_path / "vide"))
     assert code == 1 and "warning: no dossier found" in err
+    # An empty folder beside others is said too, as the docs promise.
+    code, out, err = run(capsys, "replay", str(decisions), policy,
+                         str(GOLDEN / "dossiers" / "paca.toml"), str(tmp_path / "vide"))
+    assert (code, err) == (0, f"fitn7: warning: no dossier found in `{tmp_path / 'vide'}`\n")
 
 
 def test_docs_worked_example_is_the_real_output():

@@ -195,3 +195,14 @@ def dossiers_or_errors(paths: Iterable[str | os.PathLike[str]]) -> tuple[
         else:
             errors.append(result.error)
     return dossiers, errors
+
+
+def empty_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """The directories given that hold no dossier file (`*.toml`, `*.json`): a likely
+    slip (the wrong folder) that would otherwise only show as fewer dossiers."""
+    return [
+        str(p) for p in paths
+        if Path(p).is_dir() and not any(
+            f.suffix.lower() in (".toml", ".json") for f in Path(p).iterdir() if f.is_file()
+        )
+    ]
