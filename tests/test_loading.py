@@ -811,3 +811,19 @@ def test_doc_examples_load(tmp_path: Path) -> None:
         results = list(load_dossiers(path))
         assert results, f"example {i} holds no dossier"
         assert [str(r.error) for r in results if isinstance(r, Failed)] == []
+
+
+def test_a_dossier_nested_hundreds_deep_fails_alone(tmp_path):
+    """Tables or lists nested 600 deep (in TOML or JSON) fail their file, not the batch."""
+    from fitn7.loading import Failed, Loaded, load_dossiers
+
+    (tmp_path / "a.toml").write_text('id = "A"\n[extra]\nx = ' + "[" * 600 + "]" * 600 + "\n",
+                                     encoding="utf-8")
+    (tmp_path / "b.json").write_text('{"id": "B", "extra": {"x": ' + "[" * 600 + "]" * 600
+                                     + "}}", encoding="utf-8")
+    (tmp_path / "c.toml").write_text('id = "C"\n', encoding="utf-8")
+    results = list(load_dossiers(tmp_path))
+    assert [r.dossier.id for r in results if isinstance(r, Loaded)] == ["C"]
+    failed = [str(r.error) for r in results if isinstance(r, Failed)]
+    assert len(failed) == 2
+    assert all("tables or lists are nested too deeply to be a dossier" in m for m in failed)

@@ -165,6 +165,10 @@ def _load_file(path: Path) -> Iterator[LoadResult]:
     except DossierError as e:
         yield Failed(e)
         return
+    except RecursionError:
+        # Tables or lists nested hundreds deep: no dossier is written that way.
+        yield Failed(dossier_error(file, "", _TOO_DEEP))
+        return
     for base_path, data in entries:
         if isinstance(data, Mapping):
             data = {k: v for k, v in data.items() if k not in ANNOTATION_KEYS}
@@ -172,8 +176,13 @@ def _load_file(path: Path) -> Iterator[LoadResult]:
             dossier = dossier_from_mapping(data, file=file, base_path=base_path)
         except DossierError as e:
             yield Failed(e)
+        except RecursionError:
+            yield Failed(dossier_error(file, base_path, _TOO_DEEP))
         else:
             yield Loaded(dossier, file, base_path)
+
+
+_TOO_DEEP = "tables or lists are nested too deeply to be a dossier"
 
 
 def _files_of(directory: Path) -> list[Path]:
