@@ -1117,3 +1117,19 @@ def test_hints_for_capitals_and_truth_values():
         ("E201", "the truth values are written in lowercase English: `true`"),
         ("E201", "the truth values are written in lowercase English: `true`"),
     ]
+
+
+def test_limit_per_a_constant_or_param_counts_everyone_together():
+    """`per commune` reads as "one per commune" but names a constant: every dossier would
+    share one count. A param is the same for every dossier too. A let may vary."""
+    from fitn7.checker import check as full_check
+
+    found = full_check(parse(
+        "param groupe = \"x\"\nlet dep = applicant.departement\n"
+        "limit a: at most 1 award per commune\n  source \"s\"\n"
+        "limit b: at most 1 award per groupe\n  source \"s\"\n"
+        "limit c: at most 1 award per dep\n  source \"s\"\n"))
+    assert [(d.code, d.message) for d in found if d.code == "E223"] == [
+        ("E223", _PER + "`commune`, which is the same for every dossier"),
+        ("E223", _PER + "`groupe`, which is the same for every dossier"),
+    ]

@@ -18,7 +18,7 @@ from fitn7.checker.context import CheckContext, number_text, unparse
 from fitn7.checker.expressions import Typer
 from fitn7.diagnostics import Diagnostic
 from fitn7.dsl import ast
-from fitn7.scope import Scope
+from fitn7.scope import NameKind, Scope
 
 
 @attrs.frozen
@@ -255,7 +255,23 @@ class _Slots:
                 "write a number such as `1`, or a `param` with a whole-number default",
             )
         per = typer.type_of(limit.per, self.scope)
-        if not _is_path(limit.per) or per not in _IDENTIFIERS:
+        root = limit.per
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        in_dossier = (isinstance(root, ast.Name) and self.scope.resolve(root.name)
+                      in (NameKind.FIELD, NameKind.LET, None))
+        if _is_path(limit.per) and not in_dossier and isinstance(root, ast.Name):
+            # `per commune` reads as "one per commune" but names a constant, the
+            # same for every dossier: all of them would share one count.
+            typer.report(
+                "E223",
+                f"a limit counts awards per collectivité or per group, not per "
+                f"`{unparse(limit.per)}`, which is the same for every dossier",
+                limit.per,
+                "name a part of the dossier: `per applicant` (each collectivité), "
+                "`per applicant.departement`",
+            )
+        elif not _is_path(limit.per) or per not in _IDENTIFIERS:
             what = f"`{unparse(limit.per)}`"
             if _is_path(limit.per):
                 what += f" ({per})"
