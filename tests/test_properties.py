@@ -64,8 +64,9 @@ def test_a_broken_invariant_gets_a_counterexample_that_really_breaks_it(tmp_path
 def test_check_properties_command_prints_the_counterexample_and_fails(tmp_path, capsys):
     """`fitn7 check --properties` exits 1 and prints the counterexample as TOML."""
     code = main(["check", "--properties", "--examples", "200", str(_broken_paca(tmp_path))])
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert code == 1
+    assert err.splitlines()[-1] == "properties: an invariant fails in 1 policy"
     assert "invariant `hors_region_ineligible` fails; counterexample:" in out
     assert "# counterexample to invariant `hors_region_ineligible`" in out
     assert 'region = "53"' in out
@@ -75,8 +76,9 @@ def test_check_properties_command_prints_the_counterexample_and_fails(tmp_path, 
 def test_check_properties_command_passes_on_a_sound_policy(capsys):
     """On a shipped policy every invariant holds and the exit code is 0."""
     code = main(["check", "--properties", "--examples", "100", str(POLICIES / "gers.fitn7")])
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert code == 0
+    assert err.splitlines()[-1] == "properties: every invariant holds in 1 policy"
     assert "fails" not in out
     assert out.count("holds for 100 generated dossiers") >= 2
 

@@ -206,7 +206,14 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if args.properties:
         broken = [check_invariants(r.path, search_path, host, args.examples) for r in reports]
-        return 1 if any(broken) else 0
+        failing = sum(1 for b in broken if b)
+        # The line above said the policies check; this one says whether they keep
+        # their promises, so "ok" is never the last word of a failed run.
+        print("properties: " + (
+            f"an invariant fails in {_plural(failing, 'policy', 'policies')}" if failing
+            else f"every invariant holds in {_plural(len(reports), 'policy', 'policies')}"
+        ), file=sys.stderr)
+        return 1 if failing else 0
     return 0
 
 
