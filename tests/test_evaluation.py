@@ -449,3 +449,23 @@ def test_a_plugin_call_with_a_set_shows_it_sorted():
     a = call_read("dans", [frozenset({"35", "29"}), Kind.COMMUNE], ["{...}", "commune"])
     b = call_read("dans", [frozenset({"29", "35"}), Kind.COMMUNE], ["{...}", "commune"])
     assert a == b == 'dans({"29", "35"}, commune)'
+
+
+def test_eligible_of_every_expense_line_as_a_list():
+    """`expenses.eligible` is computed for each line, as `any(expenses, eligible)` is: a
+    list of truth values, unknown where a line has no category (that category missing)."""
+    policy = compile_policy(parse_policy(HEADER + '''
+expenses ineligible {personnel}
+
+require tout: all(expenses.eligible)
+  source "s"
+require une: true in expenses.eligible
+  source "s"
+''', "p.fitn7"))
+    lines = (Expense("a", Category.ETUDE, Decimal(100)),
+             Expense("b", Category.PERSONNEL, Decimal(100)))
+    decision = policy.evaluate(make_dossier(expenses=lines))
+    assert [r.rule for r in decision.reasons] == ["tout"]
+    unknown = policy.evaluate(make_dossier(expenses=(Expense("c", None, Decimal(1)),)))
+    assert unknown.status is Status.INCOMPLETE
+    assert unknown.missing == ("expenses[0].category",)

@@ -185,14 +185,27 @@ class Compiler:
         path_of = ProjectionPath(
             list_path(node.value, self.scope), attr, isinstance(node.value, ast.Filter)
         )
+        category_of = attrs.evolve(path_of, attr="category")
 
         def project(env: Env) -> Any:
             value = inner(env)
             if value is None:
                 return None
             if isinstance(value, tuple):
-                out = []
+                out: list[Any] = []
                 for index, element in enumerate(value):
+                    if attr == "eligible" and hasattr(element, "category"):
+                        # Computed, not stored: whether the line's category counts.
+                        category = element.category
+                        if category is None:
+                            env.record(category_of(env.dossier, index, element), None)
+                            out.append(None)
+                            continue
+                        item = category in env.eligible_categories
+                        if env.trace:
+                            env.record(path_of(env.dossier, index, element), item)
+                        out.append(item)
+                        continue
                     item = _get(element, attr)
                     if item is None or env.trace:
                         env.record(path_of(env.dossier, index, element), item)

@@ -275,6 +275,9 @@ class ExprGen:
                 if kind is NameKind.ELEMENT_FIELD:
                     return self._element(parts)
                 return self.shared.read(parts)
+        if node.attr == "eligible":
+            # A computed field of each expense line: the closures know how.
+            raise Unsupported("a projection of `eligible`")
         inner = self.expr(node.value)
         out = self.out
         target, item, index = out.temp(), out.temp("x"), out.temp("i")
