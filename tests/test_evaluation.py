@@ -469,3 +469,19 @@ require une: true in expenses.eligible
     unknown = policy.evaluate(make_dossier(expenses=(Expense("c", None, Decimal(1)),)))
     assert unknown.status is Status.INCOMPLETE
     assert unknown.missing == ("expenses[0].category",)
+
+
+def test_membership_in_a_list_with_unknown_values_is_unknown():
+    """`x in expenses.amount` when a line's amount is absent and no line matches: that
+    line could be `x`, so unknown (and incomplete), not false; both paths agree."""
+    program = compile_policy(parse_policy(HEADER + '''
+require mille: 1000 € in expenses.amount
+  source "s"
+''', "p.fitn7"))
+    lines = (Expense("a", Category.ETUDE, Decimal(500)), Expense("b", Category.ETUDE, None))
+    for trace in (True, False):
+        decision = program.evaluate(make_dossier(expenses=lines), trace=trace)
+        assert decision.status is Status.INCOMPLETE
+        assert decision.missing == ("expenses[1].amount",)
+    found = (Expense("a", Category.ETUDE, Decimal(1000)), Expense("b", Category.ETUDE, None))
+    assert program.evaluate(make_dossier(expenses=found), trace=False).reasons == ()

@@ -7,6 +7,7 @@ is false, `true or unknown` is true, anything else with unknown stays unknown.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 Truth = bool | None
 
@@ -41,3 +42,13 @@ def k_or(values: Iterable[Truth]) -> Truth:
 def k_implies(a: Truth, b: Truth) -> Truth:
     """`a implies b` as `not a or b`."""
     return k_or((k_not(a), b))
+
+
+def k_in(item: Any, collection: Any) -> bool | None:
+    """`item in collection` in three-valued logic: true when found; unknown when not
+    found but some element of a list is unknown (it could be `item`); else false."""
+    if item in collection:
+        return True
+    if isinstance(collection, tuple) and None in collection:
+        return None
+    return False

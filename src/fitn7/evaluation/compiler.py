@@ -26,7 +26,7 @@ from fitn7.errors import EvaluationError
 from fitn7.evaluation.decision import Status
 from fitn7.evaluation.env import DERIVED, Env, NotAField
 from fitn7.functions import BUILTIN_PLUGIN, FunctionRegistry
-from fitn7.logic import k_implies
+from fitn7.logic import k_implies, k_in
 from fitn7.scope import NameKind, Scope
 
 Fn = Callable[[Env], Any]
@@ -351,7 +351,8 @@ class Compiler:
             left, right = left_fn(env), right_fn(env)
             if left is None or right is None:
                 return None
-            return (left in right) != negate
+            found = k_in(left, right)
+            return None if found is None else found != negate
 
         return member
 

@@ -47,6 +47,7 @@ from fitn7.evaluation.compiler import (
 )
 from fitn7.evaluation.env import DERIVED
 from fitn7.functions import BUILTINS
+from fitn7.logic import k_in
 from fitn7.scope import NameKind
 
 #: fitn7's own functions, recognised by their code so a plugin overriding a
@@ -104,6 +105,15 @@ class ExprGen:
                             f"({left.code} {_OPS[node.ops[0]]} {right.code})")
             if isinstance(node, ast.Membership):
                 left, right = self.expr(node.left), self.expr(node.right)
+                if node.op != "meets" and self._may_hold_unknowns(node.right):
+                    # `x in expenses.amount`: an unknown line could be `x`, so the
+                    # answer may be unknown too (logic.k_in), as the closures say.
+                    k_in_ = self.out.bind("_kin", k_in)
+                    found = self.out.temp()
+                    self.out.assign(found, none_test(left, right), "None",
+                                    f"{k_in_}({left.code}, {right.code})")
+                    negate = "not " if node.op == "not in" else ""
+                    return Test(f"{found} is None", f"({negate}{found})")
                 if node.op == "meets":
                     expr = f"(not frozenset({left.code}).isdisjoint({right.code}))"
                 else:
@@ -113,6 +123,17 @@ class ExprGen:
                 inner = self.test(node.operand, frozenset(not v for v in decides))
                 return Test(inner.none, f"(not {inner.value})")
         return as_test(self.expr(node, decides))
+
+    def _may_hold_unknowns(self, node: ast.Expr) -> bool:
+        """Whether `node` is a list read across the lines of a list (`expenses.amount`,
+        `expenses[eligible].category`), whose elements may be absent."""
+        if not isinstance(node, ast.Attribute):
+            return False
+        path = self.compiler.plain_path(node)
+        if path is None:
+            return True
+        kind, parts = path
+        return self.compiler.crosses_list(parts, kind)
 
     def stored(self, test: Test) -> Atom:
         """A tested value kept in a local, for a use that needs the value itself."""
