@@ -120,3 +120,25 @@ def test_overrides_that_cannot_be_that_param(name, given, message):
     with pytest.raises(EvaluationError) as info:
         coerce(name, DEFAULTS[name], given, NODES[name])
     assert message in str(info.value)
+
+
+def test_an_override_that_breaks_the_bands_is_refused(tmp_path, capsys):
+    """Bands tile the numbers with the defaults; `--param` must not make them overlap or
+    leave a gap (a commune would get another band's forfait without a word)."""
+    from fitn7.cli import main
+
+    policy = tmp_path / "b.fitn7"
+    policy.write_text('policy "b"\n  version "1"\n\nparam seuil_petite = 5_000\n\namount\n'
+                      '  forfait f: by applicant.population\n'
+                      '    below seuil_petite : 5_000 €\n'
+                      '    from seuil_petite below 10_000 : 10_000 €\n'
+                      '    from 10_000 : 15_000 €\n', "utf-8")
+    dossier = tmp_path / "d.toml"
+    dossier.write_text('id = "D"\nrequested = 20000\nexpenses = [{ category = "etude", '
+                       'amount = 20000 }]\n[applicant]\nkind = "commune"\npopulation = 15000\n',
+                       "utf-8")
+    assert main(["eval", str(policy), str(dossier), "--param", "seuil_petite=20000"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("fitn7: --param seuil_petite=20000: ")
+    assert "bands overlap" in err
+    assert main(["eval", str(policy), str(dossier), "--param", "seuil_petite=8000"]) == 0

@@ -12,13 +12,16 @@ The bands are read in order and must tile the number line:
   useless after a `from X`.
 
 Bounds are numbers or `param` names (their default is used here), so that
-the check is possible before any dossier is seen.
+the check is possible before any dossier is seen; `bands_with_params` runs
+it again with the values a committee gives its params (`--param`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+
+import attrs
 
 from fitn7.checker.context import CheckContext, unparse
 from fitn7.diagnostics import Diagnostic
@@ -29,6 +32,25 @@ def check_bands(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
     """Every overlap, gap and misplaced band of every `forfait … by` (codes E301 to E307)."""
     params: dict[str, ast.Param] = {}
     for param in policy.of_type(ast.Param):
+        params.setdefault(param.name, param)
+    out: list[Diagnostic] = []
+    for amount in policy.of_type(ast.Amount):
+        for step in amount.steps:
+            if isinstance(step, ast.ForfaitBands):
+                out.extend(check_band_sequence(step.bands, params))
+    return out
+
+
+def bands_with_params(policy: ast.Policy, values: Mapping[str, object]) -> list[Diagnostic]:
+    """The band problems once params take `values` (whole numbers or decimals): an
+    override can make bands that tile with the defaults overlap or leave a gap."""
+    params: dict[str, ast.Param] = {}
+    for param in policy.of_type(ast.Param):
+        value = values.get(param.name)
+        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+            literal: ast.Expr = (ast.IntLit(value) if isinstance(value, int)
+                                 else ast.DecimalLit(value))
+            param = attrs.evolve(param, default=literal)
         params.setdefault(param.name, param)
     out: list[Diagnostic] = []
     for amount in policy.of_type(ast.Amount):

@@ -212,7 +212,17 @@ def prepare(args: argparse.Namespace) -> tuple[PluginHost, CompiledPolicy, dict[
     params = parse_params(getattr(args, "param", []))
     try:
         # Validate overrides once, before the batch, so a typo is one clear error.
-        merge_params(program.param_defaults, program.param_nodes, params)
+        values = merge_params(program.param_defaults, program.param_nodes, params)
     except EvaluationError as exc:
         raise UsageError(f"fitn7: --param: {exc}") from None
+    if params:
+        from fitn7.checker.bands import bands_with_params
+
+        # Bands tile the numbers with the defaults; an override can break that,
+        # and a dossier would then get another band's forfait without a word.
+        problems = bands_with_params(policy, values)
+        if problems:
+            given = ", ".join(f"{k}={v}" for k, v in params.items())
+            raise UsageError(f"fitn7: --param {given}: " + "; ".join(
+                f"{d.message} ({d.span})" if d.span else d.message for d in problems))
     return host, program, params
