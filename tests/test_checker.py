@@ -1133,3 +1133,21 @@ def test_limit_per_a_constant_or_param_counts_everyone_together():
         ("E223", _PER + "`commune`, which is the same for every dossier"),
         ("E223", _PER + "`groupe`, which is the same for every dossier"),
     ]
+
+
+def test_a_session_name_no_session_has_is_a_warning():
+    """`session == "comite 1"` when the session is `comité 1`: always false, W405 with the
+    closest name; `""` (filed after the last session) is a name `session` can have."""
+    from fitn7.checker import check as full_check
+
+    found = full_check(parse(
+        'session "comité 1" closes 2021-06-30\n'
+        'review a: session == "comite 1"\n  source "s"\n'
+        'review b: session in {"comité 1", "comité 9"}\n  source "s"\n'
+        'review c: session == ""\n  source "s"\n'))
+    assert [(d.code, d.message, d.help) for d in found] == [
+        ("W405", "no session is named `comite 1`: the comparison is always false",
+         "did you mean `comité 1`?"),
+        ("W405", "no session is named `comité 9`: the comparison is always false",
+         "did you mean `comité 1`?"),
+    ]

@@ -65,4 +65,5 @@ CODES: Mapping[str, str] = {
     "W402": "`let` never used",
     "W403": "`param` never used",
     "W404": "a floor after a cap",
+    "W405": "no session has that name",
 }

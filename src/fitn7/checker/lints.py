@@ -7,10 +7,13 @@ reads is usually a leftover or a typo in the rule meant to read it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
+
+import attrs
 
 from fitn7.checker.context import CheckContext, name_span
 from fitn7.checker.typecheck import type_policy
-from fitn7.diagnostics import Diagnostic, Severity
+from fitn7.diagnostics import Diagnostic, Severity, did_you_mean
 from fitn7.dsl import ast
 from fitn7.dsl.source import Span
 
@@ -18,7 +21,50 @@ from fitn7.dsl.source import Span
 def check_warnings(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
     """Rules without `source`, lets and params never read, a floor after a cap
     (codes W401 to W404)."""
-    return [*check_sources(policy), *check_unused(policy, ctx), *check_floor_after_cap(policy)]
+    return [*check_sources(policy), *check_unused(policy, ctx), *check_floor_after_cap(policy),
+            *check_session_names(policy)]
+
+
+def _nodes(node: Any) -> Iterator[Any]:
+    """Every node under `node`, depth first (declarations, expressions)."""
+    yield node
+    if isinstance(node, tuple):
+        for item in node:
+            yield from _nodes(item)
+    elif attrs.has(type(node)):
+        for field in attrs.fields(type(node)):
+            if field.eq:
+                yield from _nodes(getattr(node, field.name))
+
+
+def check_session_names(policy: ast.Policy) -> list[Diagnostic]:
+    """W405: `session == "comite 1"` where no session has that name: always false.
+
+    `session` is the name of the session a dossier belongs to, or `""` when it
+    was filed after the last one; any other text is a misspelling.
+    """
+    names = [s.name for s in policy.of_type(ast.Session)]
+    if not names:
+        return []
+    texts: list[ast.StringLit] = []
+    for node in _nodes(policy.declarations):
+        if isinstance(node, ast.Compare) and any(
+                isinstance(o, ast.Name) and o.name == "session" for o in node.operands):
+            texts += [o for o in node.operands if isinstance(o, ast.StringLit)]
+        elif (isinstance(node, ast.Membership) and isinstance(node.left, ast.Name)
+              and node.left.name == "session" and isinstance(node.right, ast.SetLit)):
+            texts += [i for i in node.right.items if isinstance(i, ast.StringLit)]
+    known = ", ".join(f"`{n}`" for n in names)
+    return [
+        Diagnostic(
+            "W405",
+            f"no session is named `{text.value}`: the comparison is always false",
+            text.span,
+            did_you_mean(text.value, names) or f"the sessions are {known}",
+            Severity.WARNING,
+        )
+        for text in texts if text.value and text.value not in names
+    ]
 
 
 def check_floor_after_cap(policy: ast.Policy) -> list[Diagnostic]:
