@@ -115,7 +115,12 @@ def test_catalogue_entry_matches_a_fresh_mistake(label):
     with pytest.raises(PolicySyntaxError) as info:
         parse_policy(text, "gers.fitn7")
     diag = info.value.diagnostics[0]
-    assert (diag.code, diag.message, diag.help) == (entry.code, entry.message, entry.help)
+    assert (diag.code, diag.message) == (entry.code, entry.message)
+    if label == "space-in-number":
+        # The hint quotes the number as the user wrote it.
+        assert diag.help is not None and diag.help.startswith("write `")
+    else:
+        assert diag.help == entry.help
     assert diag.span is not None
     assert (diag.span.file, diag.span.line) == ("gers.fitn7", line)
 

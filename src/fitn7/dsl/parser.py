@@ -290,6 +290,26 @@ def _mistake(label: str, span: Span) -> Diagnostic:
     return Diagnostic(entry.code, entry.message, span, entry.help)
 
 
+def _space_in_number(line: str, span: Span) -> Diagnostic:
+    """E013 with the user's own number in the hint: `write 10_000 … instead of 10 000`."""
+    diagnostic = _mistake("space-in-number", span)
+    # The number as written: digit groups separated by single spaces, ending here.
+    found = re.search(r"\d{1,3}(?: \d{3})+(?:[.,]\d+)?$", _number_around(line, span.column - 1))
+    if found is None:
+        return diagnostic
+    written = found.group(0)
+    joined = written.replace(" ", "")
+    grouped = written.replace(" ", "_")
+    return attrs.evolve(diagnostic, help=f"write `{grouped}` or `{joined}` instead of `{written}`")
+
+
+def _number_around(line: str, start: int) -> str:
+    """The line up to the end of the number whose digit group starts at `start`: the
+    groups after it too (`1 188 000`), and its decimals."""
+    rest = re.match(r"\d{3}(?: \d{3}(?!\d))*(?:[.,]\d+)?", line[start:])
+    return line[: start + (rest.end() if rest else 0)]
+
+
 def _recognise_by_token(exc: UnexpectedToken, src: SourceText, span: Span) -> Diagnostic | None:
     """Mistakes told by the token met (and the one before), whatever the parser state."""
     token = exc.token
@@ -302,7 +322,7 @@ def _recognise_by_token(exc: UnexpectedToken, src: SourceText, span: Span) -> Di
         and re.match(r"\d{3}(?!\d)", str(token))
         and _NUMBER_BEFORE.search(before)
     ):
-        return _mistake("space-in-number", span)
+        return _space_in_number(line, span)
     if token.type == "EQUAL" and "COMP_OP" in accepts:
         return _mistake("assign-for-equal", span)
     if (
