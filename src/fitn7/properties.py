@@ -21,6 +21,7 @@ import attrs
 import tomli_w
 
 from fitn7.dossier import Dossier
+from fitn7.dsl import ast
 from fitn7.dsl.ast import DateLit, IntLit, MoneyLit, StringLit
 from fitn7.errors import Fitn7Error
 from fitn7.evaluation import CompiledPolicy, Decision
@@ -82,15 +83,7 @@ class PropertyReport:
 
 def _literals(node: Any) -> Iterator[Any]:
     """Every literal node under `node` (declarations, expressions), in order."""
-    if isinstance(node, StringLit | DateLit | IntLit | MoneyLit):
-        yield node
-    elif isinstance(node, tuple):
-        for item in node:
-            yield from _literals(item)
-    elif attrs.has(type(node)):
-        for field in attrs.fields(type(node)):
-            if field.eq:
-                yield from _literals(getattr(node, field.name))
+    return (n for n in ast.walk(node) if isinstance(n, StringLit | DateLit | IntLit | MoneyLit))
 
 
 def policy_literals(policy: Any) -> tuple[frozenset[str], frozenset[datetime.date]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
@@ -206,3 +207,14 @@ def empty_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
             f.suffix.lower() in (".toml", ".json") for f in Path(p).iterdir() if f.is_file()
         )
     ]
+
+
+def warn_if_empty(paths: Sequence[str], found: int, failed: int, consequence: str) -> None:
+    """On stderr: each folder given that holds no dossier; or, when nothing at all was
+    found, that `consequence` follows (`the impact covers 0 dossiers`)."""
+    empties = empty_paths(paths)
+    for folder in empties:
+        print(f"fitn7: warning: no dossier found in `{folder}`", file=sys.stderr)
+    if not found and not failed and not empties:
+        given = ", ".join(f"`{p}`" for p in paths)
+        print(f"fitn7: warning: no dossier found in {given}: {consequence}", file=sys.stderr)

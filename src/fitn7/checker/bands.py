@@ -30,9 +30,10 @@ from fitn7.dsl import ast
 
 def check_bands(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
     """Every overlap, gap and misplaced band of every `forfait … by` (codes E301 to E307)."""
-    params: dict[str, ast.Param] = {}
-    for param in policy.of_type(ast.Param):
-        params.setdefault(param.name, param)
+    return bands_with_params(policy, {})
+
+
+def _every_band_list(policy: ast.Policy, params: Mapping[str, ast.Param]) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for amount in policy.of_type(ast.Amount):
         for step in amount.steps:
@@ -52,12 +53,7 @@ def bands_with_params(policy: ast.Policy, values: Mapping[str, object]) -> list[
                                  else ast.DecimalLit(value))
             param = attrs.evolve(param, default=literal)
         params.setdefault(param.name, param)
-    out: list[Diagnostic] = []
-    for amount in policy.of_type(ast.Amount):
-        for step in amount.steps:
-            if isinstance(step, ast.ForfaitBands):
-                out.extend(check_band_sequence(step.bands, params))
-    return out
+    return _every_band_list(policy, params)
 
 
 def bound_value(expr: ast.Expr, params: Mapping[str, ast.Param]) -> tuple[bool, Decimal | None]:

@@ -7,9 +7,6 @@ reads is usually a leftover or a typo in the rule meant to read it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
-
-import attrs
 
 from fitn7.checker.context import CheckContext, name_span
 from fitn7.checker.typecheck import type_policy
@@ -25,18 +22,6 @@ def check_warnings(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
             *check_session_names(policy)]
 
 
-def _nodes(node: Any) -> Iterator[Any]:
-    """Every node under `node`, depth first (declarations, expressions)."""
-    yield node
-    if isinstance(node, tuple):
-        for item in node:
-            yield from _nodes(item)
-    elif attrs.has(type(node)):
-        for field in attrs.fields(type(node)):
-            if field.eq:
-                yield from _nodes(getattr(node, field.name))
-
-
 def check_session_names(policy: ast.Policy) -> list[Diagnostic]:
     """W405: `session == "comite 1"` where no session has that name: always false.
 
@@ -47,7 +32,7 @@ def check_session_names(policy: ast.Policy) -> list[Diagnostic]:
     if not names:
         return []
     texts: list[ast.StringLit] = []
-    for node in _nodes(policy.declarations):
+    for node in ast.walk(policy.declarations):
         if isinstance(node, ast.Compare) and any(
                 isinstance(o, ast.Name) and o.name == "session" for o in node.operands):
             texts += [o for o in node.operands if isinstance(o, ast.StringLit)]

@@ -25,7 +25,7 @@ from typing import Any
 from fitn7.audit.committee import CommitteeImpact, committee_impact
 from fitn7.audit.diff import diff
 from fitn7.audit.impact import Impact, impact
-from fitn7.audit.inputs import dossiers_or_errors, empty_paths, load_version
+from fitn7.audit.inputs import dossiers_or_errors, load_version, warn_if_empty
 from fitn7.audit.render import (
     committee_text,
     diff_text,
@@ -90,13 +90,7 @@ def _run(args: argparse.Namespace) -> int:
         dossiers, errors = dossiers_or_errors(args.impact)
         for error in errors:
             print(f"fitn7: {error}", file=sys.stderr)
-        empties = empty_paths(args.impact)
-        for folder in empties:
-            print(f"fitn7: warning: no dossier found in `{folder}`", file=sys.stderr)
-        if not dossiers and not errors and not empties:
-            given = ", ".join(f"`{p}`" for p in args.impact)
-            print(f"fitn7: warning: no dossier found in {given}: the impact covers 0 dossiers",
-                  file=sys.stderr)
+        warn_if_empty(args.impact, len(dossiers), len(errors), "the impact covers 0 dossiers")
         result = impact(old, new, dossiers, plugins=host, policy_diff=changes)
         for failure in result.failures:
             print(f"fitn7: dossier `{failure.dossier}` under the {failure.version} version: "

@@ -17,7 +17,7 @@ import argparse
 import sys
 from typing import Any
 
-from fitn7.audit.inputs import dossiers_or_errors, empty_paths, load_version
+from fitn7.audit.inputs import dossiers_or_errors, load_version, warn_if_empty
 from fitn7.audit.render import replay_text, to_json
 from fitn7.audit.replay import read_decisions, replay
 from fitn7.cli.common import add_params, add_plugins_dir, add_policy_path, parse_params, plugin_host
@@ -62,13 +62,7 @@ def _run(args: argparse.Namespace) -> int:
     dossiers, errors = dossiers_or_errors(args.dossiers)
     for error in errors:
         print(f"fitn7: {error}", file=sys.stderr)
-    empties = empty_paths(args.dossiers)
-    for given in empties:
-        print(f"fitn7: warning: no dossier found in `{given}`", file=sys.stderr)
-    if not dossiers and not errors and not empties:
-        given = ", ".join(f"`{p}`" for p in args.dossiers)
-        print(f"fitn7: warning: no dossier found in {given}: no decision can reproduce",
-              file=sys.stderr)
+    warn_if_empty(args.dossiers, len(dossiers), len(errors), "no decision can reproduce")
     report = replay(records, policy, dossiers, parse_params(args.param) or None, plugins=host)
     if args.format == "json":
         sys.stdout.write(to_json(report.to_dict()))

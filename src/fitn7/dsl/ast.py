@@ -9,9 +9,9 @@ formatter and are not part of the meaning either.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 
@@ -465,3 +465,17 @@ class Policy:
         """The declarations of one node type, in file order."""
         return tuple(d for d in self.declarations if isinstance(d, kind))
 
+
+def walk(node: Any) -> Iterator[Any]:
+    """`node` and every node under it, depth first: declarations, expressions, literals.
+
+    Spans, comments and sources are not visited (they are no part of the meaning).
+    """
+    yield node
+    if isinstance(node, tuple):
+        for item in node:
+            yield from walk(item)
+    elif attrs.has(type(node)):
+        for field in attrs.fields(type(node)):
+            if field.eq:
+                yield from walk(getattr(node, field.name))
