@@ -485,3 +485,17 @@ require mille: 1000 € in expenses.amount
         assert decision.missing == ("expenses[1].amount",)
     found = (Expense("a", Category.ETUDE, Decimal(1000)), Expense("b", Category.ETUDE, None))
     assert program.evaluate(make_dossier(expenses=found), trace=False).reasons == ()
+
+
+def test_explain_shows_each_value_a_rule_read_once(capsys):
+    """A rule reading `requested` twice shows it once in `--explain`, as in the JSON."""
+    from fitn7.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    example = sorted((root / "policies" / "paca").glob("PACA-01*.toml"))[0]
+    assert main(["eval", str(root / "policies" / "paca.fitn7"), str(example), "--explain"]) == 0
+    for line in capsys.readouterr().out.splitlines():
+        if line.strip().startswith("read "):
+            paths = [part.split(" = ")[0] for part in line.strip()[5:].split(", ")
+                     if " = " in part]
+            assert len(paths) == len(set(paths)), line

@@ -108,7 +108,9 @@ def render_text(decisions: list[Decision], program: CompiledPolicy, explain: boo
 def _trace_lines(d: Decision) -> list[str]:
     out = ["  trace:"]
     for entry in d.trace:
-        reads = ", ".join(f"{path} = {_show(value)}" for path, value in entry.read)
+        # A rule may read one field twice (`requested` in two conditions): once is enough
+        # for a reader, as in the JSON, where `read` is a table keyed by path.
+        reads = ", ".join(f"{path} = {_show(value)}" for path, value in dict(entry.read).items())
         where = f"{entry.file}:{entry.line}" if entry.file else ""
         amount = f" → {euros(entry.amount)}" if entry.amount is not None else ""
         out.append(f"    {entry.kind:<8} {entry.rule:<28} {entry.outcome:<12}{amount}")
