@@ -1151,3 +1151,16 @@ def test_a_session_name_no_session_has_is_a_warning():
         ("W405", "no session is named `comité 9`: the comparison is always false",
          "did you mean `comité 1`?"),
     ]
+
+
+def test_a_date_written_the_french_way_or_unpadded_gets_its_iso_form():
+    """`30/06/2021` and `2021-6-30` parse as arithmetic; the hint gives `2021-06-30`."""
+    from fitn7.checker import check as full_check
+
+    found = full_check(parse(
+        'session "s1" closes 30/06/2021\n'
+        'require r: submitted <= 2021-6-30\n  source "s"\n'))
+    assert [(d.code, d.help) for d in found] == [
+        ("E224", "write the date as YYYY-MM-DD: `2021-06-30`"),
+        ("E208", "write the date as YYYY-MM-DD: `2021-06-30`"),
+    ]

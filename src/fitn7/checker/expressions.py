@@ -7,6 +7,7 @@ compatible with everything, so one mistake yields one error and not a cascade.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -483,6 +484,25 @@ def _numeric_text(text: str) -> str | None:
     return None
 
 
+def date_meant(expr: ast.Expr) -> str | None:
+    """The ISO date meant by `30/06/2021` or `2021-6-30`, which parse as arithmetic."""
+    match expr:
+        case ast.BinOp(op="/", left=ast.BinOp(op="/", left=ast.IntLit(value=day),
+                                               right=ast.IntLit(value=month)),
+                       right=ast.IntLit(value=year)):
+            pass
+        case ast.BinOp(op="-", left=ast.BinOp(op="-", left=ast.IntLit(value=year),
+                                               right=ast.IntLit(value=month)),
+                       right=ast.IntLit(value=day)):
+            pass
+        case _:
+            return None
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
 def mismatch_help(a: ast.Expr, ta: t.Type, b: ast.Expr, tb: t.Type) -> str | None:
     """What to write instead, when two values of types `ta` and `tb` meet.
 
@@ -494,6 +514,9 @@ def mismatch_help(a: ast.Expr, ta: t.Type, b: ast.Expr, tb: t.Type) -> str | Non
         if hint is not None:
             return hint
     if t.DATE in (ta, tb):
+        meant = date_meant(b if ta == t.DATE else a)
+        if meant is not None:
+            return f"write the date as YYYY-MM-DD: `{meant}`"
         return "a date compares with a date, written `2021-06-21`"
     if (t.element_type(ta) is None) != (t.element_type(tb) is None):
         return (

@@ -15,7 +15,7 @@ import attrs
 
 from fitn7 import types as t
 from fitn7.checker.context import CheckContext, number_text, unparse
-from fitn7.checker.expressions import Typer
+from fitn7.checker.expressions import Typer, date_meant
 from fitn7.diagnostics import Diagnostic
 from fitn7.dsl import ast
 from fitn7.scope import NameKind, Scope
@@ -135,9 +135,11 @@ class _Slots:
         found = self.typer.type_of(session.closes, self.scope)
         if found in (t.DATE, t.ANY):
             return
-        help = "write the date as `2021-06-22`"
+        help = "write the date as YYYY-MM-DD, e.g. `2021-06-22`"
         if isinstance(session.closes, ast.StringLit):
             help = f"write the date without quotes: `{session.closes.value}`"
+        elif (french := date_meant(session.closes)) is not None:
+            help = f"write the date as YYYY-MM-DD: `{french}`"
         self.typer.report(
             "E224", f"a session closes on a date, got {found}", session.closes, help
         )
