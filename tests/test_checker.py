@@ -902,6 +902,11 @@ def test_empty_band():
     diags = bands("below 5_000 : 1 €\nfrom 5_000 below 5_000 : 2 €\nfrom 5_000 : 3 €")
     diag = one(diags, "E306")
     assert diag.message == "empty band: no value is `from 5_000` and `below 5_000`"
+    assert diag.help == ("the two bounds are equal: the band holds no value; give it a "
+                         "larger upper bound, or remove it")
+    swapped = one(bands("below 5_000 : 1 €\nfrom 9_000 below 5_000 : 2 €\nfrom 5_000 : 3 €"),
+                  "E306")
+    assert swapped.help == "the lower bound comes first: `from 5_000 below 9_000`"
 
 
 # --------------------------------------------------------------- warnings

@@ -144,7 +144,10 @@ def check_band_sequence(
                     "E306",
                     f"empty band: no value is `from {low_text}` and `below {high_text}`",
                     band.span,
-                    f"the lower bound comes first: `from {high_text} below {low_text}`",
+                    f"the lower bound comes first: `from {high_text} below {low_text}`"
+                    if low > high else
+                    "the two bounds are equal: the band holds no value; give it a larger "
+                    "upper bound, or remove it",
                 )
             )
         if not started:
