@@ -1169,3 +1169,14 @@ def test_a_date_written_the_french_way_or_unpadded_gets_its_iso_form():
         ("E224", "write the date as YYYY-MM-DD: `2021-06-30`"),
         ("E208", "write the date as YYYY-MM-DD: `2021-06-30`"),
     ]
+
+
+def test_a_rule_reading_the_decision_is_told_only_invariants_can():
+    """`amount` or `status` in a rule: unknown there, with why (not "write it in quotes")."""
+    from fitn7.checker import check as full_check
+
+    found = full_check(parse('review r: amount > 10_000 €\n  source "s"\n'))
+    assert [(d.code, d.help) for d in found] == [
+        ("E201", "`amount` is part of the decision itself: only an `invariant` can read it, "
+                 "not the rules that make the decision"),
+    ]

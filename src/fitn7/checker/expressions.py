@@ -176,6 +176,9 @@ class Typer:
                 help = did_you_mean(name, declared) or (
                     f"declare it with `param {name} = …` so a committee can set it"
                 )
+            elif name in scope.schema.fields(t.Record("decision")):
+                help = (f"`{name}` is part of the decision itself: only an `invariant` can "
+                        "read it, not the rules that make the decision")
             elif name.lower() in ("true", "false", "vrai", "faux", "oui", "non"):
                 word = "true" if name.lower() in ("true", "vrai", "oui") else "false"
                 help = f"the truth values are written in lowercase English: `{word}`"
