@@ -61,7 +61,11 @@ def ensure_valid(policy: ast.Policy, plugins: PluginHost | None = None) -> None:
     to add to `uses`. Warnings do not raise.
     """
     host = plugins if plugins is not None else PluginHost.load()
-    diagnostics = host.check(policy)
+    _raise_errors(policy, host.check(policy))
+
+
+def _raise_errors(policy: ast.Policy, diagnostics: Iterable[Diagnostic]) -> None:
+    """`PolicyCheckError` with the errors among `diagnostics`, if there are any."""
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if errors:
         sources = [policy.source] if policy.source is not None else []
@@ -79,9 +83,7 @@ def _compiled(
     if isinstance(policy, CompiledPolicy):
         return policy
     if functions is not None:
-        errors = [d for d in check(policy, functions=functions) if d.severity is Severity.ERROR]
-        if errors:
-            raise PolicyCheckError(errors, [policy.source] if policy.source else [])
+        _raise_errors(policy, check(policy, functions=functions))
         return compile_policy(policy, functions=functions)
     host = PluginHost.load() if policy.header.uses else PluginHost.load(
         entry_points=False, environment=False)

@@ -27,6 +27,7 @@ from fitn7.dsl import ast
 from fitn7.dsl.parser import load_policy_file, parse_policy
 from fitn7.errors import DossierError, Fitn7Error, PolicySyntaxError
 from fitn7.loading import Loaded, LoadResult, load_dossiers
+from fitn7.loading.files import dossier_files
 from fitn7.plugins import PluginHost
 from fitn7.resolve import load_resolved, policies_in, resolve_with, search_path_from_env
 
@@ -201,12 +202,7 @@ def dossiers_or_errors(paths: Iterable[str | os.PathLike[str]]) -> tuple[
 def empty_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     """The directories given that hold no dossier file (`*.toml`, `*.json`): a likely
     slip (the wrong folder) that would otherwise only show as fewer dossiers."""
-    return [
-        str(p) for p in paths
-        if Path(p).is_dir() and not any(
-            f.suffix.lower() in (".toml", ".json") for f in Path(p).iterdir() if f.is_file()
-        )
-    ]
+    return [str(p) for p in paths if Path(p).is_dir() and not dossier_files(Path(p))]
 
 
 def warn_if_empty(paths: Sequence[str], found: int, failed: int, consequence: str) -> None:

@@ -196,12 +196,11 @@ class Compiler:
                 for index, element in enumerate(value):
                     if attr == "eligible" and hasattr(element, "category"):
                         # Computed, not stored: whether the line's category counts.
-                        category = element.category
-                        if category is None:
+                        item = line_eligible(element, env)
+                        if item is None:
                             env.record(category_of(env.dossier, index, element), None)
                             out.append(None)
                             continue
-                        item = category in env.eligible_categories
                         if env.trace:
                             env.record(path_of(env.dossier, index, element), item)
                         out.append(item)
@@ -549,8 +548,7 @@ def _element_reader(parts: tuple[str, ...]) -> Fn:
         base, index, value = env.elements[-1]
         for depth, part in enumerate(parts):
             if part == "eligible" and depth == 0 and hasattr(value, "category"):
-                category = value.category
-                value = None if category is None else category in env.eligible_categories
+                value = line_eligible(value, env)
                 if value is None:
                     env.record(f"{base}[{index}].category", None)
                     return None
@@ -613,6 +611,11 @@ def list_path(node: ast.Expr, scope: Scope) -> str | None:
     if isinstance(node, ast.Name) and scope.resolve(node.name) is NameKind.FIELD:
         return ".".join([node.name, *reversed(parts)])
     return None
+
+
+def line_eligible(line: Any, env: Env) -> bool | None:
+    """Whether an expense line counts in the eligible base: unknown without a category."""
+    return None if line.category is None else line.category in env.eligible_categories
 
 
 def call_read(name: str, values: list[Any], texts: list[str]) -> NotAField:

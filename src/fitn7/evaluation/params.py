@@ -176,7 +176,7 @@ def param_text(value: Any, node: ast.Param | None = None) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        if node is not None and isinstance(node.default, ast.PercentLit):
+        if _is_percent(node):
             return f"{_plain(value * 100)}%"
         return _plain(value)
     if isinstance(value, datetime.date):

@@ -185,7 +185,7 @@ def _load_file(path: Path) -> Iterator[LoadResult]:
 _TOO_DEEP = "tables or lists are nested too deeply to be a dossier"
 
 
-def _files_of(directory: Path) -> list[Path]:
+def dossier_files(directory: Path) -> list[Path]:
     """The dossier files directly in `directory`, in name order.
 
     Not recursive, so a policy's `examples/` can keep expected decisions in a
@@ -211,7 +211,7 @@ def load_dossiers(*paths: str | os.PathLike[str]) -> Iterator[LoadResult]:
     first_file: dict[str, str] = {}
     for given in paths:
         path = Path(given)
-        files = _files_of(path) if path.is_dir() else [path]
+        files = dossier_files(path) if path.is_dir() else [path]
         for file in files:
             for result in _load_file(file):
                 if isinstance(result, Loaded):
