@@ -4,8 +4,8 @@ A child names its parent by id. The parent is looked for in the child's
 directory, then in each directory of the search path (`FITN7_POLICY_PATH`,
 `--policy-path`). A child declaration with the same id (rule, amount
 adjustment, score criterion, limit, invariant) or the same name (param, let,
-session) replaces the parent's in place; `expenses` and `amount` blocks
-replace the parent's whole; score criteria merge by id. Spans keep the file
+session) replaces the parent's in place; `expenses`, `expenses basis` and `amount`
+blocks replace the parent's whole; score criteria merge by id. Spans keep the file
 each declaration came from, so the trace can name it.
 """
 
@@ -134,7 +134,7 @@ def _key(decl: ast.Declaration) -> tuple[str, str] | None:
             return (type(decl).__name__, name)
         case ast.Rule(id=rid) | ast.Limit(id=rid) | ast.Invariant(id=rid):
             return ("id", rid)
-        case ast.Expenses() | ast.Amount() | ast.Score():
+        case ast.Expenses() | ast.ExpensesBasis() | ast.Amount() | ast.Score():
             return (type(decl).__name__, "")
 
 

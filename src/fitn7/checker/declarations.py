@@ -22,6 +22,9 @@ _WHAT = {
     ast.ForfaitBands: "forfait",
     ast.Forfait: "forfait",
     ast.Rate: "rate",
+    ast.Part: "part",
+    ast.Ceiling: "ceiling",
+    ast.Minimum: "minimum",
     ast.Criterion: "score criterion",
     ast.Limit: "limit",
     ast.Invariant: "invariant",
@@ -63,7 +66,9 @@ def identified(policy: ast.Policy) -> Iterator[tuple[str, str, Span | None]]:
                 for step in steps:
                     if isinstance(step, ast.Adjustment):
                         yield step.id, step.kind, step.span
-                    elif not isinstance(step, ast.Base) and step.id is not None:
+                    elif isinstance(step, ast.Base | ast.Total):
+                        continue
+                    elif step.id is not None:
                         yield step.id, _WHAT[type(step)], step.span
             case ast.Score(criteria=criteria):
                 for crit in criteria:

@@ -282,10 +282,17 @@ class _Printer:
         elif isinstance(d, ast.Expenses):
             self.write(f"expenses {d.mode} ")
             self.braced(d.categories, tail=True)
+        elif isinstance(d, ast.ExpensesBasis):
+            excluding = " excluding recovered_vat" if d.excluding_recovered_vat else ""
+            self.write(f"expenses basis {d.basis}{excluding}")
         elif isinstance(d, ast.Amount):
             self.write("amount")
+            # The steps of a part, or after `total`, are indented under it.
+            nested = False
             for step in d.steps:
-                self.step(step)
+                heads = isinstance(step, ast.Part | ast.Total)
+                self.step(step, INDENT if heads or not nested else 2 * INDENT)
+                nested = nested or heads
         elif isinstance(d, ast.Score):
             self.write("score")
             for c in d.criteria:
@@ -309,12 +316,40 @@ class _Printer:
             self.expr(d.condition, tail=True)
             self.meta(d, INDENT)
 
-    def step(self, s: ast.AmountStep) -> None:
-        """One step of the `amount` block, indented once; bands and meta twice."""
-        self.start(INDENT, s)
+    def step(self, s: ast.AmountStep, indent: int = INDENT) -> None:
+        """One step of the `amount` block at `indent`; its bands and meta one level more."""
+        self.start(indent, s)
+        inner = indent + INDENT
         if isinstance(s, ast.Base):
             self.write("base ")
             self.expr(s.value, tail=True)
+            self.meta(s, inner)
+            return
+        if isinstance(s, ast.Part):
+            self.write(f"part {s.id}: ")
+            self.expr(s.lines, tail=True)
+            self.meta(s, inner)
+            return
+        if isinstance(s, ast.Total):
+            self.write("total")
+            self.meta(s, inner)
+            return
+        if isinstance(s, ast.Ceiling):
+            self.write(f"ceiling {s.id}: ")
+            self.expr(s.share)
+            self.write(" of ")
+            self.expr(s.cost, tail=s.other is None and s.when is None)
+            if s.other is not None:
+                self.write(" minus ")
+                self.expr(s.other, tail=s.when is None)
+            self.when(s.when)
+            self.meta(s, inner)
+            return
+        if isinstance(s, ast.Minimum):
+            self.write(f"minimum {s.id}: ")
+            self.expr(s.value, tail=s.when is None)
+            self.when(s.when)
+            self.meta(s, inner)
             return
         if isinstance(s, ast.Adjustment):
             self.write(f"{s.kind} {s.id}: ")
@@ -325,18 +360,18 @@ class _Printer:
             self.write("by ")
             self.expr(s.by, tail=s.when is None)
             self.when(s.when)
-            self.bands(s.bands)
+            self.bands(s.bands, inner)
         else:
             self.expr(s.value, tail=s.when is None)
             self.when(s.when)
-        self.meta(s, 2 * INDENT)
+        self.meta(s, inner)
 
-    def bands(self, bands: Sequence[ast.Band]) -> None:
-        """Bands one per line, their `:` aligned."""
+    def bands(self, bands: Sequence[ast.Band], indent: int = 2 * INDENT) -> None:
+        """Bands one per line at `indent`, their `:` aligned."""
         heads = [_band_head(b) for b in bands]
         width = max(len(h) for h in heads)
         for band, head in zip(bands, heads, strict=True):
-            self.start(2 * INDENT, band)
+            self.start(indent, band)
             if band.kind == "otherwise":
                 self.write("otherwise")
             if band.low is not None:
@@ -638,7 +673,8 @@ def format_node(node: ast.Declaration | ast.AmountStep | ast.Criterion) -> str:
     if isinstance(node, ast.Criterion):
         printer.declaration(ast.Score((node,)))
         printer.lines.pop(0)  # the `score` keyword line of the wrapping block
-    elif isinstance(node, ast.Base | ast.ForfaitBands | ast.Forfait | ast.Rate | ast.Adjustment):
+    elif isinstance(node, ast.Base | ast.ForfaitBands | ast.Forfait | ast.Rate | ast.Adjustment
+                    | ast.Part | ast.Total | ast.Ceiling | ast.Minimum):
         printer.step(node)
     else:
         printer.declaration(node)

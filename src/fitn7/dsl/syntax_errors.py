@@ -279,7 +279,8 @@ _TERMINAL_NAMES = {
 # Keywords listed under one word when at least three of them are expected.
 _GROUPS = (
     ("a header field", ("title", "authority", "version", "envelope", "extends", "uses")),
-    ("an amount step", ("base", "forfait", "rate", "bonus", "cap", "floor")),
+    ("an amount step", ("base", "forfait", "rate", "bonus", "cap", "floor", "part", "total",
+                        "ceiling", "minimum")),
     (
         "a new declaration",
         ("require", "exclude", "review", "let", "param", "session", "expenses", "amount",
@@ -308,6 +309,7 @@ _OPERATORS = (
 _ORDER = (
     "`:`", "`=`", "`,`", "`)`", "`}`", "`]`",
     "`closes`", "`by`", "`at`", "`most`", "`award`", "`awards`", "`per`", "`where`",
+    "`of`", "`minus`", "`basis`", "`ht`", "`ttc`", "`excluding`", "`recovered_vat`",
     "`when`", "`below`", "`from`", "`otherwise`", "`eligible`", "`ineligible`",
     "a name", "a number", "`€` or `EUR`", "`€`", "`EUR`", "`%`", "a date",
     "a string in double quotes", "`true`", "`false`", "`{`", "`(`",

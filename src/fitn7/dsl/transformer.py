@@ -191,11 +191,39 @@ class ToAst(Transformer[Token, ast.Policy]):
         categories = tuple(str(n) for n in names if n is not None)
         return ast.Expenses(mode, categories, span=self._span(meta))
 
+    def basis_kind(self, meta: Meta, children: list[Token]) -> str:
+        return str(children[0])
+
+    def excluding_recovered(self, meta: Meta, children: list[Token]) -> bool:
+        return True
+
+    def expenses_basis(self, meta: Meta, children: list[Any]) -> ast.ExpensesBasis:
+        basis, excluding = children
+        return ast.ExpensesBasis(basis, excluding is True, span=self._span(meta))
+
     def amount(self, meta: Meta, children: list[Any]) -> ast.Amount:
         return ast.Amount(tuple(children), span=self._span(meta))
 
     def base(self, meta: Meta, children: list[Any]) -> ast.Base:
-        return ast.Base(children[0], span=self._span(meta))
+        value, (message, source) = children
+        return ast.Base(value, message, source, span=self._span(meta))
+
+    def part(self, meta: Meta, children: list[Any]) -> ast.Part:
+        name, lines, (message, source) = children
+        return ast.Part(str(name), lines, message, source, span=self._span(meta))
+
+    def total(self, meta: Meta, children: list[Any]) -> ast.Total:
+        ((message, source),) = children
+        return ast.Total(message, source, span=self._span(meta))
+
+    def ceiling(self, meta: Meta, children: list[Any]) -> ast.Ceiling:
+        name, share, cost, other, when, (message, source) = children
+        return ast.Ceiling(str(name), share, cost, other, when, message, source,
+                           span=self._span(meta))
+
+    def minimum(self, meta: Meta, children: list[Any]) -> ast.Minimum:
+        name, value, when, (message, source) = children
+        return ast.Minimum(str(name), value, when, message, source, span=self._span(meta))
 
     @staticmethod
     def _id(token: Token | None) -> str | None:
