@@ -25,6 +25,10 @@ CODES: Mapping[str, str] = {
     "E108": "unknown expense category",
     "E109": "a `param` default is not a literal",
     "E110": "sessions not in closing order",
+    "E111": "an amount step in the wrong section",
+    "E112": "`total` without parts, twice, or above a part",
+    "E113": "`expenses basis` given twice",
+    "E114": "`excluding recovered_vat` with an HT basis",
     # names and types
     "E201": "unknown name",
     "E202": "`let` used before its definition",
@@ -52,6 +56,7 @@ CODES: Mapping[str, str] = {
     "E224": "a session closes on a date",
     "E225": "a set mixes values of different types",
     "E226": "filter on something that is not a list of records",
+    "E227": "a part is not over expense lines",
     # bands
     "E301": "forfait bands overlap",
     "E302": "gap between forfait bands",
@@ -66,4 +71,8 @@ CODES: Mapping[str, str] = {
     "W403": "`param` never used",
     "W404": "a floor after a cap",
     "W405": "no session has that name",
+    "W406": "a forfait or rate that can never apply",
+    "W407": "a part no expense can reach",
+    "W408": "parts that select the same lines",
+    "W409": "an eligible amount can be 0 € and no `minimum`",
 }

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fitn7 import types as t
+from fitn7.checker.amounts import check_amount_structure
 from fitn7.checker.context import CheckContext, name_span, unparse, where
 from fitn7.diagnostics import Diagnostic, did_you_mean
 from fitn7.dossier import Category
 from fitn7.dsl import ast
+from fitn7.dsl.amounts import sections
 from fitn7.dsl.source import Span
 
 #: What a named step or declaration is called in messages.
@@ -38,7 +40,7 @@ _CONSTANT_KINDS: dict[t.Type, str] = {
 
 
 def check_declarations(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
-    """Every declaration-level problem of the policy (codes E101 to E110)."""
+    """Every declaration-level problem of the policy (codes E101 to E114)."""
     return [
         *check_rule_ids(policy),
         *check_names(policy, ctx),
@@ -46,6 +48,7 @@ def check_declarations(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic
         *check_blocks(policy),
         *check_expense_categories(policy),
         *check_param_defaults(policy),
+        *check_amount_structure(policy, ctx),
     ]
 
 
@@ -202,17 +205,26 @@ def check_blocks(policy: ast.Policy) -> list[Diagnostic]:
                 )
             )
     for amount in policy.of_type(ast.Amount):
-        bases = [s for s in amount.steps if isinstance(s, ast.Base)]
-        for extra_base in bases[1:]:
-            out.append(
-                Diagnostic(
-                    "E107",
-                    "`base` is given twice",
-                    name_span(policy, extra_base.span, "base"),
-                    "keep one `base` step; the first is at "
-                    f"{where(bases[0].span, extra_base.span)}",
-                )
+        grouped = sections(amount.steps)
+        for section in (*grouped.parts, grouped.main):
+            out.extend(_bases_twice(policy, section.steps))
+    return out
+
+
+def _bases_twice(policy: ast.Policy, steps: tuple[ast.AmountStep, ...]) -> list[Diagnostic]:
+    """E107 for one pipeline: the single one, or one part's."""
+    out = []
+    bases = [s for s in steps if isinstance(s, ast.Base)]
+    for extra_base in bases[1:]:
+        out.append(
+            Diagnostic(
+                "E107",
+                "`base` is given twice",
+                name_span(policy, extra_base.span, "base"),
+                "keep one `base` step; the first is at "
+                f"{where(bases[0].span, extra_base.span)}",
             )
+        )
     return out
 
 

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 import attrs
 
 from fitn7 import types as t
+from fitn7.checker.amounts import per_line_hint
 from fitn7.checker.context import CheckContext, attr_span, join, unparse, uses_hint
 from fitn7.diagnostics import Diagnostic, did_you_mean
 from fitn7.dsl import ast
@@ -179,6 +180,8 @@ class Typer:
             elif name in scope.schema.fields(t.Record("decision")):
                 help = (f"`{name}` is part of the decision itself: only an `invariant` can "
                         "read it, not the rules that make the decision")
+            elif (line_hint := per_line_hint(name)) is not None:
+                help = line_hint
             elif name.lower() in ("true", "false", "vrai", "faux", "oui", "non"):
                 word = "true" if name.lower() in ("true", "vrai", "oui") else "false"
                 help = f"the truth values are written in lowercase English: `{word}`"
