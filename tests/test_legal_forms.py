@@ -180,6 +180,9 @@ def test_every_family_is_non_empty_and_its_members_exist(name):
     assert members <= set(CODES)
     family = lf.FAMILIES[name]
     assert family.basis and family.title and family.members == members
+    for level in family.levels:
+        (lf.level_i if len(level) == 1 else lf.level_ii)(level)
+    assert set(family.codes) <= set(CODES)
 
 
 def test_families_of_agrees_with_family_members():

@@ -370,7 +370,6 @@ _COOPERATIVE_CODES = (
 )  # fmt: skip
 _EPCI = ("7343", "7344", "7346", "7348")
 _SYNDICATS = ("7345", "7353", "7354", "7355")
-_MUTUALISTS = ("82", "6411")
 
 
 def _families(*families: Family) -> Mapping[str, Family]:
@@ -399,12 +398,13 @@ FAMILIES: Mapping[str, Family] = _families(
     Family(
         "epci",
         "EPCI à fiscalité propre",
-        "CGCT L5210-1-1 A and CGI art. 1379-0 bis: communautés de communes, "
-        "d'agglomération, urbaines and métropoles",
+        "CGCT L5210-1-1 A (the EPCI) and CGI art. 1379-0 bis (those with their own tax): "
+        "communautés de communes, d'agglomération, urbaines and métropoles",
         codes=_EPCI,
-        note="the EPT of the Métropole du Grand Paris (7349) are not EPCI à fiscalité propre "
-        "(CGCT L5219-2: ruled as syndicats de communes); they are in `groupement`. The "
-        "abolished districts (7342) and communautés de villes (7347) are left out",
+        note="the EPT of the Métropole du Grand Paris (7349) are EPCI ruled like syndicats de "
+        "communes (CGCT L5219-2), not among the EPCI à fiscalité propre: they are in "
+        "`groupement`. The abolished districts (7342) and communautés de villes (7347) are "
+        "left out",
     ),
     Family(
         "syndicat",
@@ -471,15 +471,16 @@ FAMILIES: Mapping[str, Family] = _families(
         "mutuelle",
         "code de la mutualité (niveau II 82) and sociétés d'assurance mutuelle of the "
         "code des assurances (6411)",
-        levels=_MUTUALISTS,
+        levels=("82",),
+        codes=("6411",),
     ),
     Family(
         "ess",
         "acteur de l'économie sociale et solidaire",
         "loi n° 2014-856 du 31 juillet 2014, art. 1 II 1°: coopératives, mutuelles, "
         "sociétés d'assurance mutuelle, fondations and associations",
-        levels=("92", "93", "51", "63", *_MUTUALISTS),
-        codes=_COOPERATIVE_CODES,
+        levels=("92", "93", "82", "51", "63"),
+        codes=(*_COOPERATIVE_CODES, "6411"),
         note="commercial companies are ESS actors only when they meet art. 1 II 2° (and "
         "may hold the ESUS agrément, art. 11): their code cannot tell, so they are not "
         "members; SIRENE's separate ESS indicator (economieSocialeSolidaireUniteLegale) "
