@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from importlib import resources
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -471,3 +472,50 @@ def test_changing_one_digit_of_a_siren_is_caught(siren, position, shift):
     typo = siren[:position] + str(digit) + siren[position + 1 :]
     with pytest.raises(lf.IdentifierError):
         lf.validate_siren(typo)
+
+
+# --- Docs -------------------------------------------------------------------
+
+DOC = (Path(__file__).resolve().parents[1] / "docs" / "legal-forms.md").read_text(encoding="utf-8")
+
+
+def test_doc_tables_list_every_name_with_its_codes_and_every_family():
+    names_part, families_part = DOC.split("## Readable names")[1].split("## Families")
+
+    def first_cells(text: str) -> dict[str, str]:
+        lines = [line for line in text.splitlines() if line.startswith("| `")]
+        return {line.split("|")[1].strip(): line.split("|")[2].strip() for line in lines}
+
+    names = first_cells(names_part.split("no code of their own")[0])
+    assert set(names) == {f"`{n}`" for n in lf.READABLE_NAMES}
+    for entry in lf.READABLE_NAMES.values():
+        assert names[f"`{entry.name}`"] == ", ".join(f"`{c}`" for c in entry.codes)
+    assert set(first_cells(families_part)) == {f"`{f}`" for f in lf.FAMILIES}
+    for word in lf.NOT_A_LEGAL_FORM:
+        assert f"`{word}`" in DOC, word
+
+
+def test_doc_example_runs_and_says_what_it_returns():
+    (example,) = re.findall(r"```python\n(.*?)```", DOC, flags=re.S)
+    namespace: dict[str, object] = {}
+    exec(compile(example, "docs/legal-forms.md", "exec"), namespace)
+    for line in example.splitlines():
+        if "  # " in line and not line.startswith("#"):
+            expression, shown = line.split("  # ", 1)
+            if shown.startswith(("(", "'")):
+                assert repr(eval(expression, namespace)) == shown, line
+
+
+def test_doc_error_examples_are_the_real_messages():
+    (block,) = re.findall(r"## Errors\n.*?```text\n(.*?)```", DOC, flags=re.S)
+    calls = {
+        "legal form": lf.codes_of,
+        "catégorie juridique": lf.legal_form,
+        "family": lf.family_members,
+    }
+    for line in block.splitlines():
+        what, text = re.match(r"unknown (.+?) `([^`]*)`", line).groups()  # type: ignore[union-attr]
+        with pytest.raises(lf.LegalFormError) as info:
+            calls[what](text)
+        shown = line.removesuffix("...)").removesuffix(", ")
+        assert str(info.value).startswith(shown), (str(info.value), line)

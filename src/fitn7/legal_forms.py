@@ -495,7 +495,8 @@ FAMILIES: Mapping[str, Family] = _families(
     Family(
         "societe_anonyme",
         "société anonyme",
-        "niveau II 55 and 56 (SA à conseil d'administration, à directoire)",
+        "code de commerce L225-1 s.; niveau II 55 and 56 (SA à conseil d'administration, "
+        "à directoire)",
         levels=("55", "56"),
     ),
     Family(
