@@ -62,8 +62,9 @@ __all__ = [
     "validate_siret",
 ]
 
-#: The file in `fitn7/data` and the version of the nomenclature it holds.
+#: The file in `fitn7/data` that holds the nomenclature.
 DATA_FILE = "categories_juridiques.csv"
+#: The version of the nomenclature in that file, as INSEE dates it.
 NOMENCLATURE_VERSION = "INSEE catégories juridiques, mise à jour du 1er septembre 2022"
 
 _CODE = re.compile(r"[0-9]{4}")
@@ -356,7 +357,7 @@ class Family:
     @property
     def members(self) -> frozenset[str]:
         """The niveau III codes of this family."""
-        return family_members(self.name)
+        return _members(self)
 
 
 #: Cooperative forms that the nomenclature files outside niveau II 51 and 63;
@@ -519,12 +520,16 @@ FAMILIES: Mapping[str, Family] = _families(
 )
 
 
-@functools.cache
 def family_members(name: str) -> frozenset[str]:
     """The niveau III codes of a family (`epci` → 7343, 7344, 7346, 7348)."""
     family = FAMILIES.get(name)
     if family is None:
         raise LegalFormError(f"unknown family `{name}`", _family_hint(name))
+    return _members(family)
+
+
+@functools.cache
+def _members(family: Family) -> frozenset[str]:
     forms = _nomenclature().forms
     members = {c for c in forms if any(c.startswith(level) for level in family.levels)}
     members.update(family.codes)
