@@ -9,6 +9,8 @@ names what it is about. Paths read like the policy:
     session."vague 2"               expenses.ineligible.formation
     rule.territoire.condition       rule.plafond_commune.cap
     rule.forfait_commune.bands[1].below                     amount.order
+    rule.fonctionnement.lines       rule.plafond_fonctionnement.part
+    rule.aides_publiques.share      expenses.basis          amount.total.message
 
 Rules, amount steps, score criteria, limits and invariants share one id
 namespace (decisions and traces name them by id alone), so they are all
