@@ -574,6 +574,8 @@ def _grouped(previous: ast.Declaration | None, current: ast.Declaration) -> bool
     Lets, params, sessions and invariants read as lists; a rule with its
     citation reads as a paragraph. Blocks (`amount`, `score`) always stand apart.
     """
+    if isinstance(previous, ast.Expenses) and isinstance(current, ast.ExpensesBasis):
+        return True  # which lines count, then which figure of them: one paragraph
     if previous is None or type(previous) is not type(current):
         return False
     if isinstance(current, ast.Amount | ast.Score):
