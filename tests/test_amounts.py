@@ -329,3 +329,36 @@ def test_the_formatter_prints_every_amount_construct_and_reads_it_back() -> None
     assert parse_policy(text, "t.fitn7") == policy
     assert "  total\n    ceiling aides_publiques: 80% of eligible_expenses minus " in text
     assert "expenses basis ht\n" in text
+
+
+# ------------------------------------------------------ hash and extends
+
+
+def test_the_hash_ignores_where_the_basis_is_written() -> None:
+    from fitn7.hashing import policy_hash
+
+    before = 'policy "p"\nexpenses basis ht\nexpenses ineligible {personnel}\n'
+    after = 'policy "p"\nexpenses ineligible {personnel}\nexpenses basis ht\n'
+    assert policy_hash(parse_policy(before, "a")) == policy_hash(parse_policy(after, "b"))
+    ttc = after.replace("basis ht", "basis ttc")
+    assert policy_hash(parse_policy(after, "b")) != policy_hash(parse_policy(ttc, "c"))
+
+
+def test_a_child_replaces_its_parents_basis_and_amount(tmp_path: Any) -> None:
+    from fitn7.dsl import ast
+    from fitn7.resolve import load_resolved
+
+    (tmp_path / "base.fitn7").write_text(
+        'policy "base"\nexpenses basis ttc\nexpenses ineligible {personnel}\n'
+        'amount\n  rate taux: 100%\n', "utf-8")
+    (tmp_path / "child.fitn7").write_text(
+        'policy "child"\n  extends "base"\n' + TIERS_LIEUX.split('version "2024"\n', 1)[1],
+        "utf-8")
+    merged = load_resolved(tmp_path / "child.fitn7")
+    assert [d.basis for d in merged.of_type(ast.ExpensesBasis)] == ["ht"]
+    (amount,) = merged.of_type(ast.Amount)
+    assert [s.id for s in amount.steps if isinstance(s, ast.Part)] == [
+        "fonctionnement", "investissement"]
+    program = compile_policy(merged, schema=SCHEMA)
+    d = decide(program, dossier(line("etude", "10000", "12000")))
+    assert d.amount == Decimal("5000.00")

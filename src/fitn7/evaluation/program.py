@@ -276,25 +276,22 @@ def compile_policy(
                         compiler.compile(step.value)))
         return Pipeline(base, base_meta, tuple(computations), tuple(adjustments))
 
-    main = Pipeline(None, BASE, (), ())
     parts: list[CompiledPart] = []
     minimums: list[CompiledMinimum] = []
-    total_meta = TOTAL
-    for block in policy.of_type(ast.Amount):
-        grouped = sections(block.steps)
-        parts = []
-        for section in grouped.parts:
-            assert section.part is not None
-            part = section.part
-            parts.append(CompiledPart(
-                _meta("part", part, part.id),
-                compiler.compile(part.lines),
-                pipeline(section, f"{part.id}.base"),
-                Meta(f"{part.id}.assiette", "cap", None, None, None),
-            ))
-        main = pipeline(grouped.main, "base")
-        if grouped.total is not None:
-            total_meta = _meta("total", grouped.total, "total")
+    # One `amount` block in a policy that checks; the steps of several are read as
+    # one, as the fast path does.
+    grouped = sections(tuple(s for block in policy.of_type(ast.Amount) for s in block.steps))
+    for section in grouped.parts:
+        assert section.part is not None
+        part = section.part
+        parts.append(CompiledPart(
+            _meta("part", part, part.id),
+            compiler.compile(part.lines),
+            pipeline(section, f"{part.id}.base"),
+            Meta(f"{part.id}.assiette", "cap", None, None, None),
+        ))
+    main = pipeline(grouped.main, "base")
+    total_meta = _meta("total", grouped.total, "total") if grouped.total is not None else TOTAL
 
     basis = AMOUNT_BASIS
     for declared in policy.of_type(ast.ExpensesBasis):
