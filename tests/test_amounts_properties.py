@@ -236,3 +236,48 @@ def test_ht_and_ttc_are_never_mixed(basis: str | None) -> None:
             assert base == sum(figures, Decimal(0))
 
     run()
+
+
+#: Steps that each type-check, to be shuffled into any order, sections misplaced
+#: included: whatever the order, both paths must read it alike.
+_STEPS = (
+    "part p_etudes: expenses[category in {etude, conseil}]",
+    "part p_tout: expenses",
+    'part p_bzh: expenses[provider.region == "53"]',
+    "total",
+    "base eligible_expenses - 1_000 €",
+    "base min(eligible_expenses, 50_000 €)",
+    "rate r1: 50% when applicant.zrr",
+    "rate r2: 80%",
+    "forfait f1: 5_000 € when joint",
+    "forfait f2: by applicant.population\n    below 5_000 : 1_000 €\n    otherwise : 3_000 €",
+    "bonus b1: 10% when project.open_source",
+    "bonus b2: 1_000 €",
+    "cap c1: 12_000 €",
+    "floor fl1: 2_000 € when applicant.kind == commune",
+    "ceiling ce1: 80% of eligible_expenses minus requested - eligible_expenses * 50%",
+    "ceiling ce2: 70% of total_expenses when not joint",
+    "minimum m1: 1_500 €",
+    "minimum m2: 4_000 € when applicant.qpv",
+)
+
+
+@given(st.lists(st.sampled_from(_STEPS), min_size=1, max_size=9), st.sampled_from(BASES),
+       st.data())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_order_of_amount_steps_is_read_alike_on_both_paths(
+    steps: list[str], basis: str, data: st.DataObject
+) -> None:
+    ids = set()
+    unique = []
+    for step in steps:  # ids are unique in a policy
+        ident = step.split(":")[0].split()[-1]
+        if ident not in ids or step == "total":
+            ids.add(ident)
+            unique.append(step)
+    text = (f'policy "ordre"\nexpenses ineligible {{personnel}}\nexpenses basis {basis}\n'
+            "amount\n" + "".join(f"  {s}\n" for s in unique))
+    program = compile_policy(parse_policy(text, "ordre.fitn7"))
+    assert program.fast is not None
+    for _ in range(5):
+        assert_same(program, data.draw(dossiers_for(program)))

@@ -185,7 +185,9 @@ class _PolicyGen:
             out.emit(f"if {requested} is not None and {requested} < amount: amount = {requested}")
             out.emit("amount = (_ZERO if _ZERO > amount else amount)"
                      ".quantize(_CENT, rounding=_HALF_UP)")
-            self.minimums(steps)
+            # Where the closures find them: in the parts (an error), then the total.
+            self.minimums(tuple(step for section in (*grouped.parts, grouped.main)
+                                for step in section.steps))
             out.emit("break")
         out.emit("if below: failing = below; amount = None")
 
