@@ -196,3 +196,16 @@ def test_parts_ceilings_and_minimums_cite_their_source() -> None:
         "part `fonctionnement` has no `source`",
         "part `investissement` has no `source`",
     ]
+
+
+def test_a_ceiling_on_a_difference_is_warned_with_minus_offered() -> None:
+    found = [d for d in check(parse_policy(
+        HEAD + "param autres = 0 €\namount\n  rate r: 50%\n"
+        "  ceiling c: 80% of eligible_expenses - autres\n  minimum m: 1 €\n", "p.fitn7"))
+        if d.code == "W410"]
+    assert [(d.span.line if d.span else 0, d.help) for d in found] == [
+        (5, "to subtract other aid from the ceiling write `80% of eligible_expenses minus "
+            "autres`; if the share is meant for the difference, name it with a `let` "
+            "(`let cout_net = eligible_expenses - autres`)")]
+    assert codes("param autres = 0 €\namount\n  rate r: 50%\n"
+                 "  ceiling c: 80% of eligible_expenses minus autres\n  minimum m: 1 €\n") == []

@@ -170,7 +170,30 @@ def check_amount_warnings(policy: ast.Policy, ctx: CheckContext) -> list[Diagnos
             out.extend(_shadowed(policy, section))
         out.extend(_unreachable_parts(policy, grouped))
     out.extend(_zero_amount(policy))
+    out.extend(_cost_minus(policy))
     return out
+
+
+def _cost_minus(policy: ast.Policy) -> Iterator[Diagnostic]:
+    """W410: `80% of eligible_expenses - autres` takes 80 % of the difference; the
+    other aid is subtracted from the ceiling with `minus`."""
+    for block in policy.of_type(ast.Amount):
+        for step in block.steps:
+            if not (isinstance(step, ast.Ceiling) and isinstance(step.cost, ast.BinOp)
+                    and step.cost.op == "-"):
+                continue
+            share, cost = unparse(step.share), unparse(step.cost)
+            left, right = unparse(step.cost.left), unparse(step.cost.right)
+            yield Diagnostic(
+                "W410",
+                f"ceiling `{step.id}` takes {share} of `{cost}`, the difference: "
+                f"`{right}` is not subtracted from the ceiling",
+                step.cost.span or _at(policy, step),
+                f"to subtract other aid from the ceiling write `{share} of {left} minus "
+                f"{right}`; if the share is meant for the difference, name it with a `let` "
+                f"(`let cout_net = {cost}`)",
+                Severity.WARNING,
+            )
 
 
 def _conjuncts(condition: ast.Expr | None) -> list[ast.Expr]:

@@ -75,4 +75,5 @@ CODES: Mapping[str, str] = {
     "W407": "a part no expense can reach",
     "W408": "parts that select the same lines",
     "W409": "an eligible amount can be 0 € and no `minimum`",
+    "W410": "a ceiling's cost is a difference",
 }

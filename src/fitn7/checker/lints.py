@@ -18,7 +18,7 @@ from fitn7.dsl.source import Span
 
 def check_warnings(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
     """Rules without `source`, lets and params never read, a floor after a cap, session
-    names, and what amounts can get wrong silently (codes W401 to W409)."""
+    names, and what amounts can get wrong silently (codes W401 to W410)."""
     return [*check_sources(policy), *check_unused(policy, ctx), *check_floor_after_cap(policy),
             *check_session_names(policy), *check_amount_warnings(policy, ctx)]
 
