@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ from lark.exceptions import VisitError
 from lark.lexer import PatternStr
 
 from fitn7.diagnostics import Diagnostic
-from fitn7.dsl import ast
+from fitn7.dsl import ast, build_tables
 from fitn7.dsl.comments import scan_comments
 from fitn7.dsl.source import SourceText, Span
 from fitn7.dsl.syntax_errors import CATALOGUE, describe_expected
@@ -42,15 +41,10 @@ from fitn7.errors import PolicyFileError, PolicySyntaxError
 
 @functools.cache
 def _lark() -> Lark:
-    grammar = resources.files("fitn7.dsl").joinpath("grammar.lark").read_text("utf-8")
-    return Lark(
-        grammar,
-        parser="lalr",
-        lexer="contextual",
-        strict=True,
-        propagate_positions=True,
-        maybe_placeholders=True,
-    )
+    """The parser: loaded from the committed tables when they were built from this
+    grammar with this lark (see `build_tables.py`), else built from the grammar."""
+    grammar = build_tables.grammar_text()
+    return build_tables.load(grammar) or build_tables.build(grammar)
 
 
 #: The deepest nesting of an expression (`not not …`, `1 + 2 + …`, `{{…}}`) a
