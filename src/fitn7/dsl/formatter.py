@@ -18,6 +18,7 @@ from typing import Protocol
 
 import attrs
 
+from fitn7.bulk import no_cycle_collection
 from fitn7.dsl import ast
 from fitn7.dsl.parser import parse_policy
 from fitn7.dsl.source import Span
@@ -96,6 +97,20 @@ def format_policy(policy: ast.Policy, *, comments: bool = True) -> str:
     if source_lines is not None:
         no_code.update(n for n, text in enumerate(source_lines, start=1) if not text.strip())
     kept = policy.comments if comments else ()
+    with no_cycle_collection():
+        text = _layout(policy, kept, comments, no_code, source_lines)
+    _verify(policy, text, comments)
+    return text
+
+
+def _layout(
+    policy: ast.Policy,
+    kept: Sequence[ast.Comment],
+    comments: bool,
+    no_code: set[int],
+    source_lines: Sequence[str] | None,
+) -> str:
+    """The text of `policy`, comments placed (what `format_policy` checks)."""
     printer = _Printer(
         no_code=frozenset(no_code),
         trailing_comments=frozenset(c.line for c in kept if c.trailing),
@@ -105,9 +120,7 @@ def format_policy(policy: ast.Policy, *, comments: bool = True) -> str:
     lines: list[_Line] = printer.lines
     if comments and policy.comments:
         lines = _place_comments(printer, policy.comments, source_lines)
-    text = _join(lines)
-    _verify(policy, text, comments)
-    return text
+    return _join(lines)
 
 
 # --------------------------------------------------------------- literals

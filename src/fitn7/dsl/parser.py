@@ -15,21 +15,22 @@ and a hint, recognised in two ways:
 
 Other errors list what could come instead, in words (`describe_expected`).
 Expressions nested deeper than `MAX_NESTING` are refused before the tree is
-transformed, so that no stage recurses past Python's limit.
+transformed, so that no later stage recurses past Python's limit.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
 import attrs
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-from lark.exceptions import VisitError
 from lark.lexer import PatternStr
 
+from fitn7.bulk import no_cycle_collection
 from fitn7.diagnostics import Diagnostic
 from fitn7.dsl import ast, build_tables
 from fitn7.dsl.comments import scan_comments
@@ -48,10 +49,19 @@ def _lark() -> Lark:
 
 
 #: The deepest nesting of an expression (`not not …`, `1 + 2 + …`, `{{…}}`) a
-#: policy may have. Real policies stay under 10; the limit keeps every stage
-#: (transformer, checker, evaluator, formatter), all recursive, far from
+#: policy may have. Real policies stay under 10; the limit keeps the stages
+#: after the parser (checker, evaluator, formatter), all recursive, far from
 #: Python's recursion limit.
 MAX_NESTING = 100
+
+# Python frames those stages take per level of nesting, at most.
+_FRAMES_PER_LEVEL = 4
+
+
+def _nesting_limit() -> int:
+    """MAX_NESTING, or less if Python's recursion limit leaves less room for the
+    stages after the parser (the parser itself does not recurse)."""
+    return min(MAX_NESTING, sys.getrecursionlimit() // _FRAMES_PER_LEVEL)
 
 _BOM = "\ufeff"
 
@@ -65,30 +75,22 @@ def parse_policy(text: str, source: str = "<policy>") -> ast.Policy:
     """
     text = text.removeprefix(_BOM)
     src = SourceText(source, text)
-    tree: Tree[Token] | None = None
     try:
-        tree = _lark().parse(text)
-        unit, depth = _deepest(tree)
-        if depth > MAX_NESTING:
-            raise PolicySyntaxError([_nesting_error(src, unit)], [src])
-        policy = ToAst(source).transform(tree)
+        with no_cycle_collection():
+            tree = _lark().parse(text)
+            unit, depth = _deepest(tree)
+            if depth > _nesting_limit():
+                raise PolicySyntaxError([_nesting_error(src, unit)], [src])
+            policy = ToAst(source).transform(tree)
     except UnexpectedInput as exc:
         raise PolicySyntaxError([_diagnose(exc, src)], [src]) from None
-    except RecursionError:
-        # MAX_NESTING keeps us below the limit; this is for a caller already deep.
-        raise PolicySyntaxError([_nesting_error(src, _deepest(tree)[0])], [src]) from None
-    except VisitError as exc:
-        bad = exc.orig_exc
-        if isinstance(bad, MalformedLiteral):
-            span = _token_span(source, bad.token)
-            if bad.width is not None and span.line == span.end_line:
-                start = span.column + bad.offset
-                span = attrs.evolve(span, column=start, end_column=start + bad.width)
-            raise PolicySyntaxError([Diagnostic(bad.code, str(bad), span, bad.hint)],
-                                    [src]) from None
-        if isinstance(bad, RecursionError):
-            raise PolicySyntaxError([_nesting_error(src, _deepest(tree)[0])], [src]) from None
-        raise
+    except MalformedLiteral as bad:
+        span = _token_span(source, bad.token)
+        if bad.width is not None and span.line == span.end_line:
+            start = span.column + bad.offset
+            span = attrs.evolve(span, column=start, end_column=start + bad.width)
+        raise PolicySyntaxError([Diagnostic(bad.code, str(bad), span, bad.hint)],
+                                [src]) from None
     return ast.Policy(
         policy.header,
         policy.declarations,
@@ -170,7 +172,7 @@ def _nesting_error(src: SourceText, unit: Tree[Token] | None) -> Diagnostic:
         "expression too long or too deeply nested",
         span,
         f"split it with `let`: give parts of it a name (`let petits = …`), then use the "
-        f"names (at most {MAX_NESTING} levels of nesting)",
+        f"names (at most {_nesting_limit()} levels of nesting)",
     )
 
 

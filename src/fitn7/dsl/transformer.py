@@ -2,15 +2,20 @@
 
 Explicit and typed on purpose (one method per grammar alias) so that mypy
 checks what each node receives and lark's `Meta` becomes our `Span`.
+
+`ToAst.transform` walks the tree itself, without recursion, and calls the
+method of each node directly: lark's `Transformer` made a wrapper per node
+(`v_args`) and looked up a method per token, most of the time of a big parse.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, cast
 
-from lark import Token, Transformer, v_args
+from lark import Token, Tree
 from lark.tree import Meta
 
 from fitn7.dsl import ast
@@ -82,13 +87,38 @@ class MalformedLiteral(ValueError):
         self.width = width
 
 
-@v_args(meta=True)
-class ToAst(Transformer[Token, ast.Policy]):
-    """lark Transformer building `ast.Policy` from the grammar in `grammar.lark`."""
+class ToAst:
+    """Builds `ast.Policy` from a parse tree of the grammar in `grammar.lark`.
+
+    Each method is named after a rule or alias of the grammar and gets the
+    node's position and its children, already built.
+    """
 
     def __init__(self, file: str) -> None:
-        super().__init__()
         self.file = file
+
+    def transform(self, tree: Tree[Token]) -> Any:
+        """The value of `tree`: children first, left to right, then the node.
+
+        Depth-first with a stack of its own, so that no nesting reaches
+        Python's recursion limit here (`parser.py` bounds it for the stages after).
+        """
+        frames: list[tuple[Tree[Token], list[Any], Iterator[Any]]] = [
+            (tree, [], iter(tree.children))
+        ]
+        while True:
+            node, built, rest = frames[-1]
+            for child in rest:
+                if isinstance(child, Tree):
+                    frames.append((child, [], iter(child.children)))
+                    break
+                built.append(child)
+            else:
+                frames.pop()
+                value = getattr(self, node.data)(node.meta, built)
+                if not frames:
+                    return value
+                frames[-1][1].append(value)
 
     # ------------------------------------------------------------ helpers
 
