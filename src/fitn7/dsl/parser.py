@@ -63,6 +63,15 @@ def _nesting_limit() -> int:
     stages after the parser (the parser itself does not recurse)."""
     return min(MAX_NESTING, sys.getrecursionlimit() // _FRAMES_PER_LEVEL)
 
+#: The longest policy text parsed, in characters. The shipped policies have
+#: 2_000 to 8_000; parsing and checking take about a second per million.
+MAX_POLICY_CHARS = 2_000_000
+
+#: The longest name (rule id, `let`, `param`, field, function) a policy may
+#: write. Real ones have under 40 characters; a name is quoted in messages and
+#: compared with every other for `did you mean`, in time that grows with its length.
+MAX_NAME_LENGTH = 200
+
 _BOM = "\ufeff"
 
 
@@ -75,10 +84,14 @@ def parse_policy(text: str, source: str = "<policy>") -> ast.Policy:
     """
     text = text.removeprefix(_BOM)
     src = SourceText(source, text)
+    if len(text) > MAX_POLICY_CHARS:
+        raise PolicySyntaxError([_too_long_error(src, len(text))], [src])
     try:
         with no_cycle_collection():
             tree = _lark().parse(text)
-            unit, depth = _deepest(tree)
+            unit, depth, long_name = _measure(tree)
+            if long_name is not None:
+                raise PolicySyntaxError([_long_name_error(source, long_name)], [src])
             if depth > _nesting_limit():
                 raise PolicySyntaxError([_nesting_error(src, unit)], [src])
             policy = ToAst(source).transform(tree)
@@ -104,9 +117,26 @@ def load_policy_file(path: str | Path) -> ast.Policy:
     """Read and parse one policy file (no `extends` resolution, no checking).
 
     Raises `PolicyFileError` when the file cannot be read as text, and
-    `PolicySyntaxError` when it is not a policy.
+    `PolicySyntaxError` when it is not a policy (E027 without reading a file
+    too big to be one).
     """
+    _refuse_huge_file(Path(path))
     return parse_policy(read_policy_text(path), source=str(path))
+
+
+def _refuse_huge_file(path: Path) -> None:
+    """E027 for a file that cannot hold MAX_POLICY_CHARS characters or fewer (4 bytes
+    at most per character in UTF-8), quoting its start only: it is not read whole."""
+    try:
+        size = path.stat().st_size
+        if size <= 4 * MAX_POLICY_CHARS or not path.is_file():
+            return
+        with path.open("rb") as f:
+            head = f.read(1000).decode("utf-8", errors="replace").split("\n")[0]
+    except OSError:
+        return  # read_policy_text says why
+    src = SourceText(str(path), head)
+    raise PolicySyntaxError([_too_long_error(src, size, 'bytes')], [src])
 
 
 def read_policy_text(path: str | Path) -> str:
@@ -139,8 +169,15 @@ def _token_span(file: str, tok: Token) -> Span:
 def _deepest(tree: Tree[Token] | None) -> tuple[Tree[Token] | None, int]:
     """The most deeply nested declaration (or header field) and its depth, counted
     without recursion."""
+    unit, depth, _ = _measure(tree)
+    return unit, depth
+
+
+def _measure(tree: Tree[Token] | None) -> tuple[Tree[Token] | None, int, Token | None]:
+    """The most deeply nested declaration (or header field), its depth, and the first
+    name longer than MAX_NAME_LENGTH: one walk of the tree, without recursion."""
     if tree is None:
-        return None, 0
+        return None, 0, None
     units: list[Tree[Token]] = []
     for child in tree.children:
         if isinstance(child, Tree):
@@ -150,14 +187,47 @@ def _deepest(tree: Tree[Token] | None) -> tuple[Tree[Token] | None, int]:
                 units.append(child)
     deepest: Tree[Token] | None = None
     most = 0
+    long_name: Token | None = None
     for unit in units:
         stack: list[tuple[Tree[Token], int]] = [(unit, 1)]
         while stack:
             node, depth = stack.pop()
             if depth > most:
                 deepest, most = unit, depth
-            stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
-    return deepest, most
+            for c in node.children:
+                if isinstance(c, Tree):
+                    stack.append((c, depth + 1))
+                elif (
+                    isinstance(c, Token)
+                    and c.type == "NAME"
+                    and len(c) > MAX_NAME_LENGTH
+                    and (long_name is None or (c.start_pos or 0) < (long_name.start_pos or 0))
+                ):
+                    long_name = c
+    return deepest, most, long_name
+
+
+def _long_name_error(source: str, token: Token) -> Diagnostic:
+    """E028 at a name longer than MAX_NAME_LENGTH, the caret under its first characters."""
+    span = _token_span(source, token)
+    return Diagnostic(
+        "E028",
+        f"name too long: {len(token)} characters, at most {MAX_NAME_LENGTH}",
+        attrs.evolve(span, end_line=span.line, end_column=span.column + 1),
+        "give it a shorter name: ids and names are words of the text, like "
+        "`plafond_commune`",
+    )
+
+
+def _too_long_error(src: SourceText, length: int, unit: str = "characters") -> Diagnostic:
+    """E027 for a policy text longer than MAX_POLICY_CHARS, at its first character."""
+    return Diagnostic(
+        "E027",
+        f"policy too long: {length:_} {unit}, at most {MAX_POLICY_CHARS:_} characters",
+        Span(src.name, 1, 1, 1, 2),
+        "split it with `extends`: a parent policy holds what several policies share, "
+        "each child adds its own rules",
+    )
 
 
 def _nesting_error(src: SourceText, unit: Tree[Token] | None) -> Diagnostic:
