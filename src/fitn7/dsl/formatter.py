@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import bisect
 import textwrap
+from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Protocol
 
 import attrs
 
+from fitn7.bulk import no_cycle_collection
 from fitn7.dsl import ast
 from fitn7.dsl.parser import parse_policy
 from fitn7.dsl.source import Span
@@ -44,10 +46,28 @@ class _Line:
     """One output line, with the source lines it came from (to place comments)."""
 
     indent: int
-    text: str = ""
+    #: The text, in the pieces written: joined once, at the end. Adding to a
+    #: string instead copies it at each piece, quadratic on a long line.
+    parts: list[str] = attrs.Factory(list)
+    width: int = 0
     tags: set[int] = attrs.Factory(set)
     trailing: list[ast.Comment] = attrs.Factory(list)
     blank: bool = False
+
+    @classmethod
+    def of(cls, indent: int, text: str) -> _Line:
+        """A line holding `text`."""
+        return cls(indent, [text], len(text))
+
+    @property
+    def text(self) -> str:
+        """What is written on the line, indentation left out."""
+        return "".join(self.parts)
+
+    def write(self, text: str) -> None:
+        """Append `text`."""
+        self.parts.append(text)
+        self.width += len(text)
 
 
 class _Spanned(Protocol):
@@ -77,6 +97,20 @@ def format_policy(policy: ast.Policy, *, comments: bool = True) -> str:
     if source_lines is not None:
         no_code.update(n for n, text in enumerate(source_lines, start=1) if not text.strip())
     kept = policy.comments if comments else ()
+    with no_cycle_collection():
+        text = _layout(policy, kept, comments, no_code, source_lines)
+    _verify(policy, text, comments)
+    return text
+
+
+def _layout(
+    policy: ast.Policy,
+    kept: Sequence[ast.Comment],
+    comments: bool,
+    no_code: set[int],
+    source_lines: Sequence[str] | None,
+) -> str:
+    """The text of `policy`, comments placed (what `format_policy` checks)."""
     printer = _Printer(
         no_code=frozenset(no_code),
         trailing_comments=frozenset(c.line for c in kept if c.trailing),
@@ -86,9 +120,7 @@ def format_policy(policy: ast.Policy, *, comments: bool = True) -> str:
     lines: list[_Line] = printer.lines
     if comments and policy.comments:
         lines = _place_comments(printer, policy.comments, source_lines)
-    text = _join(lines)
-    _verify(policy, text, comments)
-    return text
+    return _join(lines)
 
 
 # --------------------------------------------------------------- literals
@@ -197,11 +229,11 @@ class _Printer:
     def col(self) -> int:
         """The column (0-based) where the next character goes."""
         line = self.lines[-1]
-        return line.indent + len(line.text)
+        return line.indent + line.width
 
     def write(self, text: str) -> None:
         """Append text to the current line."""
-        self.lines[-1].text += text
+        self.lines[-1].write(text)
 
     def _tag(self, source_line: int) -> None:
         self.lines[-1].tags.add(source_line)
@@ -607,9 +639,10 @@ def _place_comments(
     its source line (or the closest one before).
     """
     lines = printer.lines
+    tagged = _tagged(lines)
     for comment in comments:
         if comment.trailing:
-            _target(lines, comment.line).trailing.append(comment)
+            _target(lines, tagged, comment.line).trailing.append(comment)
     # Sorted: an AST edited after parsing may hold spans out of file order.
     anchors = sorted(printer.anchors)
     anchor_line = {index: source_line for source_line, index in anchors}
@@ -639,7 +672,7 @@ def _place_comments(
             for number, comment in enumerate(group):
                 if number and blank_between(group[number - 1].line, comment.line):
                     out.append(_Line(0, blank=True))
-                out.append(_Line(indent, comment.text))
+                out.append(_Line.of(indent, comment.text))
             if index in anchor_line and blank_between(group[-1].line, anchor_line[index]):
                 out.append(_Line(0, blank=True))
         if index < len(lines):
@@ -647,14 +680,19 @@ def _place_comments(
     return out
 
 
-def _target(lines: Sequence[_Line], source_line: int) -> _Line:
-    """The output line printed from `source_line`, else the closest one before it."""
-    best: tuple[int, int] | None = None
-    for index, line in enumerate(lines):
-        seen = [t for t in line.tags if t <= source_line]
-        if seen and (best is None or max(seen) >= best[0]):
-            best = (max(seen), index)
-    return lines[best[1] if best is not None else 0]
+def _tagged(lines: Sequence[_Line]) -> list[tuple[int, int]]:
+    """(source line, output line index) for every tag, sorted: what `_target` searches."""
+    return sorted((tag, index) for index, line in enumerate(lines) for tag in line.tags)
+
+
+def _target(lines: Sequence[_Line], tagged: Sequence[tuple[int, int]], source_line: int) -> _Line:
+    """The output line printed from `source_line`, else the closest one before it.
+
+    The line with the greatest tag not past `source_line`, the last such line
+    on a tie: the last of the sorted (tag, index) pairs not past it.
+    """
+    at = bisect.bisect_right(tagged, (source_line, len(lines)))
+    return lines[tagged[at - 1][1] if at > 0 else 0]
 
 
 def format_expression(e: ast.Expr) -> str:
@@ -710,5 +748,19 @@ def _verify(policy: ast.Policy, text: str, comments: bool) -> None:
         raise FormatterError(
             f"internal error: the formatted text of `{policy.id}` means something else"
         )
-    if comments and any(c.text not in text for c in policy.comments):
+    if comments and _lost_comment(policy.comments, again.comments):
         raise FormatterError(f"internal error: formatting `{policy.id}` lost a comment")
+
+
+def _lost_comment(before: Sequence[ast.Comment], after: Sequence[ast.Comment]) -> bool:
+    """Whether a comment of the input is missing from the comments of the output.
+
+    Most come out whole, one per comment found again; those joined on one line
+    (`# un  # deux`) are looked for inside the others. Searching the whole text
+    for each comment would be quadratic in a file of many comments.
+    """
+    missing = Counter(c.text for c in before) - Counter(c.text for c in after)
+    if not missing:
+        return False
+    joined = "\n".join(c.text for c in after)
+    return any(text not in joined for text in missing)
