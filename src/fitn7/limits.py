@@ -110,7 +110,7 @@ def value_problem(value: int | Decimal, quantity: Quantity) -> str | None:
 
 def _fraction_digits(value: Decimal) -> int:
     """Digits after the point, trailing zeros left out (`1.50` has one)."""
-    sign, digits, exponent = value.as_tuple()
+    _sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)  # finite
     zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
     return max(0, -(exponent + zeros)) if any(digits) else 0

@@ -25,6 +25,7 @@ CODES: Mapping[str, str] = {
     "E108": "unknown expense category",
     "E109": "a `param` default is not a literal",
     "E110": "sessions not in closing order",
+    "E111": "a session without a name",
     # names and types
     "E201": "unknown name",
     "E202": "`let` used before its definition",

@@ -12,7 +12,7 @@ import attrs
 
 from fitn7.display import euros as euros
 from fitn7.display import toml_ready as toml_ready
-from fitn7.errors import EvaluationError, Fitn7Error, InputError, PluginError
+from fitn7.errors import DossierError, EvaluationError, Fitn7Error, InputError, PluginError
 
 if TYPE_CHECKING:
     from fitn7.evaluation import CompiledPolicy
@@ -181,12 +181,14 @@ def _every_dossier(args: argparse.Namespace, host: PluginHost) -> Iterator[LoadR
 
 
 def decide_all(
-    args: argparse.Namespace, host: PluginHost, runner: Runner, *, trace: bool
+    args: argparse.Namespace, host: PluginHost, runner: Runner, *, trace: bool,
+    refused: list[DossierError] | None = None,
 ) -> tuple[list[Outcome], bool]:
     """Every dossier named, enriched and decided; (outcomes, whether any failed).
 
     A dossier that does not load, or that the policy or a plugin cannot
-    evaluate, is reported on stderr with its file and the batch goes on.
+    evaluate, is reported on stderr with its file and the batch goes on; the
+    errors of those that did not load are added to `refused` when it is given.
     """
     from fitn7.loading import Failed
 
@@ -195,6 +197,8 @@ def decide_all(
     for result in read_dossiers(args, host):
         if isinstance(result, Failed):
             print(f"fitn7: {result.error}", file=sys.stderr)
+            if refused is not None:
+                refused.append(result.error)
             failed = True
             continue
         try:

@@ -73,12 +73,12 @@ def parse_policy(text: str, source: str = "<policy>") -> ast.Policy:
     """
     text = text.removeprefix(_BOM)
     src = SourceText(source, text)
-    bad = surrogate_at(text)
-    if bad is not None:
+    surrogate = surrogate_at(text)
+    if surrogate is not None:
         # Only text given through the API can hold one: a file is decoded strictly. The
         # quoted line shows U+FFFD in its place, so the message itself can be printed.
         shown = SourceText(source, re.sub("[\ud800-\udfff]", "\ufffd", text))
-        raise PolicySyntaxError([_surrogate_error(src, bad)], [shown])
+        raise PolicySyntaxError([_surrogate_error(src, surrogate)], [shown])
     tree: Tree[Token] | None = None
     try:
         tree = _lark().parse(text)

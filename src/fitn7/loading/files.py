@@ -65,6 +65,16 @@ class Failed:
         return self.error.path
 
 
+class DuplicateDossierId(DossierError):
+    """A dossier whose id an earlier dossier of the batch has: `ident`, and the file of
+    the first (`first`), for a command that must leave both out (`fitn7 allocate`)."""
+
+    def __init__(self, file: str, path: str, message: str, *, ident: str, first: str) -> None:
+        super().__init__(file, path, message)
+        self.ident = ident
+        self.first = first
+
+
 #: What `load_dossiers` yields for each dossier or unreadable file.
 LoadResult = Loaded | Failed
 
@@ -144,7 +154,7 @@ def _read_document(path: Path, file: str) -> Any:
 def _long_number(text: str) -> str:
     """`a number of 5 000 digits is too large (at line 3, column 14)`: where tomllib
     failed to read an integer."""
-    found = re.search(r"[0-9_]{%d,}" % JSON_INT_DIGITS, text)
+    found = re.search(rf"[0-9_]{{{JSON_INT_DIGITS},}}", text)
     if found is None:
         return "a number is too large"
     line = text.count("\n", 0, found.start()) + 1
@@ -258,10 +268,10 @@ def unique_ids(results: Iterable[LoadResult]) -> Iterator[LoadResult]:
             seen = first.get(ident)
             if seen is not None:
                 place = seen.file if seen.path == "$" else f"{seen.file} at {seen.path}"
-                yield Failed(dossier_error(
+                yield Failed(DuplicateDossierId(
                     result.file, f"{result.path}.id",
-                    f"duplicate dossier id `{ident}`, first in {place}",
-                    "each dossier of a batch has its own id: rename one of them",
+                    f"duplicate dossier id `{ident}`, first in {place}", ident=ident,
+                    first=seen.file,
                 ))
                 continue
             first[ident] = result

@@ -301,8 +301,8 @@ def _check_extra_value(value: Any, at: Where, depth: int = 0) -> Any:
     elif isinstance(value, str):
         check_text(value, at)
     if isinstance(value, Mapping | list | tuple) and depth >= MAX_DEPTH:
-        raise at.error(f"tables or lists nested more than {MAX_DEPTH} deep",
-                       "a dossier's local fields need a few levels at most")
+        raise at.error("tables or lists are nested too deeply to be a dossier",
+                       f"local fields nest {MAX_DEPTH} levels at most")
     if isinstance(value, Mapping):
         return _check_extra_table(value, at, depth + 1)
     if isinstance(value, list | tuple):
