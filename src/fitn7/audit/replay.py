@@ -156,6 +156,14 @@ def read_decisions(path: str | Path) -> list[Any]:
         raise DecisionsFileError(f"fitn7: `{path}` is not valid JSON or TOML: {exc}") from None
     except ValueError:  # an integer of more than 4 300 digits, which Python will not read
         raise DecisionsFileError(f"fitn7: `{path}` holds a number too large to read") from None
+    try:
+        # A JSON `\ud800` without its pair is no character: no report could print it.
+        json.dumps(document, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        raise DecisionsFileError(
+            f"fitn7: `{path}` holds text that is not valid Unicode (a lone surrogate, "
+            "`\\ud800`): it was not written by `fitn7 eval`"
+        ) from None
     records: list[Any] | None = None
     if isinstance(document, list):
         records = document
