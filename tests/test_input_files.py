@@ -199,3 +199,12 @@ def test_a_dossier_id_repeated_inside_a_file_names_both_places(tmp_path):
     (failed,) = [r for r in load_dossiers(lot) if isinstance(r, Failed)]
     assert str(failed.error) == (f"{lot}: duplicate dossier id `A`, first in {lot} at "
                                  "$.dossier[0] @ $.dossier[2].id")
+
+
+def test_a_named_pipe_as_a_history_is_refused(tmp_path, capsys):
+    pipe = tmp_path / "awards.json"
+    os.mkfifo(pipe)
+    code = main(["allocate", PACA, str(POLICIES / "paca"), "--history", str(pipe)])
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert f"{pipe}: cannot read the file: {FIFO_REASON}" in err

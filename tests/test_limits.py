@@ -325,3 +325,26 @@ def test_eval_goes_on_after_an_overflowing_dossier(tmp_path, capsys):
            "large (Overflow)" in err
     assert "internal error" not in err
     assert out.splitlines()[1].startswith("B ")
+
+
+@pytest.mark.parametrize("envelope", ["1e999999999", "99999999999999999999999999999", HUGE])
+def test_an_envelope_past_the_limits_is_a_usage_error(capsys, envelope):
+    """`--envelope` was rounded to the cent before any check: InvalidOperation."""
+    code = main(["allocate", str(ROOT / "policies" / "paca.fitn7"),
+                 str(ROOT / "policies" / "paca"), "--envelope", envelope])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.startswith("fitn7: --envelope: `")
+    assert "is too large for an amount in euros" in err
+
+
+def test_replay_refuses_recorded_decisions_with_a_lone_surrogate(tmp_path, capsys):
+    """The decisions would be printed back: refused as a file, exit 2, no internal error."""
+    recorded = tmp_path / "decisions.json"
+    recorded.write_text('[{"dossier": "\\ud800", "status": "eligible"}]', "utf-8")
+    code = main(["replay", str(recorded), str(ROOT / "policies" / "paca.fitn7"),
+                 str(ROOT / "policies" / "paca")])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err == (f"fitn7: `{recorded}` holds text that is not valid Unicode (a lone "
+                   "surrogate, `\\ud800`): it was not written by `fitn7 eval`\n")
