@@ -519,7 +519,7 @@ def test_duplicate_ids_in_one_file(here: Path) -> None:
     write(here, "lot.toml", '[[dossier]]\nid = "A"\n[[dossier]]\nid = "A"\n')
     assert summary(list(load_dossiers("lot.toml"))) == [
         "A",
-        "lot.toml: duplicate dossier id `A`, first in lot.toml @ $.dossier[1].id",
+        "lot.toml: duplicate dossier id `A`, first in lot.toml at $.dossier[0] @ $.dossier[1].id",
     ]
 
 

@@ -32,6 +32,7 @@ import attrs
 from fitn7.diagnostics import did_you_mean
 from fitn7.errors import DossierError, Fitn7Error
 from fitn7.evaluation import CompiledPolicy, Decision
+from fitn7.input_file import read_input_bytes
 from fitn7.loading import dossier_from_mapping
 from fitn7.plugins import PluginHost
 from fitn7.runner import Runner
@@ -83,10 +84,14 @@ def _run_file(
 ) -> list[ExampleResult]:
     name = str(file)
     try:
-        with file.open("rb") as fh:
-            document = tomllib.load(fh, parse_float=Decimal)
+        # Regular files only: a named pipe among the examples would block.
+        document = tomllib.loads(read_input_bytes(file).decode("utf-8"), parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         return [ExampleResult(name, "?", None, (f"cannot read the example: invalid TOML: {exc}",))]
+    except UnicodeDecodeError:
+        return [ExampleResult(name, "?", None, ("cannot read the example: not UTF-8 text",))]
+    except ValueError:  # an integer of more than 4 300 digits, which Python will not read
+        return [ExampleResult(name, "?", None, ("cannot read the example: a number is too large",))]
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return [ExampleResult(name, "?", None, (f"cannot read the example: {reason}",))]

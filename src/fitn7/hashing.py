@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import attrs
 
 from fitn7.dsl import ast
-from fitn7.dsl.formatter import format_expression, format_policy
+from fitn7.dsl.formatter import format_expression, format_node, format_policy
 
 _N = TypeVar("_N")
 
@@ -93,12 +93,21 @@ def canonical_order(policy: ast.Policy) -> ast.Policy:
     The amount steps keep their order: a cap then a floor is not a floor then
     a cap.
     """
-    def key(item: tuple[int, ast.Declaration]) -> tuple[int, str, int]:
+    def key(item: tuple[int, ast.Declaration]) -> tuple[int, str, str, int]:
         index, decl = item
         rank = _RANK.get(type(decl), len(_RANK))
-        name = _name(decl) if isinstance(decl, _ORDERLESS) else ""
-        return (rank, name, index)
+        orderless = isinstance(decl, _ORDERLESS)
+        name = _name(decl) if orderless else ""
+        # Two declarations of one name (a policy that does not check) go by their text,
+        # so that swapping them keeps the hash as moving any other declaration does.
+        tie = format_node(sorted_sets(decl)) if orderless and names[(rank, name)] > 1 else ""
+        return (rank, name, tie, index)
 
+    names: dict[tuple[int, str], int] = {}
+    for decl in policy.declarations:
+        if isinstance(decl, _ORDERLESS):
+            at = (_RANK[type(decl)], _name(decl))
+            names[at] = names.get(at, 0) + 1
     declarations = []
     for _, decl in sorted(enumerate(policy.declarations), key=key):
         if isinstance(decl, ast.Score):

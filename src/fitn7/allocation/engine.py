@@ -41,6 +41,7 @@ from fitn7.evaluation.decision import plain
 from fitn7.evaluation.params import merge_params, param_text
 from fitn7.evaluation.program import CompiledLimit
 from fitn7.functions import FunctionRegistry
+from fitn7.limits import Quantity, value_problem
 
 _ZERO = Decimal(0)
 
@@ -93,6 +94,9 @@ def read_envelope(value: Decimal | int | str) -> Decimal:
             amount = Decimal(text)
         except InvalidOperation:
             amount = Decimal("NaN")
+    too_large = amount.is_finite() and value_problem(amount, Quantity.EUROS)
+    if too_large:  # before `quantize`, which cannot round past 28 digits
+        raise EvaluationError(f"{too_large}")
     if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
         raise EvaluationError(
             f"expected an envelope in euros, to the cent at most, got `{value}`; write e.g. "

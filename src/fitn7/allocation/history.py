@@ -37,8 +37,9 @@ from fitn7.allocation.engine import merge_history
 from fitn7.allocation.model import Outcome, PriorAward
 from fitn7.diagnostics import did_you_mean
 from fitn7.errors import DossierError, EvaluationError, HistoryError
+from fitn7.input_file import read_input_bytes
 from fitn7.loading import error_hint
-from fitn7.loading.values import read_bool, read_money, read_str
+from fitn7.loading.values import json_int, read_bool, read_money, read_str
 from fitn7.loading.where import Where
 
 _T = TypeVar("_T")
@@ -188,7 +189,7 @@ def _parse(path: Path, file: str) -> Any:
                 raise HistoryError(file, "", "standard input is empty",
                                    "the command before the pipe wrote no allocation")
         else:
-            text = path.read_bytes().decode("utf-8-sig")
+            text = read_input_bytes(path).decode("utf-8-sig")  # never a named pipe
     except FileNotFoundError:
         raise HistoryError(file, "", "no such file or directory") from None
     except IsADirectoryError:
@@ -219,11 +220,13 @@ def _toml(text: str, file: str) -> Any:
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as e:
         raise HistoryError(file, "", f"invalid TOML: {e}") from None
+    except ValueError:  # an integer of more than 4 300 digits, which Python will not read
+        raise HistoryError(file, "", "invalid TOML: a number is too large") from None
 
 
 def _json(text: str, file: str) -> Any:
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=Decimal)
+        return json.loads(text, parse_float=Decimal, parse_constant=Decimal, parse_int=json_int)
     except json.JSONDecodeError as e:
         raise HistoryError(
             file, "", f"invalid JSON: {e.msg} (at line {e.lineno}, column {e.colno})"

@@ -270,6 +270,7 @@ class _Differ:
         With `by_group`, edits come group by group (rules, amount, score, limits,
         invariants); `first[g]` runs before the edits of group `g`.
         """
+        new = self.align(old, new)
         old_by = {i.path: i for i in old}
         new_by = {i.path: i for i in new}
         # Steps without id have a positional name: match them by content, not name.
@@ -309,6 +310,45 @@ class _Differ:
                 )
                 if vanished:
                     self.removed(item)
+
+    def align(self, old: Sequence[Item], new: Sequence[Item]) -> list[Item]:
+        """`new` with the items that share a path (`x`, `x~2` in a policy that does not
+        check) numbered after the old items they equal, the others after the old ones left.
+
+        Numbered in file order instead, two sessions with one name that swap places
+        would each be reported as changed into the other, though nothing changed.
+        """
+        old_groups: dict[str, list[Item]] = {}
+        for item in old:
+            old_groups.setdefault(item.base, []).append(item)
+        new_groups: dict[str, list[Item]] = {}
+        for item in new:
+            new_groups.setdefault(item.base, []).append(item)
+        paths: dict[int, str] = {}
+        for base, group in new_groups.items():
+            before = old_groups.get(base, [])
+            if len(before) <= 1 and len(group) == 1:
+                continue  # the usual case: a path names one item
+            free = list(before)
+            for item in group:
+                match = next((o for o in free if self.same(o.node, item.node)), None)
+                if match is not None:
+                    free.remove(match)
+                    paths[id(item)] = match.path
+            left = [o.path for o in free]
+            fresh = len(before)
+            for item in group:
+                if id(item) in paths:
+                    continue
+                if left:
+                    paths[id(item)] = left.pop(0)
+                else:
+                    fresh += 1
+                    paths[id(item)] = base if fresh == 1 else f"{base}~{fresh}"
+        return [
+            attrs.evolve(i, path=paths[id(i)]) if paths.get(id(i), i.path) != i.path else i
+            for i in new
+        ]
 
     def renames(self, gone: Sequence[Item], came: Sequence[Item]) -> dict[str, Item]:
         """Old path → new item of each item removed whose body is that of one added.

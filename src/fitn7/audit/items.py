@@ -34,6 +34,13 @@ class Item:
     #: For an amount step: the part it belongs to, `total` after the `total` line,
     #: None in a single pipeline. A step moved to another part changes the amount.
     section: str | None = None
+    #: 1, or n for the n-th item of one path in a policy that does not check (`rule.x~n`).
+    occurrence: int = 1
+
+    @property
+    def base(self) -> str:
+        """The path without the `~n` of a repeated id or name."""
+        return self.path.removesuffix(f"~{self.occurrence}") if self.occurrence > 1 else self.path
 
     @property
     def label(self) -> str | None:
@@ -96,7 +103,7 @@ def unique(items: list[Item]) -> list[Item]:
     out = []
     for item in items:
         n = seen[item.path] = seen.get(item.path, 0) + 1
-        out.append(item if n == 1 else attrs.evolve(item, path=f"{item.path}~{n}"))
+        out.append(item if n == 1 else attrs.evolve(item, path=f"{item.path}~{n}", occurrence=n))
     return out
 
 

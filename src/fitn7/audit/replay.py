@@ -38,6 +38,7 @@ from fitn7.dossier import Dossier
 from fitn7.dsl import ast
 from fitn7.errors import Fitn7Error
 from fitn7.evaluation import CompiledPolicy
+from fitn7.input_file import read_input_bytes
 from fitn7.plugins import PluginHost
 from fitn7.provenance import fitn7_version
 from fitn7.runner import Runner
@@ -141,7 +142,7 @@ def read_decisions(path: str | Path) -> list[Any]:
     """The recorded decisions of a JSON or TOML file, as plain values, in file order."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        text = read_input_bytes(p).decode("utf-8-sig")  # never a named pipe
     except (OSError, UnicodeDecodeError) as exc:
         reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else (
             exc.strerror or str(exc))
@@ -153,6 +154,16 @@ def read_decisions(path: str | Path) -> list[Any]:
             document = json.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
         raise DecisionsFileError(f"fitn7: `{path}` is not valid JSON or TOML: {exc}") from None
+    except ValueError:  # an integer of more than 4 300 digits, which Python will not read
+        raise DecisionsFileError(f"fitn7: `{path}` holds a number too large to read") from None
+    try:
+        # A JSON `\ud800` without its pair is no character: no report could print it.
+        json.dumps(document, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        raise DecisionsFileError(
+            f"fitn7: `{path}` holds text that is not valid Unicode (a lone surrogate, "
+            "`\\ud800`): it was not written by `fitn7 eval`"
+        ) from None
     records: list[Any] | None = None
     if isinstance(document, list):
         records = document

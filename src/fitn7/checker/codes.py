@@ -29,6 +29,7 @@ CODES: Mapping[str, str] = {
     "E112": "`total` without parts, twice, or above a part",
     "E113": "`expenses basis` given twice",
     "E114": "`excluding recovered_vat` with an HT basis",
+    "E115": "a session without a name",
     # names and types
     "E201": "unknown name",
     "E202": "`let` used before its definition",

@@ -16,6 +16,7 @@ from fitn7.diagnostics import Diagnostic, did_you_mean
 from fitn7.dossier import Category
 from fitn7.dsl import ast
 from fitn7.dsl.amounts import sections
+from fitn7.dsl.formatter import format_string
 from fitn7.dsl.source import Span
 
 #: What a named step or declaration is called in messages.
@@ -40,7 +41,7 @@ _CONSTANT_KINDS: dict[t.Type, str] = {
 
 
 def check_declarations(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
-    """Every declaration-level problem of the policy (codes E101 to E114)."""
+    """Every declaration-level problem of the policy (codes E101 to E115)."""
     return [
         *check_rule_ids(policy),
         *check_names(policy, ctx),
@@ -150,17 +151,30 @@ def _hides(span: Span | None, keyword: str, name: str, what: str) -> Diagnostic:
 
 
 def check_sessions(policy: ast.Policy) -> list[Diagnostic]:
-    """E103, E110: session names are unique and closing dates increase in file order."""
+    """E103, E110, E115: session names are unique and not blank, and closing dates
+    increase in file order."""
     out = []
     seen: dict[str, Span | None] = {}
     previous: ast.Session | None = None
     for session in policy.of_type(ast.Session):
+        at = name_span(policy, session.span, format_string(session.name))
+        if not session.name.strip():
+            out.append(
+                Diagnostic(
+                    "E115",
+                    "a session without a name",
+                    at,
+                    'name it after its committee (`session "comité du 22 juin" closes '
+                    '2021-06-22`): `session == ""` is how rules tell a dossier filed after '
+                    "the last session",
+                )
+            )
         if session.name in seen:
             out.append(
                 Diagnostic(
                     "E103",
-                    f'duplicate session `"{session.name}"`',
-                    session.span,
+                    f"duplicate session `{format_string(session.name)}`",
+                    at,
                     f"the first one is at {where(seen[session.name], session.span)}; "
                     "give each committee its own name",
                 )

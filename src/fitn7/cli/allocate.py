@@ -24,7 +24,7 @@ from fitn7.cli.common import (
     prepare,
 )
 from fitn7.diagnostics import did_you_mean
-from fitn7.errors import EvaluationError
+from fitn7.errors import DossierError, EvaluationError
 
 if TYPE_CHECKING:
     from fitn7.dossier import Dossier
@@ -102,8 +102,9 @@ def _run(args: argparse.Namespace) -> int:
     # Enriched and evaluated once here so that a dossier the policy (or a
     # plugin) cannot evaluate is reported with its file and the rest of the
     # batch still allocated; allocation re-evaluates the enriched dossiers.
-    outcomes, failed = decide_all(args, host, runner, trace=False)
-    dossiers, repeated = _unique(outcomes)
+    refused: list[DossierError] = []
+    outcomes, failed = decide_all(args, host, runner, trace=False, refused=refused)
+    dossiers, repeated = _unique(outcomes, refused)
     failed = failed or repeated
     allocation = allocate(
         program, dossiers, history=history, envelope=envelope, params=params,
@@ -116,15 +117,24 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _unique(outcomes: list[Outcome]) -> tuple[list[Dossier], bool]:
+def _unique(
+    outcomes: list[Outcome], refused: list[DossierError]
+) -> tuple[list[Dossier], bool]:
     """The dossiers of the batch, those whose id is given twice left out and reported.
 
     The committee cannot tell which of two dossiers with one id to rank: both
     wait for the files to be fixed, and the rest of the batch is allocated.
+    The loader keeps the first and refuses the others (`refused`): the first is
+    left out here.
     """
+    from fitn7.loading.files import DuplicateDossierId
+
     files: dict[str, list[str]] = {}
     for outcome in outcomes:
         files.setdefault(outcome.dossier.id, []).append(outcome.file or "?")
+    for error in refused:
+        if isinstance(error, DuplicateDossierId) and error.ident in files:
+            files[error.ident].append(error.file)
     repeated = {ident for ident, where in files.items() if len(where) > 1}
     for ident in sorted(repeated):
         print(f"fitn7: dossier id `{ident}` is given {len(files[ident])} times "

@@ -12,7 +12,7 @@ import attrs
 
 from fitn7.display import euros as euros
 from fitn7.display import toml_ready as toml_ready
-from fitn7.errors import EvaluationError, Fitn7Error, InputError, PluginError
+from fitn7.errors import DossierError, EvaluationError, Fitn7Error, InputError, PluginError
 
 if TYPE_CHECKING:
     from fitn7.evaluation import CompiledPolicy
@@ -123,8 +123,20 @@ def read_dossiers(args: argparse.Namespace, host: PluginHost) -> Iterator[LoadRe
     A file whose suffix a loader owns (`.csv`) goes to that loader when named
     explicitly; directories stand for their TOML and JSON files only, so a
     second CSV of expense lines beside an export is not mistaken for one.
+    A dossier id is the batch's once, whichever argument it comes from
+    (`unique_ids`); a folder without any dossier file is an error, as the
+    likely slip it is (the wrong folder).
     """
-    from fitn7.loading import Loaded, load_dossiers
+    from fitn7.loading import unique_ids
+
+    return unique_ids(_every_dossier(args, host))
+
+
+def _every_dossier(args: argparse.Namespace, host: PluginHost) -> Iterator[LoadResult]:
+    from fitn7.input_file import not_regular
+    from fitn7.loading import Failed, Loaded, load_dossiers
+    from fitn7.loading.files import dossier_files
+    from fitn7.loading.where import dossier_error
 
     name = getattr(args, "loader", None)
     options = parse_options(getattr(args, "loader_option", []))
@@ -135,11 +147,22 @@ def read_dossiers(args: argparse.Namespace, host: PluginHost) -> Iterator[LoadRe
     by_suffix = {s.lower(): ld for ld in loaders.values() for s in ld.suffixes}
     for given in args.dossiers:
         path = Path(given)
+        if path.is_dir() and not dossier_files(path):
+            yield Failed(dossier_error(
+                str(path), "", "no dossier in this folder",
+                "dossiers are `*.toml` or `*.json` files directly in the folder named",
+            ))
+            continue
         loader = loaders[name] if name is not None else None
         if loader is None and path.is_file():
             loader = by_suffix.get(path.suffix.lower())
         if loader is None:
             yield from load_dossiers(path)
+            continue
+        odd = not_regular(path)
+        if odd is not None:
+            # A plugin loader would open it as it is, and wait forever on a named pipe.
+            yield Failed(dossier_error(str(path), "", f"cannot read the file: {odd}"))
             continue
         try:
             for loaded in loader.load(path, options):
@@ -158,12 +181,14 @@ def read_dossiers(args: argparse.Namespace, host: PluginHost) -> Iterator[LoadRe
 
 
 def decide_all(
-    args: argparse.Namespace, host: PluginHost, runner: Runner, *, trace: bool
+    args: argparse.Namespace, host: PluginHost, runner: Runner, *, trace: bool,
+    refused: list[DossierError] | None = None,
 ) -> tuple[list[Outcome], bool]:
     """Every dossier named, enriched and decided; (outcomes, whether any failed).
 
     A dossier that does not load, or that the policy or a plugin cannot
-    evaluate, is reported on stderr with its file and the batch goes on.
+    evaluate, is reported on stderr with its file and the batch goes on; the
+    errors of those that did not load are added to `refused` when it is given.
     """
     from fitn7.loading import Failed
 
@@ -172,6 +197,8 @@ def decide_all(
     for result in read_dossiers(args, host):
         if isinstance(result, Failed):
             print(f"fitn7: {result.error}", file=sys.stderr)
+            if refused is not None:
+                refused.append(result.error)
             failed = True
             continue
         try:

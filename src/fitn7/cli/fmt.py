@@ -14,7 +14,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from fitn7.atomic_write import write_atomic
 from fitn7.errors import PolicySyntaxError
+from fitn7.input_file import read_input_bytes
 
 
 def register(sub: Any) -> None:
@@ -60,7 +62,8 @@ def _format_file(path: Path, *, check: bool) -> bool:
 
     try:
         # Bytes, not read_text: a CRLF file is not canonical and must be seen as such.
-        text = path.read_bytes().decode("utf-8")
+        # Regular files only: a named pipe would block.
+        text = read_input_bytes(path).decode("utf-8")
     except OSError as exc:
         print(f"fitn7: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
         return False
@@ -81,9 +84,11 @@ def _format_file(path: Path, *, check: bool) -> bool:
         print(f"would reformat {path}")
         return False
     try:
-        path.write_bytes(formatted.encode("utf-8"))
+        # Beside, then renamed over: a full disk leaves the policy as it was, not cut short.
+        write_atomic(path, formatted)
     except OSError as exc:
-        print(f"fitn7: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"fitn7: cannot write {path}: {exc.strerror or exc} (the file is unchanged)",
+              file=sys.stderr)
         return False
     print(f"reformatted {path}")
     return True

@@ -38,6 +38,8 @@ from fitn7.dsl.source import SourceText, Span
 from fitn7.dsl.syntax_errors import CATALOGUE, describe_expected
 from fitn7.dsl.transformer import MalformedLiteral, ToAst
 from fitn7.errors import PolicyFileError, PolicySyntaxError
+from fitn7.input_file import read_input_bytes
+from fitn7.limits import surrogate_at
 
 
 @functools.cache
@@ -86,6 +88,12 @@ def parse_policy(text: str, source: str = "<policy>") -> ast.Policy:
     src = SourceText(source, text)
     if len(text) > MAX_POLICY_CHARS:
         raise PolicySyntaxError([_too_long_error(src, len(text))], [src])
+    surrogate = surrogate_at(text)
+    if surrogate is not None:
+        # Only text given through the API can hold one: a file is decoded strictly. The
+        # quoted line shows U+FFFD in its place, so the message itself can be printed.
+        shown = SourceText(source, re.sub("[\ud800-\udfff]", "\ufffd", text))
+        raise PolicySyntaxError([_surrogate_error(src, surrogate)], [shown])
     try:
         with no_cycle_collection():
             tree = _lark().parse(text)
@@ -144,7 +152,10 @@ def read_policy_text(path: str | Path) -> str:
     p = Path(path)
     try:
         # utf-8-sig: Windows editors often start a UTF-8 file with a byte-order mark.
-        return p.read_text(encoding="utf-8-sig")
+        # Regular files only: a named pipe would block (see fitn7.input_file). Line ends
+        # are translated as a text-mode read does.
+        text = read_input_bytes(p).decode("utf-8-sig")
+        return text.replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
         raise PolicyFileError(str(path), "it is not UTF-8 text (save it as UTF-8)") from None
     except IsADirectoryError:
@@ -155,6 +166,18 @@ def read_policy_text(path: str | Path) -> str:
         raise PolicyFileError(str(path), "no such file") from None
     except OSError as exc:
         raise PolicyFileError(str(path), exc.strerror or str(exc)) from None
+
+
+def _surrogate_error(src: SourceText, index: int) -> Diagnostic:
+    """E031 at the lone surrogate found at `index` of the text."""
+    line = src.text.count("\n", 0, index) + 1
+    column = index - (src.text.rfind("\n", 0, index) + 1) + 1
+    char = f"\\u{ord(src.text[index]):04x}"
+    return Diagnostic(
+        "E031", f"`{char}` is not a character (a lone UTF-16 surrogate)",
+        Span(src.name, line, column, line, column + 1),
+        "the text is not valid Unicode: read the file as UTF-8, or remove the character",
+    )
 
 
 def _token_span(file: str, tok: Token) -> Span:

@@ -21,6 +21,7 @@ from lark.tree import Meta
 
 from fitn7.dsl import ast
 from fitn7.dsl.source import Span
+from fitn7.limits import Quantity, text_problem
 
 #: The escapes a string literal may hold, and the character each stands for.
 ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
@@ -67,6 +68,20 @@ _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 def number_text(token: str) -> str:
     """Digits without the `_` thousands separators."""
     return token.replace("_", "")
+
+
+def checked_number(token: Token, quantity: Quantity) -> str:
+    """The digits of a number token (see `number_text`), after checking it is within the
+    limits of `fitn7.limits`: `MalformedLiteral` (E030) otherwise, before any conversion
+    (Python refuses to read an integer of more than 4 300 digits)."""
+    problem = text_problem(str(token), quantity)
+    if problem is not None:
+        raise MalformedLiteral(
+            problem, token, code="E030",
+            hint="check the number of digits: no call for projects needs a number this size "
+            "(the limits are listed under Limits in docs/diagnostics.md)",
+        )
+    return number_text(token)
 
 
 class MalformedLiteral(ValueError):
@@ -374,16 +389,19 @@ class ToAst:
         return ast.Name(str(children[0]), span=self._span(meta))
 
     def int_(self, meta: Meta, children: list[Token]) -> ast.IntLit:
-        return ast.IntLit(int(number_text(children[0])), span=self._span(meta))
+        return ast.IntLit(int(checked_number(children[0], Quantity.WHOLE)), span=self._span(meta))
 
     def decimal(self, meta: Meta, children: list[Token]) -> ast.DecimalLit:
-        return ast.DecimalLit(Decimal(number_text(children[0])), span=self._span(meta))
+        return ast.DecimalLit(Decimal(checked_number(children[0], Quantity.DECIMAL)),
+                              span=self._span(meta))
 
     def money(self, meta: Meta, children: list[Token]) -> ast.MoneyLit:
-        return ast.MoneyLit(Decimal(number_text(children[0])), span=self._span(meta))
+        return ast.MoneyLit(Decimal(checked_number(children[0], Quantity.EUROS)),
+                            span=self._span(meta))
 
     def percent(self, meta: Meta, children: list[Token]) -> ast.PercentLit:
-        return ast.PercentLit(Decimal(number_text(children[0])), span=self._span(meta))
+        return ast.PercentLit(Decimal(checked_number(children[0], Quantity.PERCENT)),
+                              span=self._span(meta))
 
     def date(self, meta: Meta, children: list[Token]) -> ast.DateLit:
         token = children[0]

@@ -10,7 +10,7 @@ import datetime
 import enum
 import types
 from collections.abc import Callable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 import attrs
@@ -121,13 +121,29 @@ def money_str(value: Decimal) -> str:
     """An amount as a string with exactly two decimals: `18000.00`.
 
     Rounded half-up, as the decision's amount is, so that a trace step
-    showing `5.005` says `5.01` like the amount it leads to.
+    showing `5.005` says `5.01` like the amount it leads to. An amount of more
+    than 28 digits (a trace step multiplying large numbers, before the caps)
+    is rounded in a context wide enough for it: the default one would refuse.
     """
-    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+    if not value.is_finite():
+        return str(value)
+    wide = Context(prec=max(_DEFAULT_PRECISION, value.adjusted() + 3))
+    return f"{value.quantize(_CENT, rounding=ROUND_HALF_UP, context=wide):f}"
+
+
+_CENT = Decimal("0.01")
+_DEFAULT_PRECISION = 28
+#: Bits past which Python refuses to write an int in decimal (its 4 300 digits limit).
+_INT_TEXT_BITS = 14_000
 
 
 def plain(value: Any) -> Any:
     """A value read by a rule, as JSON/TOML can hold it (Decimal as string, enums as names)."""
+    if isinstance(value, int) and not isinstance(value, bool) \
+            and value.bit_length() > _INT_TEXT_BITS:
+        # Only a policy multiplying large numbers again and again gets here; JSON
+        # cannot write such an int, Decimal writes its digits.
+        return f"{Decimal(value):f}"
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, Decimal):

@@ -11,6 +11,7 @@ from typing import Any
 from fitn7.diagnostics import did_you_mean
 from fitn7.dsl import ast
 from fitn7.errors import EvaluationError
+from fitn7.limits import Quantity, value_problem
 
 
 def describe(default: Any, node: ast.Param | None = None) -> str:
@@ -55,16 +56,21 @@ def coerce(name: str, default: Any, value: Any, node: ast.Param | None = None) -
             return value.strip().lower() == "true"
         raise wrong()
     if isinstance(default, int):
-        if isinstance(value, int):
-            return value
+        number = value
         if isinstance(value, str):
             try:
-                return int(value.strip().replace("_", ""))
+                number = int(value.strip().replace("_", ""))
             except ValueError:
                 raise wrong() from None
-        raise wrong()
+        if not isinstance(number, int):
+            raise wrong()
+        _within_limits(number, Quantity.WHOLE, wrong)
+        return number
     if isinstance(default, Decimal):
-        return _number(value, _is_percent(node), wrong)
+        percent = _is_percent(node)
+        money = node is not None and isinstance(node.default, ast.MoneyLit)
+        quantity = Quantity.PERCENT if percent else Quantity.EUROS if money else Quantity.DECIMAL
+        return _number(value, percent, wrong, quantity)
     if isinstance(default, datetime.date):
         if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
             return value
@@ -85,7 +91,19 @@ def _is_percent(node: ast.Param | None) -> bool:
     return node is not None and isinstance(node.default, ast.PercentLit)
 
 
-def _number(value: Any, percent: bool, wrong: Callable[[str], EvaluationError]) -> Decimal:
+def _within_limits(
+    number: int | Decimal, quantity: Quantity, wrong: Callable[[str], EvaluationError]
+) -> None:
+    """Refuse a number past the limits of `fitn7.limits`, as a literal of a policy is."""
+    problem = value_problem(number, quantity)
+    if problem is not None:
+        raise wrong(f": {problem}")
+
+
+def _number(
+    value: Any, percent: bool, wrong: Callable[[str], EvaluationError],
+    quantity: Quantity = Quantity.DECIMAL,
+) -> Decimal:
     """An amount in euros, or a share given in percent, from text or a number."""
     if isinstance(value, float):
         raise wrong(": pass a Decimal or a string, fitn7 never reads numbers as float")
@@ -107,6 +125,7 @@ def _number(value: Any, percent: bool, wrong: Callable[[str], EvaluationError]) 
         raise wrong("")
     if not number.is_finite() or number < 0:
         raise wrong("")
+    _within_limits(number, quantity, wrong)
     if percent:
         return number / 100
     if number != number.quantize(Decimal("0.01")):

@@ -162,7 +162,15 @@ class CompiledPolicy:
         self, dossier: Dossier, params: Mapping[str, Any] | None = None, *, trace: bool = True
     ) -> Decision:
         """The decision computed by the closures only: the reference for the fast path."""
-        return Run(self, self.env(dossier, params, trace)).decide()
+        try:
+            return Run(self, self.env(dossier, params, trace)).decide()
+        except ArithmeticError as exc:
+            # decimal.Overflow and the like: only a policy multiplying large numbers
+            # again and again gets past the Decimal context, never a real one.
+            raise EvaluationError(
+                f"a value the policy computes is too large ({type(exc).__name__}): check the "
+                "arithmetic of its rules and lets"
+            ) from None
 
     def check_invariants(
         self, dossier: Dossier, decision: Decision, params: Mapping[str, Any] | None = None

@@ -24,6 +24,7 @@ from fitn7.loading.files import (
     LoadResult,
     load_dossier,
     load_dossiers,
+    unique_ids,
 )
 from fitn7.loading.mapping import dossier_from_mapping
 from fitn7.loading.where import error_hint
@@ -40,4 +41,5 @@ __all__ = [
     "error_hint",
     "load_dossier",
     "load_dossiers",
+    "unique_ids",
 ]

@@ -20,16 +20,19 @@ import attrs
 
 from fitn7 import types as t
 from fitn7.dossier import Collectivite, Dossier
+from fitn7.limits import Quantity
 from fitn7.loading import values as v
 from fitn7.loading.where import Where
 
 _Reader = Callable[[Any, Where], Any]
 
 
-def _read_decimal(value: Any, at: Where) -> Decimal:
-    """A number that is not money: an integer, a Decimal or a dot-decimal string."""
+def _read_decimal(value: Any, at: Where, quantity: Quantity = Quantity.DECIMAL) -> Decimal:
+    """A number that is not money: an integer, a Decimal or a dot-decimal string, within
+    the limits of `quantity`."""
     if isinstance(value, bool | float):
         raise at.error("expected a number")
+    v.check_size(value, at, quantity)
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, Decimal) and value.is_finite():
@@ -40,6 +43,7 @@ def _read_decimal(value: Any, at: Where) -> Decimal:
         except ArithmeticError:
             raise at.error("expected a number", "write it like `0.4` or `12`") from None
         if number.is_finite():
+            v.check_size(number, at, quantity)
             return number
     raise at.error("expected a number")
 
@@ -47,7 +51,7 @@ def _read_decimal(value: Any, at: Where) -> Decimal:
 def _read_percent(value: Any, at: Where) -> Decimal:
     """A share: `0.4`, or `"40%"` as a spreadsheet writes it."""
     if isinstance(value, str) and value.strip().endswith("%"):
-        return _read_decimal(value.strip().removesuffix("%"), at) / 100
+        return _read_decimal(value.strip().removesuffix("%"), at, Quantity.PERCENT) / 100
     return _read_decimal(value, at)
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,9 @@ import attrs
 from fitn7.bulk import no_cycle_collection
 from fitn7.dossier import Dossier
 from fitn7.errors import DossierError
+from fitn7.input_file import is_regular_file, read_input_bytes
 from fitn7.loading.mapping import dossier_from_mapping
+from fitn7.loading.values import JSON_INT_DIGITS, json_int
 from fitn7.loading.where import dossier_error
 
 #: File suffixes read as dossiers; in a directory, other files are skipped.
@@ -68,6 +71,16 @@ class Failed:
         return self.error.path
 
 
+class DuplicateDossierId(DossierError):
+    """A dossier whose id an earlier dossier of the batch has: `ident`, and the file of
+    the first (`first`), for a command that must leave both out (`fitn7 allocate`)."""
+
+    def __init__(self, file: str, path: str, message: str, *, ident: str, first: str) -> None:
+        super().__init__(file, path, message)
+        self.ident = ident
+        self.first = first
+
+
 #: What `load_dossiers` yields for each dossier or unreadable file.
 LoadResult = Loaded | Failed
 
@@ -100,7 +113,7 @@ def _read_document(path: Path, file: str) -> Any:
     if not path.exists():
         raise dossier_error(file, "", "no such file or directory")
     suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
+    if suffix not in SUFFIXES and is_regular_file(path):
         raise dossier_error(
             file, "", f"unsupported file type `{path.suffix}`", "dossiers are .toml or .json files"
         )
@@ -112,7 +125,10 @@ def _read_document(path: Path, file: str) -> Any:
                 "split its dossiers over several files: a directory of files is read as "
                 "one batch",
             )
-        raw = path.read_bytes()
+        # Regular files only: a named pipe or a device would block or never end.
+        raw = read_input_bytes(path)
+    except IsADirectoryError:
+        raise dossier_error(file, "", "cannot read the file: it is a directory") from None
     except OSError as e:
         raise dossier_error(
             file, "", f"cannot read the file: {_lower_first(e.strerror or str(e))}"
@@ -127,10 +143,18 @@ def _read_document(path: Path, file: str) -> Any:
             return tomllib.loads(text, parse_float=Decimal)
         except tomllib.TOMLDecodeError as e:
             raise dossier_error(file, "", f"invalid TOML: {_lower_first(str(e))}") from None
+        except ValueError:
+            # tomllib has no hook for integers: Python refuses to read one of more than
+            # 4 300 digits, and tomllib lets that ValueError through.
+            raise dossier_error(file, "", f"invalid TOML: {_long_number(text)}",
+                                "check the number of digits; docs/dossiers.md lists the "
+                                "limits") from None
     try:
-        # parse_constant: NaN and Infinity become Decimal too, refused later with a path.
+        # parse_constant: NaN and Infinity become Decimal too, refused later with a path;
+        # parse_int: a very long integer is kept as text, refused later with a path too.
         return json.loads(
-            text, parse_float=Decimal, parse_constant=Decimal, object_pairs_hook=_json_object
+            text, parse_float=Decimal, parse_constant=Decimal, parse_int=json_int,
+            object_pairs_hook=_json_object,
         )
     except json.JSONDecodeError as e:
         raise dossier_error(
@@ -138,6 +162,19 @@ def _read_document(path: Path, file: str) -> Any:
         ) from None
     except _DuplicateKey as e:
         raise dossier_error(file, "", f"invalid JSON: duplicate key `{e.key}`") from None
+
+
+def _long_number(text: str) -> str:
+    """`a number of 5 000 digits is too large (at line 3, column 14)`: where tomllib
+    failed to read an integer."""
+    found = re.search(rf"[0-9_]{{{JSON_INT_DIGITS},}}", text)
+    if found is None:
+        return "a number is too large"
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    digits = sum(ch.isdigit() for ch in found.group(0))
+    return f"a number of {digits:_} digits is too large (at line {line}, column {column})".replace(
+        "_", " ")
 
 
 def _entries(document: Any, file: str) -> list[tuple[str, Any]]:
@@ -222,27 +259,39 @@ def load_dossiers(*paths: str | os.PathLike[str]) -> Iterator[LoadResult]:
     a JSON array), and a directory stands for its `*.toml` and `*.json` files
     in name order (not recursive). A bad dossier yields a `Failed` and the
     others still load; so does a second dossier with an id already seen in
-    the batch (`duplicate dossier id`, naming the file of the first).
+    the batch, whichever argument it comes from (see `unique_ids`).
     """
-    first_file: dict[str, str] = {}
-    for given in paths:
-        path = Path(given)
-        files = dossier_files(path) if path.is_dir() else [path]
-        for file in files:
-            for result in _load_file(file):
-                if isinstance(result, Loaded):
-                    ident = result.dossier.id
-                    if ident in first_file:
-                        yield Failed(
-                            dossier_error(
-                                result.file,
-                                f"{result.path}.id",
-                                f"duplicate dossier id `{ident}`, first in {first_file[ident]}",
-                            )
-                        )
-                        continue
-                    first_file[ident] = result.file
-                yield result
+    def every() -> Iterator[LoadResult]:
+        for given in paths:
+            path = Path(given)
+            for file in dossier_files(path) if path.is_dir() else [path]:
+                yield from _load_file(file)
+
+    return unique_ids(every())
+
+
+def unique_ids(results: Iterable[LoadResult]) -> Iterator[LoadResult]:
+    """`results` with each dossier whose id was already seen replaced by a `Failed`.
+
+    Every dossier of a batch has its own id (decisions, allocations and
+    replays are matched by id): the first keeps it, and the error on the
+    second names both places (`duplicate dossier id `A`, first in a.toml`).
+    """
+    first: dict[str, Loaded] = {}
+    for result in results:
+        if isinstance(result, Loaded):
+            ident = result.dossier.id
+            seen = first.get(ident)
+            if seen is not None:
+                place = seen.file if seen.path == "$" else f"{seen.file} at {seen.path}"
+                yield Failed(DuplicateDossierId(
+                    result.file, f"{result.path}.id",
+                    f"duplicate dossier id `{ident}`, first in {place}", ident=ident,
+                    first=seen.file,
+                ))
+                continue
+            first[ident] = result
+        yield result
 
 
 def load_dossier(path: str | os.PathLike[str]) -> Dossier:

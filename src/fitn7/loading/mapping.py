@@ -17,6 +17,7 @@ import attrs
 from fitn7 import types as t
 from fitn7.diagnostics import did_you_mean
 from fitn7.dossier import Collectivite, Dossier, Expense, Project, Provider
+from fitn7.limits import text_shown
 from fitn7.loading import values as v
 from fitn7.loading.where import Where
 
@@ -53,6 +54,7 @@ def _check_keys(
         if key in written:
             continue
         name = str(key)
+        v.check_text(name, at.key(text_shown(name)))
         hint = did_you_mean(name, written)
         if hint is None and name in derived:
             hint = f"`{name}` is computed by fitn7 from the dossier: remove it"

@@ -18,6 +18,14 @@ from typing import Any, TypeVar
 
 from fitn7.diagnostics import did_you_mean
 from fitn7.dossier import Category, Kind
+from fitn7.limits import (
+    MAX_DEPTH,
+    Quantity,
+    surrogate_at,
+    text_problem,
+    text_shown,
+    value_problem,
+)
 from fitn7.loading.where import Where
 
 _E = TypeVar("_E", bound=enum.Enum)
@@ -34,12 +42,68 @@ _MONEY_HINT = "write euros with a dot before the cents and no spaces, e.g. `1200
 _FLOAT_HINT = "pass a Decimal or a string: fitn7 never reads numbers as float"
 #: Text fields that look like numbers; an integer there would lose leading zeros.
 _CODE_FIELDS = frozenset({"id", "code", "departement", "region", "siret"})
+_LIMIT_HINT = "check the number of digits; docs/dossiers.md lists the limits"
+
+
+class OversizedNumber:
+    """An integer of a JSON file too long to be read as one (Python refuses to convert
+    more than 4 300 digits): kept as text so the reader of its field refuses it with the
+    field's path, rather than the whole file failing."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"OversizedNumber({len(self.text)} characters)"
+
+
+#: Digits beyond which a JSON integer is kept as an `OversizedNumber`: far past every
+#: limit of `fitn7.limits`, far below Python's 4 300.
+JSON_INT_DIGITS = 64
+
+
+def json_int(text: str) -> int | OversizedNumber:
+    """`parse_int` for `json.loads`: an int, or an `OversizedNumber` for a very long one."""
+    if len(text) > JSON_INT_DIGITS:
+        return OversizedNumber(text)
+    return int(text)
+
+
+def check_size(value: Any, at: Where, quantity: Quantity) -> None:
+    """Raise the error for a number beyond the limits of `quantity` (see `fitn7.limits`);
+    anything else, a NaN included, is left to the caller's own checks."""
+    if isinstance(value, Decimal) and not value.is_finite():
+        return
+    if isinstance(value, OversizedNumber):
+        problem = text_problem(value.text, quantity)
+    elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+        problem = value_problem(value, quantity)
+    else:
+        return
+    if problem is not None:
+        raise at.error(problem, _LIMIT_HINT)
+
+
+def check_text(text: str, at: Where) -> str:
+    """`text` itself, after refusing a lone surrogate (JSON `"\\ud800"`): not a character,
+    it could not be written out in a hash, a report or a terminal."""
+    index = surrogate_at(text)
+    if index is not None:
+        raise at.error(
+            f"the text is not valid Unicode: `{text_shown(text[index])}` at character "
+            f"{index + 1} is a lone surrogate",
+            "a JSON `\\uD800`-`\\uDFFF` escape must be followed by its pair: write the "
+            "character itself",
+        )
+    return text
 
 
 def read_str(value: Any, at: Where, *, field: str | None = None) -> str:
     """A text value; an integer is refused even for a code (it would lose leading zeros)."""
     if isinstance(value, str):
-        return value
+        return check_text(value, at)
     hint = None
     if field in _CODE_FIELDS and isinstance(value, int) and not isinstance(value, bool):
         hint = f'this is text: write it in quotes, e.g. "{value}"'
@@ -50,11 +114,16 @@ def read_int(value: Any, at: Where) -> int:
     """A non-negative integer, or a string of ASCII digits (as CSV exports give them)."""
     if isinstance(value, bool):
         raise at.error("expected an integer")
+    # Sizes first: `int()` of a huge number fails, or takes the machine's memory.
+    check_size(value, at, Quantity.WHOLE)
     if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         raise at.error("expected an integer", f"write it without decimals: `{int(value)}`")
     if isinstance(value, int):
         number = value
     elif isinstance(value, str) and _DIGITS.fullmatch(value):
+        problem = text_problem(value, Quantity.WHOLE)
+        if problem is not None:
+            raise at.error(problem, _LIMIT_HINT)
         number = int(value)
     else:
         hint = "write digits only, e.g. `6643`" if isinstance(value, str) else None
@@ -80,6 +149,7 @@ def read_money(value: Any, at: Where) -> Decimal:
     """
     if isinstance(value, bool):
         raise at.error(_MONEY_MESSAGE)
+    check_size(value, at, Quantity.EUROS)
     if isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, Decimal):
@@ -91,6 +161,9 @@ def read_money(value: Any, at: Where) -> Decimal:
             if value.startswith("-") and _MONEY.fullmatch(value[1:]):
                 raise at.error(f"negative amount `{value}`")
             raise at.error(_MONEY_MESSAGE, _MONEY_HINT)
+        problem = text_problem(value, Quantity.EUROS)
+        if problem is not None:
+            raise at.error(problem, _LIMIT_HINT)
         amount = Decimal(value)
     elif isinstance(value, float):
         raise at.error(_MONEY_MESSAGE, _FLOAT_HINT)
@@ -141,7 +214,9 @@ def _read_enum(value: Any, at: Where, enum_type: type[_E], what: str) -> _E:
     """A member of `enum_type` from its value; unknown words get a `did you mean`."""
     if isinstance(value, enum_type):
         return value
-    if not isinstance(value, str):
+    if isinstance(value, str):
+        check_text(value, at)
+    else:
         first = next(iter(enum_type)).value
         raise at.error("expected a string", f'write a name in quotes, e.g. "{first}"')
     for member in enum_type:
@@ -197,18 +272,40 @@ def read_extra(value: Any, at: Where) -> dict[str, Any]:
     """
     if not isinstance(value, Mapping):
         raise at.error("expected a table")
-    return {str(k): _check_extra_value(v, at.key(str(k))) for k, v in value.items()}
+    return _check_extra_table(value, at, 1)
 
 
-def _check_extra_value(value: Any, at: Where) -> Any:
-    """`value` itself (tables copied to dicts), after refusing floats anywhere inside."""
+def _check_extra_table(value: Mapping[Any, Any], at: Where, depth: int) -> dict[str, Any]:
+    """A table of `extra` checked key by key (see `_check_extra_value`)."""
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        name = str(key)
+        where = at.key(text_shown(name))
+        check_text(name, where)
+        out[name] = _check_extra_value(item, where, depth)
+    return out
+
+
+def _check_extra_value(value: Any, at: Where, depth: int = 0) -> Any:
+    """`value` itself (tables copied to dicts), after refusing anywhere inside: floats,
+    numbers beyond the limits, text that is not valid Unicode, and nesting deeper than
+    a dossier needs."""
     if isinstance(value, float):
         raise at.error("unexpected float", _FLOAT_HINT)
     if isinstance(value, Decimal) and not value.is_finite():
         raise at.error(f"expected a finite number, got `{value}`")
+    if isinstance(value, OversizedNumber | Decimal):
+        check_size(value, at, Quantity.DECIMAL)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        check_size(value, at, Quantity.WHOLE)
+    elif isinstance(value, str):
+        check_text(value, at)
+    if isinstance(value, Mapping | list | tuple) and depth >= MAX_DEPTH:
+        raise at.error("tables or lists are nested too deeply to be a dossier",
+                       f"local fields nest {MAX_DEPTH} levels at most")
     if isinstance(value, Mapping):
-        return {str(k): _check_extra_value(v, at.key(str(k))) for k, v in value.items()}
+        return _check_extra_table(value, at, depth + 1)
     if isinstance(value, list | tuple):
-        checked = [_check_extra_value(v, at.index(i)) for i, v in enumerate(value)]
+        checked = [_check_extra_value(v, at.index(i), depth + 1) for i, v in enumerate(value)]
         return checked if isinstance(value, list) else tuple(checked)
     return value
