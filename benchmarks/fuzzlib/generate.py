@@ -102,7 +102,7 @@ class InputStream:
         text = seed.data.decode("utf-8")
         others = self._texts(seed.kind, seed.suffix)
         names = []
-        for _ in range(rng.choice((1, 1, 1, 2, 2, 3, 4, 8))):
+        for _ in range(rng.choice((1, 1, 1, 1, 2, 2, 3, 6))):
             mutator = rng.choice(mutators.TEXT_MUTATORS)
             text = mutator(rng, text, others)
             names.append(mutator.__name__)

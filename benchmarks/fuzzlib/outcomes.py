@@ -7,18 +7,19 @@ formatter's own consistency check: a bug, never a user mistake), a
 broken harness invariant (`InvariantBroken`: the two evaluation paths
 disagree, formatting changes the meaning) and an input that runs past the
 time limit. Internal errors are grouped by exception type and the innermost
-frame of fitn7 code (`fitn7/...` or a plugin's `fitn7_*/...`).
+frame of fitn7 code (the `fitn7` package or a plugin's `fitn7_*` package).
 """
 
 from __future__ import annotations
 
 import enum
 import signal
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import PurePath
+from pathlib import Path
 from types import FrameType
 from typing import TypeVar
 
@@ -93,25 +94,38 @@ class Outcome:
     seconds: float = 0.0
 
 
-def _short(filename: str) -> str | None:
+def _package_dirs() -> list[Path]:
+    """The directories of fitn7 and of the loaded plugin packages (`fitn7_zrr`...)."""
+    dirs = []
+    for name, module in list(sys.modules.items()):
+        if "." in name or not (name == "fitn7" or name.startswith("fitn7_")):
+            continue
+        file = getattr(module, "__file__", None)
+        if file:
+            dirs.append(Path(file).resolve().parent)
+    return dirs
+
+
+def _short(filename: str, roots: list[Path]) -> str | None:
     """`.../src/fitn7/evaluation/env.py` → `fitn7/evaluation/env.py`; None outside fitn7."""
-    parts = PurePath(filename).parts
-    for i in range(len(parts) - 1, -1, -1):
-        if parts[i] == "fitn7" or parts[i].startswith("fitn7_"):
-            return "/".join(parts[i:])
+    path = Path(filename).resolve()
+    for root in roots:
+        if path.is_relative_to(root):
+            return path.relative_to(root.parent).as_posix()
     return None
 
 
 def innermost_frame(exc: BaseException) -> tuple[str, int]:
     """(`file:function`, line) of the innermost fitn7 frame, else of the innermost frame."""
     frames = traceback.extract_tb(exc.__traceback__)
+    roots = _package_dirs()
     for frame in reversed(frames):
-        short = _short(frame.filename)
+        short = _short(frame.filename, roots)
         if short is not None:
             return f"{short}:{frame.name}", frame.lineno or 0
     if frames:
         last = frames[-1]
-        return f"{PurePath(last.filename).name}:{last.name}", last.lineno or 0
+        return f"{Path(last.filename).name}:{last.name}", last.lineno or 0
     return "<no frame>", 0
 
 
