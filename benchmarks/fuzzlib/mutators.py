@@ -140,6 +140,16 @@ def replace_token(rng: random.Random, text: str, others: Sequence[str]) -> str:
     return text[:m.start()] + new + text[m.end():]
 
 
+def insert_in_string(rng: random.Random, text: str, others: Sequence[str]) -> str:
+    """An odd character or escape (`\\ud800`, NUL, a bidi mark) put inside a string literal."""
+    strings = [m for m in _TOKEN.finditer(text) if m.group().startswith('"')]
+    if not strings:
+        return insert_token(rng, text, others)
+    m = rng.choice(strings)
+    i = rng.randint(m.start() + 1, m.end() - 1)
+    return text[:i] + rng.choice(tokens.UNICODE) + text[i:]
+
+
 def line_endings(rng: random.Random, text: str, others: Sequence[str]) -> str:
     """Windows or old-Mac line endings, a byte-order mark, a NUL, no final newline."""
     move = rng.randrange(5)
@@ -167,6 +177,7 @@ TEXT_MUTATORS: tuple[TextMutator, ...] = (
     replace_token,
     replace_token,
     replace_token,
+    insert_in_string,
     line_endings,
 )
 
@@ -294,8 +305,23 @@ def _money(rng: random.Random, data: Any, json_form: bool) -> None:
                                      Decimal("-0"), 0, 2 ** 64))
 
 
+def _strings(rng: random.Random, data: Any, json_form: bool) -> None:
+    """An odd character in a text field: a lone surrogate (JSON only), NUL, bidi, BOM…"""
+    slots = [(c, k) for c, k in _containers(data) if isinstance(c[k], str)]
+    if slots:
+        container, key = rng.choice(slots)
+        odd = rng.choice(("\ud800", "\udfff", "\x00", "\u202e", "\ufeff", "\u0085",
+                          "\u2028", "\U0001f600", "e\u0301", "\x1b[31m"))
+        if not json_form and any(0xD800 <= ord(c) <= 0xDFFF for c in odd):
+            odd = "\x00"
+        value = container[key]
+        i = rng.randint(0, len(value))
+        container[key] = value[:i] + odd + value[i:]
+
+
 STRUCTURE_MUTATORS: tuple[Callable[[random.Random, Any, bool], None], ...] = (
     _retype, _retype, _delete_key, _add_key, _repeat_expenses, _dates, _money, _money,
+    _strings,
 )
 
 

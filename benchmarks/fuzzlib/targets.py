@@ -265,9 +265,15 @@ def _decide(host: PluginHost, program: CompiledPolicy, dossier: Dossier) -> Deci
     return Decided(slow.dossier, slow.decision)
 
 
-def _utf8(text: str) -> None:
-    """Output goes to a UTF-8 terminal or file: text that cannot be written is a crash."""
-    text.encode("utf-8")
+def _utf8(text: str, what: str) -> None:
+    """Output goes to a UTF-8 terminal or file: text that cannot be written is a crash.
+
+    `what` names the output (`decision-json`), and the group of the error with it.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvariantBroken(f"unwritable-{what}", f"cannot be written as UTF-8: {exc}") from None
 
 
 # ---------------------------------------------------------------- entry points
@@ -285,7 +291,7 @@ def entry_check(case: Case) -> Status:
     policy = case.resolved()  # an unknown parent or a cycle: a clean PolicyCheckError
     diagnostics = case.diagnostics()
     sources = [policy.source] if policy.source is not None else []
-    _utf8(render_all(diagnostics, {s.name: s for s in sources}))
+    _utf8(render_all(diagnostics, {s.name: s for s in sources}), "diagnostics")
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     return Status.CLEAN if errors else Status.OK
 
@@ -294,7 +300,7 @@ def entry_fmt(case: Case) -> Status:
     """Format, parse the text again: formatting it again changes nothing, nor does the hash."""
     policy: ast.Policy = case.need("policy")
     text = format_policy(policy)
-    _utf8(text)
+    _utf8(text, "formatted")
     try:
         again = parse_policy(text, source="<formatted>")
     except Fitn7Error as exc:
@@ -318,10 +324,10 @@ def entry_diff(case: Case) -> Status:
     new: ast.Policy = case.need("resolved")
     old = case.world.resolved(case.inp.seed)
     changes = diff(old, new)
-    _utf8(diff_text(changes))
+    _utf8(diff_text(changes), "diff-text")
     data = diff_to_dict(changes, None, None)
-    _utf8(to_json(data))
-    _utf8(to_toml(data))
+    _utf8(to_json(data), "diff-json")
+    _utf8(to_toml(data), "diff-toml")
     if diff(new, new):
         raise InvariantBroken("diff-self", "a policy differs from itself")
     return Status.OK
@@ -341,11 +347,11 @@ def entry_to_dict(case: Case) -> Status:
     if not decisions:
         raise Skip("no decision")
     for decision in decisions:
-        _utf8(json.dumps(decision.to_dict(), ensure_ascii=False))
+        _utf8(json.dumps(decision.to_dict(), ensure_ascii=False), "to_dict")
     for fmt in ("json", "toml", "text"):
         out = io.StringIO()
         write_decisions(decisions, program, fmt, True, out)
-        _utf8(out.getvalue())
+        _utf8(out.getvalue(), f"decisions-{fmt}")
     return Status.OK
 
 
@@ -361,7 +367,7 @@ def entry_allocate(case: Case) -> Status:
         raise Skip("no dossier to allocate")
     result = allocate(program, batch)
     for fmt in ("text", "json", "toml", "csv"):
-        _utf8(render_allocation(result, fmt))
+        _utf8(render_allocation(result, fmt), f"allocation-{fmt}")
     return Status.OK
 
 
@@ -370,7 +376,7 @@ def entry_load(case: Case) -> Status:
     results = case.loaded()
     for r in results:
         if not isinstance(r, Loaded):
-            _utf8(str(r.error))
+            _utf8(str(r.error), "load-error")
     return Status.OK if any(isinstance(r, Loaded) for r in results) else Status.CLEAN
 
 
