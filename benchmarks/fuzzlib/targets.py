@@ -307,9 +307,9 @@ def entry_fmt(case: Case) -> Status:
         raise InvariantBroken("fmt-reparse", f"the formatted text does not parse: {exc}") from None
     if format_policy(again) != text:
         raise InvariantBroken("fmt-idempotent", "formatting the formatted text changes it")
+    # (the hash formats without comments: that layout is checked here too)
     if policy_hash(again) != policy_hash(policy):
         raise InvariantBroken("fmt-hash", "the formatted text hashes differently")
-    format_policy(policy, comments=False)
     return Status.OK
 
 
@@ -328,8 +328,6 @@ def entry_diff(case: Case) -> Status:
     data = diff_to_dict(changes, None, None)
     _utf8(to_json(data), "diff-json")
     _utf8(to_toml(data), "diff-toml")
-    if diff(new, new):
-        raise InvariantBroken("diff-self", "a policy differs from itself")
     return Status.OK
 
 
