@@ -142,7 +142,7 @@ def replace_token(rng: random.Random, text: str, others: Sequence[str]) -> str:
 
 def insert_in_string(rng: random.Random, text: str, others: Sequence[str]) -> str:
     """An odd character or escape (`\\ud800`, NUL, a bidi mark) put inside a string literal."""
-    strings = [m for m in _TOKEN.finditer(text) if m.group().startswith('"')]
+    strings = [m for m in _TOKEN.finditer(text) if len(m.group()) > 1 and m.group()[0] == '"']
     if not strings:
         return insert_token(rng, text, others)
     m = rng.choice(strings)

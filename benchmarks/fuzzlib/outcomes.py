@@ -129,10 +129,18 @@ def innermost_frame(exc: BaseException) -> tuple[str, int]:
     return "<no frame>", 0
 
 
+def _unwrapped(exc: BaseException) -> BaseException:
+    """The error a wrapper carries: lark's `VisitError` holds the transformer's exception,
+    whose type and frame tell two bugs apart (the wrapper's frame is always the parser's)."""
+    inner = getattr(exc, "orig_exc", None)
+    return inner if isinstance(inner, BaseException) else exc
+
+
 def error_info(exc: BaseException, entry: str) -> ErrorInfo:
     """The report of an internal error."""
-    frame, line = innermost_frame(exc)
     text = "".join(traceback.format_exception(exc, limit=-40))
+    exc = _unwrapped(exc)
+    frame, line = innermost_frame(exc)
     detail = exc.detail if isinstance(exc, InvariantBroken) else ""
     if isinstance(exc, FuzzTimeout):
         # Where a slow input is interrupted is chance: one group per entry point.

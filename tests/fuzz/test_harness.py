@@ -49,6 +49,10 @@ def test_inputs_are_reproducible_from_the_seed(world: World) -> None:
     # Input i does not depend on the inputs made before it.
     assert two.make(41) == first[41]
     assert {i.kind for i in first} == {"policy", "dossier"}
+    # Every mutator copes with what it is given (a harness bug would stop a long run).
+    made = [InputStream(world.corpus, 13).make(i) for i in range(1000)]
+    assert {m.origin.split()[0].split("+")[0] for m in made} >= {
+        "policy-text", "policy-regrow", "policy-grammar", "dossier-text", "dossier-data"}
 
 
 def test_planted_error_is_found_grouped_and_minimised(
