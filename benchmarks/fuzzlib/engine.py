@@ -165,42 +165,13 @@ def run(config: Config, world: World | None = None,
     report = Report(config.seed)
     stream = InputStream(world.corpus, config.seed)
     start = time.monotonic()
-    last_note = start
     indexes: Iterable[int] = (config.indexes if config.indexes is not None
                               else itertools.count())
-    made = 0
     try:
-        for index in indexes:
-            if config.indexes is None and made >= config.count:
-                break
-            if config.time_budget is not None and time.monotonic() - start > config.time_budget:
-                say(f"time budget of {config.time_budget:g} s spent after {made} inputs")
-                break
-            inp = stream.make(index)
-            made += 1
-            if config.kind is not None and inp.kind != config.kind:
-                continue
-            outcomes = executor.run(inp, _wanted(config, inp), config.timeout)
-            report.inputs += 1
-            for entry, outcome in outcomes.items():
-                row = report.rows.setdefault(f"{inp.kind}/{entry}", Row())
-                if outcome.status is Status.SKIPPED:
-                    row.skipped += 1
-                    continue
-                row.inputs += 1
-                if outcome.status is Status.OK:
-                    row.ok += 1
-                elif outcome.status is Status.CLEAN:
-                    row.clean += 1
-                else:
-                    row.internal += 1
-                    assert outcome.error is not None
-                    _record(executor, report, inp, entry, outcome.error, config, say)
-            now = time.monotonic()
-            if now - last_note > 30:
-                last_note = now
-                say(f"{made} inputs, {now - start:.0f} s, "
-                    f"{len(report.groups)} distinct internal errors")
+        _loop(config, executor, stream, report, indexes, start, say)
+    except KeyboardInterrupt:
+        # Ctrl-C: the run so far is reported as any other.
+        say(f"interrupted after {report.inputs} inputs")
     finally:
         report.seconds = time.monotonic() - start
         executor.close()
@@ -208,6 +179,44 @@ def run(config: Config, world: World | None = None,
             world.close()
     write_summary(report, config.out)
     return report
+
+
+def _loop(config: Config, executor: Executor, stream: InputStream, report: Report,
+          indexes: Iterable[int], start: float, say: Callable[[str], None]) -> None:
+    """Make the inputs, run them, count and record what they did."""
+    last_note = start
+    made = 0
+    for index in indexes:
+        if config.indexes is None and made >= config.count:
+            break
+        if config.time_budget is not None and time.monotonic() - start > config.time_budget:
+            say(f"time budget of {config.time_budget:g} s spent after {made} inputs")
+            break
+        inp = stream.make(index)
+        made += 1
+        if config.kind is not None and inp.kind != config.kind:
+            continue
+        outcomes = executor.run(inp, _wanted(config, inp), config.timeout)
+        report.inputs += 1
+        for entry, outcome in outcomes.items():
+            row = report.rows.setdefault(f"{inp.kind}/{entry}", Row())
+            if outcome.status is Status.SKIPPED:
+                row.skipped += 1
+                continue
+            row.inputs += 1
+            if outcome.status is Status.OK:
+                row.ok += 1
+            elif outcome.status is Status.CLEAN:
+                row.clean += 1
+            else:
+                row.internal += 1
+                assert outcome.error is not None
+                _record(executor, report, inp, entry, outcome.error, config, say)
+        now = time.monotonic()
+        if now - last_note > 30:
+            last_note = now
+            say(f"{made} inputs, {now - start:.0f} s, "
+                f"{len(report.groups)} distinct internal errors")
 
 
 def summary_table(report: Report) -> str:
