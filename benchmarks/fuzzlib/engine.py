@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import attrs
@@ -167,18 +169,24 @@ def run(config: Config, world: World | None = None,
     start = time.monotonic()
     indexes: Iterable[int] = (config.indexes if config.indexes is not None
                               else itertools.count())
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         _loop(config, executor, stream, report, indexes, start, say)
     except KeyboardInterrupt:
-        # Ctrl-C: the run so far is reported as any other.
+        # Ctrl-C or `kill`: the run so far is reported as any other.
         say(f"interrupted after {report.inputs} inputs")
     finally:
+        signal.signal(signal.SIGTERM, previous)
         report.seconds = time.monotonic() - start
         executor.close()
         if own_world:
             world.close()
     write_summary(report, config.out)
     return report
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def _loop(config: Config, executor: Executor, stream: InputStream, report: Report,

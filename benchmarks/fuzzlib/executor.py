@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import resource
+import signal
 import time
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
@@ -52,6 +53,10 @@ class InProcess:
 
 def _serve(conn: Connection, world: World, memory_mb: int) -> None:
     """The worker: run each input received, report each entry point's start and outcome."""
+    # Ctrl-C in a terminal reaches the whole process group: the parent alone
+    # stops the run (and then this worker); `kill` of the worker just ends it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
