@@ -15,6 +15,7 @@ longer one. The mix:
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Callable, Iterator
@@ -58,6 +59,12 @@ _CONDITION = re.compile(
     r"[^:\n]*:)([^\n]+)$", re.M)
 
 
+@functools.cache
+def _generator(names: tuple[str, ...], paths: tuple[str, ...]) -> GrammarGenerator:
+    """One grammar generator per vocabulary: building lark's tables takes a second."""
+    return GrammarGenerator(names, paths)
+
+
 class InputStream:
     """The inputs of a run, from a corpus and a seed."""
 
@@ -69,7 +76,7 @@ class InputStream:
     def grammar(self) -> GrammarGenerator:
         """The grammar generator, with the names of the shipped policies."""
         names, paths = vocabulary(s.data.decode("utf-8") for s in self.corpus.policies)
-        return GrammarGenerator(names, paths)
+        return _generator(tuple(names), tuple(paths))
 
     def __iter__(self) -> Iterator[FuzzInput]:
         i = 0

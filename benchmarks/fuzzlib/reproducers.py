@@ -16,9 +16,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from fuzzlib.corpus import ROOT
+from fuzzlib.executor import Executor
 from fuzzlib.generate import FuzzInput
 from fuzzlib.outcomes import ErrorInfo, Outcome
-from fuzzlib.targets import World, run_input
 
 META = "meta.json"
 
@@ -54,7 +55,8 @@ def save(out: Path, inp: FuzzInput, entry: str, error: ErrorInfo, *, original: F
         "original_bytes": len(original.data),
         "bytes": len(inp.data),
         "minimised": shrunk,
-        "traceback": error.traceback,
+        # Paths relative to the repository, so a committed reproducer reads the same anywhere.
+        "traceback": error.traceback.replace(f"{ROOT}/", ""),
     }
     (folder / META).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", "utf-8")
     return folder
@@ -69,11 +71,11 @@ def load(folder: Path) -> tuple[FuzzInput, dict[str, Any]]:
     return inp, meta
 
 
-def replay(world: World, folder: Path, timeout: float = 30.0) -> dict[str, Outcome]:
+def replay(executor: Executor, folder: Path, timeout: float = 10.0) -> dict[str, Outcome]:
     """Every entry point of the reproducer's input, run again (not only the one that failed:
     a fix that moves the crash to the next step is not a fix)."""
     inp, _ = load(folder)
-    return run_input(world, inp, timeout=timeout)
+    return executor.run(inp, None, timeout)
 
 
 def folders(root: Path) -> list[Path]:

@@ -10,10 +10,12 @@ See docs/fuzzing.md.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fuzzlib import reproducers
+from fuzzlib.executor import Forked
 from fuzzlib.outcomes import Status
 from fuzzlib.targets import World
 
@@ -33,10 +35,19 @@ CASES = [pytest.param(f, id=f"reproducers/{f.name}") for f in FIXED] + [
     _pending(f) for f in PENDING]
 
 
+@pytest.fixture(scope="module")
+def worker(world: World) -> Iterator[Forked]:
+    """A forked worker: a reproducer that sends fitn7 into a long C computation (a
+    timeout) is killed after 5 + 2 s instead of holding the suite."""
+    executor = Forked(world, grace=2.0)
+    yield executor
+    executor.close()
+
+
 @pytest.mark.parametrize("folder", CASES)
-def test_reproducer_ends_cleanly(world: World, folder: Path) -> None:
+def test_reproducer_ends_cleanly(worker: Forked, folder: Path) -> None:
     """No entry point of the input ends in an internal error any more."""
-    outcomes = reproducers.replay(world, folder)
+    outcomes = reproducers.replay(worker, folder, timeout=5.0)
     internal = {entry: o.error.key for entry, o in outcomes.items()
                 if o.status is Status.INTERNAL and o.error is not None}
     assert internal == {}
