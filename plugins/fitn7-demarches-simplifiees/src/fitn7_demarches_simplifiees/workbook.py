@@ -44,6 +44,13 @@ def read_workbook(path: Path, mapping: DsMapping) -> Source:
     """The dossiers of an xlsx or ods export; raises `DossierError` for the whole file."""
     file = str(path)
     book = _open(path, file)
+    try:
+        return _read(book, file, mapping)
+    finally:
+        book.close()
+
+
+def _read(book: Any, file: str, mapping: DsMapping) -> Source:
     names = list(book.sheet_names)
     if DOSSIERS_SHEET not in names:
         raise dossier_error(
@@ -87,7 +94,8 @@ def read_workbook(path: Path, mapping: DsMapping) -> Source:
 
 def _open(path: Path, file: str) -> Any:
     try:
-        head = path.open("rb").read(8)
+        with path.open("rb") as handle:
+            head = handle.read(8)
     except FileNotFoundError:
         raise dossier_error(file, "", "no such file") from None
     except OSError as exc:
