@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fake_ds import write_csv
 from fitn7.loading import Failed, Loaded
-from gers import GERS
 
+from fake_ds import write_csv
 from fitn7_demarches_simplifiees import load_demarche
+from gers import GERS
 
 
 def test_a_csv_export_with_its_repetition_csv(folder: Path) -> None:

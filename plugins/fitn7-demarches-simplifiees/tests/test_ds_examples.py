@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 import python_calamine as calamine
-from conftest import EXAMPLES
 from fitn7.cli import main
 from fitn7.loading import Loaded
-from gers import EXPECTED, GERS
 
+from conftest import EXAMPLES
 from fitn7_demarches_simplifiees import load_demarche
+from gers import EXPECTED, GERS
 
 POLICY = Path(__file__).resolve().parents[3] / "policies" / "gers.fitn7"
 SOURCES = ("gers.xlsx", "gers.ods", "gers.csv", "gers.json")

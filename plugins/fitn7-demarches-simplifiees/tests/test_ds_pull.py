@@ -8,16 +8,16 @@ from typing import Any
 
 import httpx
 import pytest
-from fake_ds import api_dossier, snapshot
 from fitn7.cli import main
 from fitn7.loading import Loaded
-from gers import GERS, many
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from fake_ds import api_dossier, snapshot
 from fitn7_demarches_simplifiees import load_demarche
 from fitn7_demarches_simplifiees.api import ApiError, Client
 from fitn7_demarches_simplifiees.command import pull
+from gers import GERS, many
 
 TOKEN = "s3cr3t-t0ken-of-an-instructeur"
 PATH = "/api/v2/graphql"

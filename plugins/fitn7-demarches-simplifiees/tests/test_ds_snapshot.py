@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_ds import snapshot
 from fitn7.cli import main
 from fitn7.loading import Failed, Loaded
-from gers import GERS
 
+from fake_ds import snapshot
 from fitn7_demarches_simplifiees import claims, load_demarche
+from gers import GERS
 
 POLICY = Path(__file__).resolve().parents[3] / "policies" / "gers.fitn7"
 

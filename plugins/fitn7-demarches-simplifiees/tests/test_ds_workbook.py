@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_ds import sheets, write_ods, write_xlsx
 from fitn7.loading import Failed, Loaded
-from gers import GERS
 
+from fake_ds import sheets, write_ods, write_xlsx
 from fitn7_demarches_simplifiees import load_demarche
+from gers import GERS
 
 WRITERS = {"xlsx": write_xlsx, "ods": write_ods}
 
@@ -92,7 +92,8 @@ def test_a_line_of_an_unknown_dossier_is_reported_and_the_others_load(folder: Pa
     tables["(2380010) Depenses"].append([999, 1, "Perdue", "Formation", 10.0, None, None, None])
     results = list(load_demarche(_write(folder, "xlsx", tables)))
     failed = [r for r in results if isinstance(r, Failed)]
-    assert len(failed) == 1 and "dossier `999` is not on the sheet `Dossiers`" in str(failed[0].error)
+    assert len(failed) == 1
+    assert "dossier `999` is not on the sheet `Dossiers`" in str(failed[0].error)
     assert failed[0].path == "sheet `(2380010) Depenses`, row 16, column `Dossier ID`"
     assert sum(isinstance(r, Loaded) for r in results) == 5
 
