@@ -1,4 +1,4 @@
-"""Write the Gers démarche's example exports from their one description (tests/gers.py).
+"""Write the Gers démarche's example exports from their one description (tests/gers_demarche.py).
 
     python plugins/fitn7-demarches-simplifiees/examples/generate.py
 
@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from fake_ds import write_csv, write_ods, write_snapshot, write_xlsx  # noqa: E402
-from gers import GERS  # noqa: E402
+from gers_demarche import GERS  # noqa: E402
 
 
 def generate(directory: Path = HERE) -> list[Path]:

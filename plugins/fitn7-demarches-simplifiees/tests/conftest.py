@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-MAPPING = EXAMPLES / "gers.mapping.toml"
+from gers_demarche import MAPPING
 
 
 @pytest.fixture

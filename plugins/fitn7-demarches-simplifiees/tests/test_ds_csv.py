@@ -8,7 +8,7 @@ from fitn7.loading import Failed, Loaded
 
 from fake_ds import write_csv
 from fitn7_demarches_simplifiees import load_demarche
-from gers import GERS
+from gers_demarche import GERS
 
 
 def test_a_csv_export_with_its_repetition_csv(folder: Path) -> None:

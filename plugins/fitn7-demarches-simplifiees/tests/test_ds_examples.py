@@ -10,9 +10,8 @@ import python_calamine as calamine
 from fitn7.cli import main
 from fitn7.loading import Loaded
 
-from conftest import EXAMPLES
 from fitn7_demarches_simplifiees import load_demarche
-from gers import EXPECTED, GERS
+from gers_demarche import EXAMPLES, EXPECTED, GERS
 
 POLICY = Path(__file__).resolve().parents[3] / "policies" / "gers.fitn7"
 SOURCES = ("gers.xlsx", "gers.ods", "gers.csv", "gers.json")

@@ -17,7 +17,7 @@ from fake_ds import api_dossier, snapshot
 from fitn7_demarches_simplifiees import load_demarche
 from fitn7_demarches_simplifiees.api import ApiError, Client
 from fitn7_demarches_simplifiees.command import pull
-from gers import GERS, many
+from gers_demarche import GERS, many
 
 TOKEN = "s3cr3t-t0ken-of-an-instructeur"
 PATH = "/api/v2/graphql"

@@ -12,7 +12,7 @@ from fitn7.loading import Failed, Loaded
 
 from fake_ds import snapshot
 from fitn7_demarches_simplifiees import claims, load_demarche
-from gers import GERS
+from gers_demarche import GERS
 
 POLICY = Path(__file__).resolve().parents[3] / "policies" / "gers.fitn7"
 

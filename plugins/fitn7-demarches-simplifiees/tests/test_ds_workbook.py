@@ -11,7 +11,7 @@ from fitn7.loading import Failed, Loaded
 
 from fake_ds import sheets, write_ods, write_xlsx
 from fitn7_demarches_simplifiees import load_demarche
-from gers import GERS
+from gers_demarche import GERS
 
 WRITERS = {"xlsx": write_xlsx, "ods": write_ods}
 

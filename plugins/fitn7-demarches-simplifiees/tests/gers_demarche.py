@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 from fake_ds import Champ, Commune, Demarche, Dossier
+
+#: The plugin's examples: the four sources and their one mapping.
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+MAPPING = EXAMPLES / "gers.mapping.toml"
 
 DEPENSES = Champ(2380010, "Dépenses", "repetition", (
     Champ(2380011, "Nature de la dépense", "text"),
