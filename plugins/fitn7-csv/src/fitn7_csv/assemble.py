@@ -24,6 +24,10 @@ from fitn7_csv.mapping import Column
 
 #: Converts a non-empty cell for a column; raises `CellError`.
 Converter = Callable[[Column, Any], Any]
+#: Where a value was read, resolved only when an error needs it: the record's
+#: `origin_of` and the column header (building an `Origin` per cell would cost
+#: more than reading the cell).
+Place = tuple[Callable[[str], "Origin"], str]
 
 
 @attrs.frozen
@@ -51,7 +55,7 @@ def is_empty(cell: Any) -> bool:
 
 def fill(
     tree: dict[Any, Any],
-    origins: dict[tuple[Part, ...], Origin],
+    origins: dict[tuple[Part, ...], Place],
     columns: tuple[Column, ...],
     cells: Mapping[str, Any],
     origin_of: Callable[[str], Origin],
@@ -82,26 +86,32 @@ def fill(
         for part in parts[:-1]:
             node = node.setdefault(part, {})
         node[parts[-1]] = value
-        origins[(*prefix, *parts)] = origin_of(column.header)
+        origins[(*prefix, *parts)] = (origin_of, column.header)
 
 
-def finish(
-    tree: dict[str, Any], origins: Mapping[tuple[Part, ...], Origin]
-) -> tuple[dict[str, Any], dict[str, Origin]]:
-    """Lists from the {index: element} tables, renumbered without gaps, and the origins of
-    the values by the path `dossier_from_mapping` will report."""
+def finish(tree: dict[str, Any]) -> dict[str, dict[int, int]]:
+    """Lists from the {index: element} tables, renumbered without gaps; the renumbering
+    (old index → new) of each list, to locate errors."""
     renumber: dict[str, dict[int, int]] = {}
     for key in ("members", "expenses"):
         if isinstance(tree.get(key), dict):
             order = sorted(tree[key])
             renumber[key] = {old: new for new, old in enumerate(order)}
             tree[key] = [tree[key][i] for i in order]
-    by_path = {}
-    for parts, origin in origins.items():
+    return renumber
+
+
+def by_path(
+    origins: Mapping[tuple[Part, ...], Place], renumber: Mapping[str, Mapping[int, int]]
+) -> dict[str, Origin]:
+    """The origin of each value by the path `dossier_from_mapping` reports
+    (`expenses[1].amount`)."""
+    out = {}
+    for parts, (origin_of, header) in origins.items():
         if len(parts) > 1 and isinstance(parts[1], int) and str(parts[0]) in renumber:
             parts = (parts[0], renumber[str(parts[0])][parts[1]], *parts[2:])
-        by_path[render(parts)] = origin
-    return tree, by_path
+        out[render(parts)] = origin_of(header)
+    return out
 
 
 def translate(
@@ -122,13 +132,13 @@ def translate(
 
 
 def build(
-    tree: dict[str, Any], origins: Mapping[tuple[Part, ...], Origin], whole: Origin
+    tree: dict[str, Any], origins: Mapping[tuple[Part, ...], Place], whole: Origin
 ) -> LoadResult:
     """The dossier of a filled `tree`, checked by fitn7's reader; `whole` locates the record
     (`row 4`), the path of the `Loaded` and of errors about the dossier as a whole."""
-    data, by_path = finish(tree, origins)
+    renumber = finish(tree)
     try:
-        dossier = dossier_from_mapping(data, file=whole.file, base_path=whole.location)
+        dossier = dossier_from_mapping(tree, file=whole.file, base_path=whole.location)
     except DossierError as error:
-        return Failed(translate(error, whole.location, by_path, whole))
+        return Failed(translate(error, whole.location, by_path(origins, renumber), whole))
     return Loaded(dossier, whole.file, whole.location)

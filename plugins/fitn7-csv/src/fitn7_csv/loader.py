@@ -23,7 +23,7 @@ from fitn7.errors import DossierError
 from fitn7.loading import Failed, LoadResult
 from fitn7.loading.where import dossier_error
 
-from fitn7_csv.assemble import CellFailure, Origin, build, fill
+from fitn7_csv.assemble import CellFailure, Origin, Place, build, fill
 from fitn7_csv.fields import Part
 from fitn7_csv.mapping import CsvMapping, ExpenseFile, load_mapping
 from fitn7_csv.table import Row, Table, read_table
@@ -197,7 +197,7 @@ def _dossier(
 ) -> LoadResult:
     """One row (and its expense lines) as a dossier, or the first problem found."""
     tree: dict[str, Any] = {}
-    origins: dict[tuple[Part, ...], Origin] = {}
+    origins: dict[tuple[Part, ...], Place] = {}
     unread = next((r.problem for r in line_rows or () if r.problem is not None), None)
     if unread is not None:
         return Failed(unread)  # a line that cannot be read: the budget would lack it

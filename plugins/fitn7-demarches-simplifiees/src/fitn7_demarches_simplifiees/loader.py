@@ -21,7 +21,7 @@ from fitn7.diagnostics import did_you_mean
 from fitn7.errors import DossierError
 from fitn7.loading import Failed, LoadResult
 from fitn7.loading.where import dossier_error
-from fitn7_csv.assemble import CellFailure, Origin, build, fill, is_empty
+from fitn7_csv.assemble import CellFailure, Place, build, fill, is_empty
 from fitn7_csv.fields import Part
 from fitn7_csv.loader import mapping_path
 
@@ -131,7 +131,7 @@ def check_headers(source: Source, mapping: DsMapping) -> None:
 def dossier(entry: Entry, mapping: DsMapping) -> LoadResult:
     """One entry as a dossier through the mapping, or the first cell that does not map."""
     tree: dict[str, object] = {}
-    origins: dict[tuple[Part, ...], Origin] = {}
+    origins: dict[tuple[Part, ...], Place] = {}
     record = entry.record
     try:
         fill(tree, origins, mapping.columns, record.cells, record.origin_of,

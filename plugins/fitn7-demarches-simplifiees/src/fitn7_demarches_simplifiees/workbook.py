@@ -31,6 +31,7 @@ from fitn7_demarches_simplifiees.platform import (
     ETABLISSEMENTS_SHEET,
     LIGNE,
     NUMBER,
+    STATE,
     sheet_champ,
     sheet_label,
 )
@@ -58,11 +59,14 @@ def _read(book: Any, file: str, mapping: DsMapping) -> Source:
             "sheets found: " + ", ".join(f"`{n}`" for n in names)
             + "; is it the export of a démarche (Télécharger les dossiers, xlsx or ods)?",
         )
-    header, rows = _sheet(book, DOSSIERS_SHEET, file)
+    keep = frozenset({NUMBER, STATE, DOSSIER_ID, CHAMP, LIGNE,
+                      *(c.header for c in mapping.columns),
+                      *(c.header for c in (mapping.expenses.columns if mapping.expenses else ()))})
+    header, rows = _sheet(book, DOSSIERS_SHEET, file, keep)
     headers = set(header)
     demandeurs: dict[str, tuple[int, dict[str, Any]]] = {}
     if ETABLISSEMENTS_SHEET in names:
-        etab_header, etab_rows = _sheet(book, ETABLISSEMENTS_SHEET, file)
+        etab_header, etab_rows = _sheet(book, ETABLISSEMENTS_SHEET, file, keep)
         headers.update(h for h in etab_header if h not in (DOSSIER_ID, CHAMP))
         for number, cells in etab_rows:
             if str(cells.get(CHAMP, "")).strip() == DEMANDEUR:
@@ -76,7 +80,7 @@ def _read(book: Any, file: str, mapping: DsMapping) -> Source:
     if mapping.expenses is not None:
         sheet = _repetition_sheet(names, mapping.expenses, file)
         line_where = f"sheet `{sheet}`"
-        rep_header, rep_rows = _sheet(book, sheet, file)
+        rep_header, rep_rows = _sheet(book, sheet, file, keep)
         line_headers = frozenset(rep_header)
         lines, failures = _lines(file, sheet, rep_rows)
     entries = list(_entries(file, rows, demandeurs, lines))
@@ -123,8 +127,11 @@ def _open(path: Path, file: str) -> Any:
 Rows = list[tuple[int, dict[str, Any]]]
 
 
-def _sheet(book: Any, name: str, file: str) -> tuple[tuple[str, ...], Rows]:
-    """A sheet's header and its non-empty rows as (row number, cells by header)."""
+def _sheet(
+    book: Any, name: str, file: str, keep: frozenset[str]
+) -> tuple[tuple[str, ...], Rows]:
+    """A sheet's header and its non-empty rows as (row number, cells by header), the
+    cells of the `keep` headers only (the others are never read)."""
     try:
         raw: Sequence[Sequence[Any]] = book.get_sheet_by_name(name).to_python(
             skip_empty_area=False
@@ -140,16 +147,17 @@ def _sheet(book: Any, name: str, file: str) -> tuple[tuple[str, ...], Rows]:
     if twice is not None:
         raise dossier_error(file, f"sheet `{name}`, row 1",
                             f"column `{twice}` appears {named.count(twice)} times")
+    wanted = [(i, h) for i, h in enumerate(header) if h in keep]
     rows = []
     for index, values in enumerate(raw[1:], start=2):
-        cells = {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
-        if any(v not in ("", None) for v in cells.values()):
-            rows.append((index, cells))
+        if not any(v != "" and v is not None for v in values):
+            continue
+        cells = {}
+        for position, head in wanted:
+            value = values[position] if position < len(values) else ""
+            cells[head] = value.strip() if isinstance(value, str) else value
+        rows.append((index, cells))
     return header, rows
-
-
-def _cell(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 def _repetition_sheet(names: list[str], block: Repetition, file: str) -> str:
