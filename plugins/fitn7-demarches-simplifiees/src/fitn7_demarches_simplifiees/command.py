@@ -79,6 +79,10 @@ def run_pull(args: argparse.Namespace) -> int:
         print(f"\nfitn7 ds pull: {exc}" if sys.stderr.isatty() else f"fitn7 ds pull: {exc}",
               file=sys.stderr)
         return 1
+    except OSError as exc:
+        print(f"fitn7 ds pull: cannot write {args.out}: {exc.strerror or exc} (nothing was "
+              "written)", file=sys.stderr)
+        return 1
     finally:
         client.close()
     print(f"{args.out}: {count} dossiers of démarche {args.demarche}")
@@ -149,8 +153,8 @@ def _check_datetime(text: str) -> None:
     try:
         datetime.datetime.fromisoformat(text)
     except ValueError:
-        raise ApiError(f"--since `{text}` is not an ISO date-time",
-                       ) from None
+        raise ApiError(f"--since `{text}` is not an ISO date-time: write e.g. "
+                       "2021-06-01T00:00:00+02:00, or `last`") from None
 
 
 def _utcnow() -> datetime.datetime:
