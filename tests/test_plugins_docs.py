@@ -56,6 +56,7 @@ def test_hooks_are_found() -> None:
     """The hook list is read from fitn7.hookspecs (guards the two tests below)."""
     assert HOOKS == [
         "fitn7_enrich_dossier",
+        "fitn7_register_commands",
         "fitn7_register_fields",
         "fitn7_register_functions",
         "fitn7_register_loaders",

@@ -12,6 +12,7 @@ types before anything runs. See docs/plugins.md for each hook with an example.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -52,12 +53,36 @@ class LoaderDecl:
     `load(path, options)` yields, for each dossier of the file, a
     `fitn7.loading.Loaded` or a `fitn7.loading.Failed` naming the row and
     column at fault; it must not raise for bad data.
+
+    `claims(path, options)`, when given, lets the loader read a file whose
+    suffix another reader owns, because of what the file is rather than its
+    name: an API snapshot that is a `.json` file, a `.csv` export whose mapping
+    beside it is a démarche's. It is asked before the suffix decides, must be
+    cheap (peek, do not parse the whole file) and must not raise.
     """
 
     format: str
     suffixes: tuple[str, ...]
     doc: str
     load: Callable[[Path, Mapping[str, str]], Iterator[Any]]
+    plugin: str = ""
+    claims: Callable[[Path, Mapping[str, str]], bool] | None = None
+
+
+@attrs.frozen
+class CommandDecl:
+    """A subcommand a plugin adds to the `fitn7` command line (`fitn7 ds pull`).
+
+    `configure(parser)` adds the command's arguments to its own
+    `argparse.ArgumentParser` (subcommands included) and sets `run` with
+    `parser.set_defaults(run=FUNCTION)`; `run(args)` returns the exit code
+    (0 ok, 1 bad input, 2 usage) and reports bad input as a message, never a
+    traceback.
+    """
+
+    name: str
+    doc: str
+    configure: Callable[[argparse.ArgumentParser], None]
     plugin: str = ""
 
 
@@ -113,6 +138,19 @@ def fitn7_register_loaders() -> Sequence[LoaderDecl]:  # type: ignore[empty-body
     --loader NAME` (or a file with one of the suffixes) uses it. An item that
     is not a `LoaderDecl`, or a format or suffix another loader claims, is a
     `PluginError` naming the plugin(s).
+    """
+
+
+@hookspec
+def fitn7_register_commands() -> Sequence[CommandDecl]:  # type: ignore[empty-body]
+    """Declare subcommands of `fitn7` (`ds` for `fitn7 ds pull ...`).
+
+    Called once when the plugins are loaded; return a list. The command line
+    adds them only when it names no command of fitn7's own (and for `fitn7
+    --help`), so a plugin's command never slows or breaks `fitn7 eval`: keep
+    heavy imports inside `run`. An item that is not a `CommandDecl`, or a
+    name another plugin declares, is a `PluginError` naming the plugin(s); a
+    name of fitn7's own commands is left out with a warning.
     """
 
 

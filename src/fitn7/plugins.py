@@ -20,7 +20,7 @@ import importlib.metadata
 import importlib.util
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -38,7 +38,7 @@ from fitn7.dsl import ast
 from fitn7.errors import Fitn7Error, PluginError
 from fitn7.evaluation.decision import TraceEntry
 from fitn7.functions import BUILTIN_PLUGIN, BUILTINS, FunctionDecl, FunctionRegistry
-from fitn7.hookspecs import Enrichment, FieldDecl, LoaderDecl
+from fitn7.hookspecs import CommandDecl, Enrichment, FieldDecl, LoaderDecl
 
 PLUGINS_DIR_ENV = "FITN7_PLUGINS_DIR"
 DISABLED_ENV = "FITN7_DISABLED_PLUGINS"
@@ -64,6 +64,7 @@ class PluginInfo:
     functions: tuple[FunctionDecl, ...]
     fields: tuple[FieldDecl, ...]
     loaders: tuple[LoaderDecl, ...]
+    commands: tuple[CommandDecl, ...] = ()
 
 
 @attrs.frozen
@@ -107,6 +108,7 @@ class PluginHost:
         self._functions = self._collect_functions()
         self._fields = self._collect_fields()
         self._loaders = self._collect_loaders()
+        self._commands = self._collect_commands()
 
     # ------------------------------------------------------------ loading
 
@@ -333,6 +335,107 @@ class PluginHost:
                 out[loader.format] = tagged
         return out
 
+    def _collect_commands(self) -> dict[str, CommandDecl]:
+        out: dict[str, CommandDecl] = {}
+        for plugin, declared in self._call("fitn7_register_commands", CommandDecl):
+            for command in declared:
+                if not isinstance(command.name, str) or not command.name.isidentifier() \
+                        or not callable(command.configure):
+                    raise PluginError(f"plugin `{plugin}` declared a command {command.name!r} "
+                                      "without a plain name or a callable `configure`")
+                earlier = out.get(command.name)
+                if earlier is not None:
+                    raise PluginError(
+                        f"the command `{command.name}` is declared by both `{earlier.plugin}` "
+                        f"and `{plugin}`; disable one with {DISABLED_ENV}"
+                    )
+                out[command.name] = attrs.evolve(command, plugin=plugin)
+        return out
+
+    @property
+    def commands(self) -> Mapping[str, CommandDecl]:
+        """Subcommands of `fitn7` that plugins add, by name."""
+        return self._commands
+
+    def loader_for(self, path: Path, options: Mapping[str, str]) -> LoaderDecl | None:
+        """The loader that reads the file `path`, or None for fitn7's own TOML/JSON reader.
+
+        A loader whose `claims` says the file is its own comes first (a `.json`
+        API snapshot), then the loader owning the file's suffix (`.csv`).
+        """
+        if not path.is_file():
+            return None
+        for loader in self._loaders.values():
+            if loader.claims is None:
+                continue
+            try:
+                if loader.claims(path, options):
+                    return loader
+            except Exception:  # a claim that fails is no claim
+                continue
+        suffix = path.suffix.lower()
+        return next(
+            (ld for ld in self._loaders.values() if suffix in (s.lower() for s in ld.suffixes)),
+            None,
+        )
+
+    def read(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        loader: str | None = None,
+        options: Mapping[str, str] | None = None,
+    ) -> Iterator[Any]:
+        """Every dossier of the files and directories given, as `Loaded` or `Failed`.
+
+        Each file goes to the loader named, else to `loader_for` it, else to
+        fitn7's TOML/JSON reader; a directory stands for its TOML and JSON
+        files only (a second CSV of expense lines beside an export is not a
+        dossier file). A folder without any dossier file, or a path that is
+        not a regular file (a named pipe would block a loader), is a `Failed`
+        naming it, and the other paths are still read. A loader that crashes
+        is a `PluginError` naming it.
+        """
+        from fitn7.input_file import not_regular
+        from fitn7.loading import Failed, Loaded, load_dossiers
+        from fitn7.loading.files import dossier_files
+        from fitn7.loading.where import dossier_error
+
+        options = dict(options or {})
+        chosen = self._loaders[loader] if loader is not None else None
+        for given in paths:
+            path = Path(given)
+            if path.is_dir():
+                if not dossier_files(path):
+                    yield Failed(dossier_error(
+                        str(path), "", "no dossier in this folder",
+                        "dossiers are `*.toml` or `*.json` files directly in the folder named",
+                    ))
+                else:
+                    yield from load_dossiers(path)
+                continue
+            odd = not_regular(path)
+            if odd is not None:
+                yield Failed(dossier_error(str(path), "", f"cannot read the file: {odd}"))
+                continue
+            decl = chosen if chosen is not None else self.loader_for(path, options)
+            if decl is None:
+                yield from load_dossiers(path)
+                continue
+            try:
+                for loaded in decl.load(path, options):
+                    # The decision records the plugin that read its dossier, like
+                    # any plugin that took part.
+                    if isinstance(loaded, Loaded) and loaded.loader is None:
+                        loaded = attrs.evolve(loaded, loader=decl.plugin or decl.format)
+                    yield loaded
+            except Fitn7Error:
+                raise
+            except Exception as exc:  # a loader must report bad data, not crash the batch
+                raise PluginError(
+                    f"plugin `{decl.plugin}` loader `{decl.format}` failed on {path}: "
+                    f"{type(exc).__name__}: {exc}"
+                ) from None
+
     @property
     def functions(self) -> FunctionRegistry:
         """Every function of every loaded plugin, built-ins included.
@@ -429,6 +532,7 @@ class PluginHost:
                 tuple(f for f in self._functions.functions.values() if f.plugin == name),
                 tuple(f for f in self._fields if f.plugin == name),
                 tuple(ld for ld in self._loaders.values() if ld.plugin == name),
+                tuple(c for c in self._commands.values() if c.plugin == name),
             ))
         return out
 
@@ -682,6 +786,9 @@ def _check_loader(plugin: str, loader: LoaderDecl) -> None:
     if not callable(loader.load):
         raise PluginError(f"plugin `{plugin}` declared the loader `{loader.format}` with a "
                           "`load` that is not callable")
+    if loader.claims is not None and not callable(loader.claims):
+        raise PluginError(f"plugin `{plugin}` declared the loader `{loader.format}` with a "
+                          "`claims` that is not callable")
     suffixes = loader.suffixes
     if not isinstance(suffixes, tuple | list) or not all(
         isinstance(s, str) and s.startswith(".") for s in suffixes

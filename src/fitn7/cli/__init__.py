@@ -17,6 +17,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from fitn7.cli import allocate, check, diff, evaluate, fmt, plugins_cmd, replay, testing
 from fitn7.cli import hash as hash_command
@@ -31,8 +32,12 @@ _COMMANDS = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand registered."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered.
+
+    Plugins' commands (`fitn7 ds`) are added when `argv` names no command of
+    fitn7's own, so that loading plugins never slows or breaks one of those.
+    """
     parser = argparse.ArgumentParser(
         prog="fitn7",
         description="Policy-as-code for FITN7 calls for projects: check policies, "
@@ -45,12 +50,36 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     for module in _COMMANDS:
         module.register(sub)
+    own = set(sub.choices)
+    word = next((a for a in argv or () if not a.startswith("-")), None)
+    if argv is not None and word not in own:
+        _add_plugin_commands(sub, own)
     return parser
+
+
+def _add_plugin_commands(sub: Any, own: set[str]) -> None:
+    """The subcommands plugins declare (`fitn7_register_commands`)."""
+    from fitn7.plugins import PluginHost
+
+    try:
+        # Warnings about broken plugins are printed by the command that loads them.
+        host = PluginHost.load(warn=lambda message: None)
+    except Fitn7Error:
+        return  # `fitn7 plugins` says what is wrong; the command word is then unknown
+    for name, decl in sorted(host.commands.items()):
+        if name in own:
+            print(f"fitn7: warning: plugin `{decl.plugin}` declares the command `{name}`, one "
+                  "of fitn7's own: left out", file=sys.stderr)
+            continue
+        parser = sub.add_parser(name, help=f"{decl.doc} (plugin {decl.plugin})",
+                                description=decl.doc)
+        decl.configure(parser)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         code: int = args.run(args)

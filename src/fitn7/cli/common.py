@@ -12,7 +12,7 @@ import attrs
 
 from fitn7.display import euros as euros
 from fitn7.display import toml_ready as toml_ready
-from fitn7.errors import DossierError, EvaluationError, Fitn7Error, InputError, PluginError
+from fitn7.errors import DossierError, EvaluationError, Fitn7Error, InputError
 
 if TYPE_CHECKING:
     from fitn7.evaluation import CompiledPolicy
@@ -120,23 +120,14 @@ def add_loader(parser: argparse.ArgumentParser) -> None:
 def read_dossiers(args: argparse.Namespace, host: PluginHost) -> Iterator[LoadResult]:
     """The dossiers named on the command line: TOML/JSON, or through a plugin loader.
 
-    A file whose suffix a loader owns (`.csv`) goes to that loader when named
-    explicitly; directories stand for their TOML and JSON files only, so a
-    second CSV of expense lines beside an export is not mistaken for one.
-    A dossier id is the batch's once, whichever argument it comes from
-    (`unique_ids`); a folder without any dossier file is an error, as the
-    likely slip it is (the wrong folder).
+    A file a loader claims (an API snapshot) or whose suffix a loader owns
+    (`.csv`) goes to that loader when named explicitly; directories stand for
+    their TOML and JSON files only, so a second CSV of expense lines beside an
+    export is not mistaken for one (see `PluginHost.read`). A dossier id is
+    the batch's once, whichever argument it comes from (`unique_ids`); a
+    folder without any dossier file is an error, as the likely slip it is.
     """
     from fitn7.loading import unique_ids
-
-    return unique_ids(_every_dossier(args, host))
-
-
-def _every_dossier(args: argparse.Namespace, host: PluginHost) -> Iterator[LoadResult]:
-    from fitn7.input_file import not_regular
-    from fitn7.loading import Failed, Loaded, load_dossiers
-    from fitn7.loading.files import dossier_files
-    from fitn7.loading.where import dossier_error
 
     name = getattr(args, "loader", None)
     options = parse_options(getattr(args, "loader_option", []))
@@ -144,40 +135,7 @@ def _every_dossier(args: argparse.Namespace, host: PluginHost) -> Iterator[LoadR
     if name is not None and name not in loaders:
         known = ", ".join(f"`{n}`" for n in sorted(loaders)) or "none is installed"
         raise UsageError(f"fitn7: unknown loader `{name}` (loaders: {known})")
-    by_suffix = {s.lower(): ld for ld in loaders.values() for s in ld.suffixes}
-    for given in args.dossiers:
-        path = Path(given)
-        if path.is_dir() and not dossier_files(path):
-            yield Failed(dossier_error(
-                str(path), "", "no dossier in this folder",
-                "dossiers are `*.toml` or `*.json` files directly in the folder named",
-            ))
-            continue
-        loader = loaders[name] if name is not None else None
-        if loader is None and path.is_file():
-            loader = by_suffix.get(path.suffix.lower())
-        if loader is None:
-            yield from load_dossiers(path)
-            continue
-        odd = not_regular(path)
-        if odd is not None:
-            # A plugin loader would open it as it is, and wait forever on a named pipe.
-            yield Failed(dossier_error(str(path), "", f"cannot read the file: {odd}"))
-            continue
-        try:
-            for loaded in loader.load(path, options):
-                # The decision records the plugin that read its dossier, like any
-                # plugin that took part.
-                if isinstance(loaded, Loaded) and loaded.loader is None:
-                    loaded = attrs.evolve(loaded, loader=loader.plugin or loader.format)
-                yield loaded
-        except Fitn7Error:
-            raise
-        except Exception as exc:  # a loader must report bad data, not crash the batch
-            raise PluginError(
-                f"plugin `{loader.plugin}` loader `{loader.format}` failed on {path}: "
-                f"{type(exc).__name__}: {exc}"
-            ) from None
+    return unique_ids(host.read(args.dossiers, name, options))
 
 
 def decide_all(

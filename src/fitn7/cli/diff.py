@@ -92,7 +92,7 @@ def _run(args: argparse.Namespace) -> int:
     committee: CommitteeImpact | None = None
     failed = False
     if args.impact is not None:
-        dossiers, errors = dossiers_or_errors(args.impact)
+        dossiers, errors = dossiers_or_errors(args.impact, host)
         for error in errors:
             print(f"fitn7: {error}", file=sys.stderr)
         warn_if_empty(args.impact, len(dossiers), len(errors), "the impact covers 0 dossiers")

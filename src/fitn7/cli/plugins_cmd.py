@@ -51,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
         for loader in info.loaders:
             print(f"  loader {loader.format} ({', '.join(loader.suffixes)})")
             print(f"      {loader.doc}")
+        for command in info.commands:
+            print(f"  command fitn7 {command.name}")
+            print(f"      {command.doc}")
     for b in broken:
         # Installed but left out: listed, so that `fitn7 plugins` is where to look.
         print(f"{b.name} (distribution {b.distribution}): cannot be loaded")
@@ -77,4 +80,5 @@ def _as_dict(info: PluginInfo) -> dict[str, Any]:
             {"format": ld.format, "suffixes": list(ld.suffixes), "doc": ld.doc}
             for ld in info.loaders
         ],
+        "commands": [{"name": c.name, "doc": c.doc} for c in info.commands],
     }

@@ -60,7 +60,7 @@ def _run(args: argparse.Namespace) -> int:
     records = read_decisions(args.decisions)
     host = plugin_host(args)
     policy = load_version(args.policy, args.policy_path, checked=True, plugins=host)
-    dossiers, errors = dossiers_or_errors(args.dossiers)
+    dossiers, errors = dossiers_or_errors(args.dossiers, host)
     for error in errors:
         print(f"fitn7: {error}", file=sys.stderr)
     warn_if_empty(args.dossiers, len(dossiers), len(errors), "no decision can reproduce")

@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from fitn7_csv.fields import FieldPath, FieldPathError, parse_field
 from fitn7_csv.loader import MAPPING_SUFFIX, OPTIONS, load_csv, mapping_path
-from fitn7_csv.mapping import Column, CsvMapping, ExpenseFile, load_mapping, parse_mapping
+from fitn7_csv.mapping import (
+    Column,
+    CsvMapping,
+    ExpenseFile,
+    load_mapping,
+    parse_columns,
+    parse_mapping,
+)
 
 __version__ = "0.1.0"
 
@@ -29,6 +36,7 @@ __all__ = [
     "load_csv",
     "load_mapping",
     "mapping_path",
+    "parse_columns",
     "parse_field",
     "parse_mapping",
 ]

@@ -14,38 +14,24 @@ a TOML one; the error paths it reports are translated back to columns.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import attrs
 from fitn7.diagnostics import did_you_mean
 from fitn7.errors import DossierError
-from fitn7.loading import Failed, Loaded, LoadResult, dossier_from_mapping, error_hint
+from fitn7.loading import Failed, LoadResult
 from fitn7.loading.where import dossier_error
 
-from fitn7_csv.cells import CellError, convert
-from fitn7_csv.fields import Part, render
-from fitn7_csv.mapping import Column, CsvMapping, ExpenseFile, load_mapping
+from fitn7_csv.assemble import CellFailure, Origin, Place, build, fill
+from fitn7_csv.fields import Part
+from fitn7_csv.mapping import CsvMapping, ExpenseFile, load_mapping
 from fitn7_csv.table import Row, Table, read_table
 
 #: The options `--loader-option NAME=VALUE` may give.
 OPTIONS = ("mapping", "expenses")
 #: The suffix of the mapping looked for beside an export when no option names one.
 MAPPING_SUFFIX = ".mapping.toml"
-
-
-@attrs.frozen
-class Origin:
-    """Where a value of a dossier was read: file, row and column."""
-
-    file: str
-    row: int
-    header: str
-
-    def location(self) -> str:
-        """`row 4, column `Date de dépôt``, the path of an error."""
-        return f"row {self.row}, column `{self.header}`"
 
 
 def mapping_path(path: Path, options: Mapping[str, str]) -> Path:
@@ -211,98 +197,22 @@ def _dossier(
 ) -> LoadResult:
     """One row (and its expense lines) as a dossier, or the first problem found."""
     tree: dict[str, Any] = {}
-    origins: dict[tuple[Part, ...], Origin] = {}
+    origins: dict[tuple[Part, ...], Place] = {}
     unread = next((r.problem for r in line_rows or () if r.problem is not None), None)
     if unread is not None:
         return Failed(unread)  # a line that cannot be read: the budget would lack it
     try:
-        _fill(tree, origins, mapping.columns, row, file, ())
+        fill(tree, origins, mapping.columns, row.cells, _cell_of(file, row.number))
         if line_rows is not None and lines is not None and mapping.expenses is not None:
-            expenses: dict[int, Any] = {}
+            tree["expenses"] = {}
             for index, line in enumerate(line_rows):
-                _fill(expenses, origins, mapping.expenses.columns, line, lines.file,
-                      ("expenses", index))
-            tree["expenses"] = expenses
-    except _CellFailure as failure:
+                fill(tree, origins, mapping.expenses.columns, line.cells,
+                     _cell_of(lines.file, line.number), ("expenses", index))
+    except CellFailure as failure:
         return Failed(failure.error)
-    data, origins_by_path = _finish(tree, origins)
-    base = f"row {row.number}"
-    try:
-        dossier = dossier_from_mapping(data, file=file, base_path=base)
-    except DossierError as error:
-        return Failed(_translate(error, base, origins_by_path, file, row.number))
-    return Loaded(dossier, file, base)
+    return build(tree, origins, Origin(file, f"row {row.number}"))
 
 
-class _CellFailure(Exception):
-    """A cell that cannot be converted, already turned into the error to report."""
-
-    def __init__(self, error: DossierError) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-def _fill(
-    tree: dict[Any, Any],
-    origins: dict[tuple[Part, ...], Origin],
-    columns: tuple[Column, ...],
-    row: Row,
-    file: str,
-    prefix: tuple[Part, ...],
-) -> None:
-    """Put the converted cells of `row` into `tree`, under `prefix` (an expense line)."""
-    # `tree` holds lists as {index: element} until `_finish`: positions may have gaps.
-    origin_of = {c.header: Origin(file, row.number, c.header) for c in columns}
-    for column in columns:
-        cell = row.cells[column.header]
-        if not cell:
-            continue  # an empty cell is an absent field, never an empty text
-        try:
-            value = convert(column, cell)
-        except CellError as exc:
-            raise _CellFailure(dossier_error(
-                file, origin_of[column.header].location(), exc.message, exc.hint
-            )) from None
-        parts = column.field.parts
-        node: dict[Any, Any] = tree
-        if prefix:
-            node = node.setdefault(prefix[1], {})
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = value
-        origins[(*prefix, *parts) if prefix else parts] = origin_of[column.header]
-
-
-def _finish(
-    tree: dict[str, Any], origins: dict[tuple[Part, ...], Origin]
-) -> tuple[dict[str, Any], dict[str, Origin]]:
-    """Lists from the {index: element} tables, renumbered without gaps, and the origins of
-    the values by the path `dossier_from_mapping` will report."""
-    renumber: dict[str, dict[int, int]] = {}
-    for key in ("members", "expenses"):
-        if isinstance(tree.get(key), dict):
-            order = sorted(tree[key])
-            renumber[key] = {old: new for new, old in enumerate(order)}
-            tree[key] = [tree[key][i] for i in order]
-    by_path = {}
-    for parts, origin in origins.items():
-        if len(parts) > 1 and isinstance(parts[1], int) and str(parts[0]) in renumber:
-            parts = (parts[0], renumber[str(parts[0])][parts[1]], *parts[2:])
-        by_path[render(parts)] = origin
-    return tree, by_path
-
-
-def _translate(
-    error: DossierError, base: str, origins: dict[str, Origin], file: str, row: int
-) -> DossierError:
-    """The error at the column its value came from (or at the row, for a whole part)."""
-    relative = error.path.removeprefix(base).lstrip(".")
-    origin = origins.get(relative)
-    if origin is None and relative:
-        origin = next(
-            (o for p, o in origins.items() if p.startswith((f"{relative}.", f"{relative}["))),
-            None,
-        )
-    if origin is None:
-        return dossier_error(file, f"row {row}", error.message, error_hint(error))
-    return dossier_error(origin.file, origin.location(), error.message, error_hint(error))
+def _cell_of(file: str, number: int) -> Callable[[str], Origin]:
+    """Where a column's cell of row `number` was read: `row 4, column `Date de dépôt``."""
+    return lambda header: Origin(file, f"row {number}, column `{header}`")

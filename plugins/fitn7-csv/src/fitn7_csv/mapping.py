@@ -90,6 +90,11 @@ class CsvMapping:
 
 def load_mapping(path: str | Path) -> CsvMapping:
     """Read and check a mapping file; raises `DossierError` naming the file and the key."""
+    return parse_mapping(read_toml(path), str(path))
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """The parsed TOML of a mapping file; raises `DossierError` naming the file."""
     file = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -104,14 +109,14 @@ def load_mapping(path: str | Path) -> CsvMapping:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         raise dossier_error(file, "", f"invalid TOML: {message[:1].lower()}{message[1:]}") from None
-    return parse_mapping(data, file)
+    return data
 
 
 def parse_mapping(data: Mapping[str, Any], file: str) -> CsvMapping:
     """A `CsvMapping` from the parsed TOML of `file` (which only locates errors)."""
-    _keys(data, _TOP_KEYS, file, "")
-    settings = _table(data.get("csv", {}), file, "csv")
-    _keys(settings, _CSV_KEYS, file, "csv")
+    check_keys(data, _TOP_KEYS, file, "")
+    settings = as_table(data.get("csv", {}), file, "csv")
+    check_keys(settings, _CSV_KEYS, file, "csv")
     delimiter = settings.get("delimiter")
     if delimiter is not None and delimiter not in DELIMITERS:
         raise dossier_error(
@@ -128,7 +133,7 @@ def parse_mapping(data: Mapping[str, Any], file: str) -> CsvMapping:
         encoding = "utf-8-sig"  # the same, also when the file starts with a byte-order mark
     if "columns" not in data:
         raise dossier_error(file, "", "no [columns] table", 'e.g. "Numéro de dossier" = "id"')
-    columns = _columns(_table(data["columns"], file, "columns"), file, "columns", "dossier")
+    columns = parse_columns(as_table(data["columns"], file, "columns"), file, "columns", "dossier")
     if not any(c.field.parts == ("id",) for c in columns):
         raise dossier_error(
             file, "columns", "no column is mapped to `id`",
@@ -136,18 +141,18 @@ def parse_mapping(data: Mapping[str, Any], file: str) -> CsvMapping:
         )
     expenses = None
     if "expenses" in data:
-        expenses = _expense_file(_table(data["expenses"], file, "expenses"), file)
+        expenses = _expense_file(as_table(data["expenses"], file, "expenses"), file)
         inline = [c for c in columns if c.field.parts[0] == "expenses"]
         if inline:
             raise dossier_error(
-                file, _key("columns", inline[0].header),
+                file, toml_key("columns", inline[0].header),
                 "expense lines come from [expenses] `file`: a column cannot also fill them",
             )
     return CsvMapping(file, columns, delimiter, encoding, expenses)
 
 
 def _expense_file(data: Mapping[str, Any], file: str) -> ExpenseFile:
-    _keys(data, _EXPENSES_KEYS, file, "expenses")
+    check_keys(data, _EXPENSES_KEYS, file, "expenses")
     for key in _EXPENSES_KEYS:
         if key not in data:
             raise dossier_error(
@@ -157,18 +162,22 @@ def _expense_file(data: Mapping[str, Any], file: str) -> ExpenseFile:
     for key in ("file", "dossier"):
         if not isinstance(data[key], str) or not data[key].strip():
             raise dossier_error(file, f"expenses.{key}", "expected a non-empty string")
-    columns = _columns(
-        _table(data["columns"], file, "expenses.columns"), file, "expenses.columns", "expense"
+    columns = parse_columns(
+        as_table(data["columns"], file, "expenses.columns"), file, "expenses.columns", "expense"
     )
     return ExpenseFile(data["file"], data["dossier"].strip(), columns)
 
 
-def _columns(data: Mapping[str, Any], file: str, where: str, root: str) -> tuple[Column, ...]:
+def parse_columns(
+    data: Mapping[str, Any], file: str, where: str, root: str
+) -> tuple[Column, ...]:
+    """The columns of a `[columns]`-like table at `where`, fields read from `root`
+    (`dossier`, or `expense` for expense lines); one field filled by one column only."""
     columns: list[Column] = []
     seen: dict[str, str] = {}
     for header, spec in data.items():
-        at = _key(where, header)
-        column = _column(header.strip(), spec, file, at, root)
+        at = toml_key(where, header)
+        column = parse_column(header.strip(), spec, file, at, root)
         shown = str(column.field)
         if shown in seen:
             raise dossier_error(
@@ -180,8 +189,9 @@ def _columns(data: Mapping[str, Any], file: str, where: str, root: str) -> tuple
     return tuple(columns)
 
 
-def _column(header: str, spec: Any, file: str, at: str, root: str) -> Column:
-    """One `"Header" = "field"` or `"Header" = { field = ..., ... }` entry."""
+def parse_column(header: str, spec: Any, file: str, at: str, root: str) -> Column:
+    """One `"Header" = "field"` or `"Header" = { field = ..., ... }` entry, at the TOML
+    key `at` of `file`; raises `DossierError` naming it."""
     if isinstance(spec, str):
         spec = {"field": spec}
     if not isinstance(spec, Mapping):
@@ -189,7 +199,7 @@ def _column(header: str, spec: Any, file: str, at: str, root: str) -> Column:
             file, at, "expected a field path or a table",
             'e.g. "applicant.code", or { field = "submitted", format = "%d/%m/%Y" }',
         )
-    _keys(spec, _COLUMN_KEYS, file, at)
+    check_keys(spec, _COLUMN_KEYS, file, at)
     if "field" not in spec or not isinstance(spec["field"], str):
         raise dossier_error(file, at, "missing `field`", 'e.g. field = "applicant.code"')
     extra_type = spec.get("type")
@@ -263,7 +273,8 @@ def _check_format(date_format: str, file: str, at: str) -> None:
         )
 
 
-def _keys(data: Mapping[str, Any], allowed: tuple[str, ...], file: str, at: str) -> None:
+def check_keys(data: Mapping[str, Any], allowed: tuple[str, ...], file: str, at: str) -> None:
+    """Refuse a key of the table at `at` that is not `allowed`, with a did-you-mean."""
     for key in data:
         if key not in allowed:
             hint = did_you_mean(str(key), allowed) or "known keys: " + ", ".join(
@@ -272,7 +283,8 @@ def _keys(data: Mapping[str, Any], allowed: tuple[str, ...], file: str, at: str)
             raise dossier_error(file, at, f"unknown key `{key}`", hint)
 
 
-def _table(value: Any, file: str, at: str) -> Mapping[str, Any]:
+def as_table(value: Any, file: str, at: str) -> Mapping[str, Any]:
+    """`value` if it is a TOML table, else a `DossierError` at `at`."""
     if not isinstance(value, Mapping):
         raise dossier_error(file, at, "expected a table")
     return value
@@ -311,7 +323,7 @@ def _codec(name: str) -> bool:
     return True
 
 
-def _key(where: str, header: str) -> str:
+def toml_key(where: str, header: str) -> str:
     """The TOML key of a column, as the user wrote it: `columns."Date de dépôt"`."""
     quoted = header.replace("\\", "\\\\").replace('"', '\\"')
     return f'{where}."{quoted}"'
