@@ -7,7 +7,7 @@ evaluated, so `applicant.populaton` or `population < "5000"` fail at
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import attrs
 
@@ -180,9 +180,16 @@ DEFAULT_SCHEMA = Schema(
     }
 )
 
-#: Bare names that denote constants, with their type.
-CONSTANTS: Mapping[str, Type] = {
-    **{k.value: KIND for k in Kind},
-    **{c.value: CATEGORY for c in Category},
-    **{s: STATUS for s in STATUSES},
-}
+def constants_for(categories: Iterable[str]) -> Mapping[str, Type]:
+    """The bare names that denote constants, with their type, for a policy with these
+    expense categories: applicant kinds, the categories, statuses."""
+    return {
+        **{k.value: KIND for k in Kind},
+        **{str(c): CATEGORY for c in categories},
+        **{s: STATUS for s in STATUSES},
+    }
+
+
+#: Bare names that denote constants, with their type, for a policy that declares
+#: no category (the built-in ten).
+CONSTANTS: Mapping[str, Type] = constants_for(Category)

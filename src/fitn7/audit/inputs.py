@@ -30,6 +30,7 @@ from fitn7.loading import Loaded, LoadResult, load_dossiers
 from fitn7.loading.files import dossier_files
 from fitn7.plugins import PluginHost
 from fitn7.resolve import load_resolved, policies_in, resolve_with, search_path_from_env
+from fitn7.vocabulary import Vocabulary
 
 
 class GitError(Fitn7Error):
@@ -176,22 +177,26 @@ def _load_at_revision(rev: str, path: str, search_path: Sequence[Path]) -> ast.P
 # ---------------------------------------------------------------- dossiers
 
 
-def load_corpus(paths: Iterable[str | os.PathLike[str]]) -> Iterator[LoadResult]:
+def load_corpus(
+    paths: Iterable[str | os.PathLike[str]], vocabulary: Vocabulary | None = None
+) -> Iterator[LoadResult]:
     """Every dossier of the files and directories given, example dossiers included.
 
     The same loader as `fitn7 eval`: a bad dossier is a `Failed` and the others
     load, a repeated id is refused (the decisions of a corpus are matched by id).
+    `vocabulary` is that of the policies that will read them (see
+    `fitn7.vocabulary.Vocabulary.union` for two versions).
     """
-    return load_dossiers(*paths)
+    return load_dossiers(*paths, vocabulary=vocabulary)
 
 
-def dossiers_or_errors(paths: Iterable[str | os.PathLike[str]]) -> tuple[
-    list[Dossier], list[DossierError]
-]:
+def dossiers_or_errors(
+    paths: Iterable[str | os.PathLike[str]], vocabulary: Vocabulary | None = None
+) -> tuple[list[Dossier], list[DossierError]]:
     """The dossiers of a corpus, and the errors of those that did not load."""
     dossiers: list[Dossier] = []
     errors: list[DossierError] = []
-    for result in load_corpus(paths):
+    for result in load_corpus(paths, vocabulary):
         if isinstance(result, Loaded):
             dossiers.append(result.dossier)
         else:

@@ -25,6 +25,11 @@ CODES: Mapping[str, str] = {
     "E108": "unknown expense category",
     "E109": "a `param` default is not a literal",
     "E110": "sessions not in closing order",
+    # the policy's vocabulary
+    "E140": "a category, input or document declared twice",
+    "E141": "unknown input type",
+    "E142": "an input has the name of something else",
+    "E143": "a category has the name of another constant",
     # names and types
     "E201": "unknown name",
     "E202": "`let` used before its definition",
@@ -52,6 +57,7 @@ CODES: Mapping[str, str] = {
     "E224": "a session closes on a date",
     "E225": "a set mixes values of different types",
     "E226": "filter on something that is not a list of records",
+    "E241": "an input's default is not of its type",
     # bands
     "E301": "forfait bands overlap",
     "E302": "gap between forfait bands",
@@ -66,4 +72,6 @@ CODES: Mapping[str, str] = {
     "W403": "`param` never used",
     "W404": "a floor after a cap",
     "W405": "no session has that name",
+    "W420": "`input` never read",
+    "W421": "categories read but none declared",
 }

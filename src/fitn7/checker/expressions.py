@@ -45,8 +45,10 @@ class Typer:
     later_lets: frozenset[str] = frozenset()
     current_let: str | None = None
     diagnostics: list[Diagnostic] = attrs.field(factory=list)
-    #: `let` and `param` names some expression reads.
+    #: `let`, `param` and `input` names some expression reads.
     used: set[str] = attrs.field(factory=set)
+    #: The constants of the policy (its own categories), for hints.
+    constants: Mapping[str, t.Type] = t.CONSTANTS
     _param_slot: bool = attrs.field(default=False, init=False)
 
     # -------------------------------------------------------------- api
@@ -146,12 +148,15 @@ class Typer:
             case NameKind.PARAM:
                 self.used.add(name)
                 return self.param_types.get(name, t.ANY)
+            case NameKind.INPUT:
+                self.used.add(name)
+                return scope.inputs[name]
             case NameKind.FIELD:
                 return schema.fields(t.DOSSIER)[name]
             case NameKind.DECISION:
                 return schema.fields(t.Record("decision"))[name]
             case NameKind.CONSTANT:
-                return t.CONSTANTS[name]
+                return scope.constants[name]
         if name == self.current_let:
             self.report(
                 "E203",
@@ -179,6 +184,8 @@ class Typer:
             elif name in scope.schema.fields(t.Record("decision")):
                 help = (f"`{name}` is part of the decision itself: only an `invariant` can "
                         "read it, not the rules that make the decision")
+            elif (per_line := _per_line_hint(name, scope)) is not None:
+                help = per_line
             elif name.lower() in ("true", "false", "vrai", "faux", "oui", "non"):
                 word = "true" if name.lower() in ("true", "vrai", "oui") else "false"
                 help = f"the truth values are written in lowercase English: `{word}`"
@@ -302,7 +309,7 @@ class Typer:
                     f"a set holds values of one type: `{unparse(first)}` is {element} "
                     f"but `{unparse(item)}` is {found}",
                     item,
-                    mismatch_help(first, element, item, found),
+                    mismatch_help(first, element, item, found, self.constants),
                 )
             elif found == t.DECIMAL:
                 element = t.DECIMAL
@@ -362,7 +369,7 @@ class Typer:
                     "E208",
                     f"cannot compare {lt} with {rt}",
                     span,
-                    mismatch_help(left, lt, right, rt),
+                    mismatch_help(left, lt, right, rt, self.constants),
                 )
             elif op in _ORDERING:
                 for side in (lt, rt):
@@ -435,13 +442,33 @@ class Typer:
         sample: ast.Expr = right
         if isinstance(right, ast.SetLit) and right.items:
             sample = right.items[0]
-        help = mismatch_help(left, left_type, sample, right_elem)
+        help = mismatch_help(left, left_type, sample, right_elem, self.constants)
         self.report(
             "E211",
             f"cannot look for {left_type} among {right_elem} values",
             expr,
             help,
         )
+
+
+def _per_line_hint(name: str, scope: Scope) -> str | None:
+    """Where a field of each expense line or of each collectivité is read, for `name`
+    written alone outside a filter or quantifier (`category == etude` in a rule)."""
+    if scope.element is not None:
+        return None
+    lines = scope.schema.fields(t.EXPENSE)
+    if name in lines and name != "extra":
+        return (
+            f"`{name}` is a field of each expense line, read line by line: in a filter "
+            f"(`sum(expenses[{name} == …].amount)`), in `any(expenses, {name} == …)` or "
+            f"`all(…)`, or as the list of all lines' values: `expenses.{name}`"
+        )
+    if name in scope.schema.fields(t.COLLECTIVITE) and name != "extra":
+        return (
+            f"`{name}` is a field of the applicant or of each member: "
+            f"`applicant.{name}`, or `any(members, {name} …)`, `all(members, {name} …)`"
+        )
+    return None
 
 
 # ------------------------------------------------------------------ rules
@@ -506,14 +533,16 @@ def date_meant(expr: ast.Expr) -> str | None:
         return None
 
 
-def mismatch_help(a: ast.Expr, ta: t.Type, b: ast.Expr, tb: t.Type) -> str | None:
+def mismatch_help(a: ast.Expr, ta: t.Type, b: ast.Expr, tb: t.Type,
+                  constants: Mapping[str, t.Type] = t.CONSTANTS) -> str | None:
     """What to write instead, when two values of types `ta` and `tb` meet.
 
     Looks at both orders: the literal that is probably mistyped may be on
-    either side (`"5000" > applicant.population`).
+    either side (`"5000" > applicant.population`). `constants` are the names
+    the policy may write (its own categories).
     """
     for lit, lit_type, other_type in ((a, ta, tb), (b, tb, ta)):
-        hint = _literal_hint(lit, lit_type, other_type)
+        hint = _literal_hint(lit, lit_type, other_type, constants)
         if hint is not None:
             return hint
     if t.DATE in (ta, tb):
@@ -529,7 +558,8 @@ def mismatch_help(a: ast.Expr, ta: t.Type, b: ast.Expr, tb: t.Type) -> str | Non
     return None
 
 
-def _literal_hint(lit: ast.Expr, lit_type: t.Type, other: t.Type) -> str | None:
+def _literal_hint(lit: ast.Expr, lit_type: t.Type, other: t.Type,
+                  constants: Mapping[str, t.Type]) -> str | None:
     if isinstance(lit, ast.StringLit):
         value = lit.value
         number = _numeric_text(value)
@@ -541,7 +571,7 @@ def _literal_hint(lit: ast.Expr, lit_type: t.Type, other: t.Type) -> str | None:
             return f"write the date without quotes: `{value}`"
         if other in _ENUMS:
             word = _ENUMS[other]
-            values = sorted(n for n, ty in t.CONSTANTS.items() if ty == other)
+            values = sorted(n for n, ty in constants.items() if ty == other)
             if value in values:
                 return f"write the {word} without quotes: `{value}`"
             close = did_you_mean(value, values)

@@ -10,16 +10,17 @@ from collections.abc import Iterator
 
 from fitn7.checker.context import CheckContext, name_span
 from fitn7.checker.typecheck import type_policy
+from fitn7.checker.vocabulary import vocabulary_warnings
 from fitn7.diagnostics import Diagnostic, Severity, did_you_mean
 from fitn7.dsl import ast
 from fitn7.dsl.source import Span
 
 
 def check_warnings(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
-    """Rules without `source`, lets and params never read, a floor after a cap
-    (codes W401 to W404)."""
+    """Rules without `source`, lets and params never read, a floor after a cap, session
+    names (codes W401 to W405), and the vocabulary's warnings (W420, W421)."""
     return [*check_sources(policy), *check_unused(policy, ctx), *check_floor_after_cap(policy),
-            *check_session_names(policy)]
+            *check_session_names(policy), *vocabulary_warnings(policy, ctx)]
 
 
 def check_session_names(policy: ast.Policy) -> list[Diagnostic]:

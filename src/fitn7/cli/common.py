@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from fitn7.loading import LoadResult
     from fitn7.plugins import PluginHost
     from fitn7.runner import Outcome, Runner
+    from fitn7.vocabulary import Vocabulary
 
 
 class UsageError(Fitn7Error):
@@ -117,12 +118,17 @@ def add_loader(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def read_dossiers(args: argparse.Namespace, host: PluginHost) -> Iterator[LoadResult]:
+def read_dossiers(
+    args: argparse.Namespace, host: PluginHost, vocabulary: Vocabulary | None = None
+) -> Iterator[LoadResult]:
     """The dossiers named on the command line: TOML/JSON, or through a plugin loader.
 
     A file whose suffix a loader owns (`.csv`) goes to that loader when named
     explicitly; directories stand for their TOML and JSON files only, so a
     second CSV of expense lines beside an export is not mistaken for one.
+    TOML and JSON dossiers are read with the policy's `vocabulary` (its
+    categories, inputs and documents); a plugin loader reads its own way, and
+    the runner checks the vocabulary before deciding.
     """
     from fitn7.loading import Loaded, load_dossiers
 
@@ -139,7 +145,7 @@ def read_dossiers(args: argparse.Namespace, host: PluginHost) -> Iterator[LoadRe
         if loader is None and path.is_file():
             loader = by_suffix.get(path.suffix.lower())
         if loader is None:
-            yield from load_dossiers(path)
+            yield from load_dossiers(path, vocabulary=vocabulary)
             continue
         try:
             for loaded in loader.load(path, options):
@@ -169,7 +175,7 @@ def decide_all(
 
     outcomes: list[Outcome] = []
     failed = False
-    for result in read_dossiers(args, host):
+    for result in read_dossiers(args, host, runner.program.vocabulary):
         if isinstance(result, Failed):
             print(f"fitn7: {result.error}", file=sys.stderr)
             failed = True

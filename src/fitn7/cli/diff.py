@@ -36,6 +36,7 @@ from fitn7.audit.render import (
 )
 from fitn7.cli.common import UsageError, add_plugins_dir, add_policy_path, plugin_host
 from fitn7.errors import Fitn7Error
+from fitn7.vocabulary import Vocabulary
 
 
 def register(sub: Any) -> None:
@@ -87,7 +88,9 @@ def _run(args: argparse.Namespace) -> int:
     committee: CommitteeImpact | None = None
     failed = False
     if args.impact is not None:
-        dossiers, errors = dossiers_or_errors(args.impact)
+        # Read with what either version declares; each version then checks its own.
+        vocabulary = Vocabulary.of(old).union(Vocabulary.of(new))
+        dossiers, errors = dossiers_or_errors(args.impact, vocabulary)
         for error in errors:
             print(f"fitn7: {error}", file=sys.stderr)
         warn_if_empty(args.impact, len(dossiers), len(errors), "the impact covers 0 dossiers")

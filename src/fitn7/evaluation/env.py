@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from fitn7.dossier import Category, Dossier
+from fitn7.dossier import Dossier
 
 #: A value read from the dossier, with the path it was read at (`applicant.population`).
 Read = tuple[str, Any]
@@ -52,7 +52,7 @@ class Env:
         dossier: Dossier,
         params: Mapping[str, Any],
         lets: Mapping[str, Callable[[Env], Any]],
-        eligible_categories: frozenset[Category],
+        eligible_categories: frozenset[str],
         sessions: tuple[tuple[str, datetime.date], ...],
         trace: bool,
     ) -> None:
@@ -116,7 +116,7 @@ class Env:
 
 
 def sum_amounts(
-    expenses: Any, categories: frozenset[Category] | None
+    expenses: Any, categories: frozenset[str] | None
 ) -> tuple[Decimal | None, str | None]:
     """The sum of the expense amounts (of these categories), or None and the absent path."""
     total = Decimal(0)

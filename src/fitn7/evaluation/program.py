@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from fitn7 import types as t
-from fitn7.dossier import Category, Dossier
+from fitn7.dossier import Dossier
 from fitn7.dsl import ast
 from fitn7.errors import EvaluationError
-from fitn7.evaluation.compiler import NOT_CONSTANT, Compiler, Fn
+from fitn7.evaluation.compiler import NOT_CONSTANT, Compiler, Fn, constant_value
 from fitn7.evaluation.decision import Decision, PolicyRef
 from fitn7.evaluation.env import Env
 from fitn7.evaluation.fastpath import FastPath, generate
@@ -32,6 +32,8 @@ from fitn7.evaluation.steps import (
     CompiledAdjustment,
     CompiledBand,
     CompiledCriterion,
+    CompiledDocument,
+    CompiledInput,
     CompiledInvariant,
     CompiledLimit,
     CompiledRule,
@@ -40,6 +42,7 @@ from fitn7.evaluation.steps import (
 )
 from fitn7.functions import FunctionRegistry, builtin_registry
 from fitn7.scope import Scope
+from fitn7.vocabulary import Vocabulary, scope_names
 
 if TYPE_CHECKING:
     from fitn7.plugins import PluginHost
@@ -88,7 +91,7 @@ class CompiledPolicy:
     param_defaults: Mapping[str, Any]
     param_nodes: Mapping[str, ast.Param]
     lets: Mapping[str, Fn]
-    eligible_categories: frozenset[Category]
+    eligible_categories: frozenset[str]
     sessions: tuple[tuple[str, datetime.date], ...]
     envelope: Decimal | None
     rules: tuple[CompiledRule, ...]
@@ -98,6 +101,12 @@ class CompiledPolicy:
     criteria: tuple[CompiledCriterion, ...]
     limits: tuple[CompiledLimit, ...]
     invariants: tuple[CompiledInvariant, ...]
+    #: What a dossier may name under this policy: categories, inputs, documents.
+    vocabulary: Vocabulary = attrs.field(factory=Vocabulary)
+    #: The inputs a dossier must give, and the documents it must list (when their
+    #: condition holds), or the decision is incomplete.
+    required_inputs: tuple[CompiledInput, ...] = ()
+    documents: tuple[CompiledDocument, ...] = ()
     #: The generated decision function, or None when the policy keeps its closures only.
     fast: FastPath | None = attrs.field(default=None, eq=False, repr=False)
 
@@ -182,8 +191,16 @@ def compile_policy(
     registry = functions or builtin_registry()
     params = {p.name: p for p in policy.of_type(ast.Param)}
     lets = {let.name: let.value for let in policy.of_type(ast.Let)}
-    scope = Scope(lets=set(lets), params=set(params), schema=schema)
-    compiler = Compiler(scope, registry, lets)
+    inputs, constants = scope_names(policy)
+    scope = Scope(lets=set(lets), params=set(params), schema=schema, inputs=inputs,
+                  constants=constants)
+    bare = Compiler(scope, registry, lets)
+    input_defaults = {
+        i.name: bare.constant(i.default) for i in policy.of_type(ast.Input)
+        if i.default is not None and bare.constant(i.default) is not NOT_CONSTANT
+    }
+    compiler = attrs.evolve(bare, input_defaults=input_defaults)
+    vocabulary = Vocabulary.of(policy)
 
     defaults: dict[str, Any] = {}
     for name, node in params.items():
@@ -192,10 +209,11 @@ def compile_policy(
             raise EvaluationError(f"param `{name}` needs a literal default at {node.span}")
         defaults[name] = value
 
-    categories = frozenset(Category)
+    every = frozenset(constant_value(c) for c in vocabulary.categories)
+    categories = every
     for decl in policy.of_type(ast.Expenses):
-        named = frozenset(Category(c) for c in decl.categories if c in Category._value2member_map_)
-        categories = named if decl.mode == "eligible" else frozenset(Category) - named
+        named = frozenset(constant_value(c) for c in decl.categories) & every
+        categories = named if decl.mode == "eligible" else every - named
 
     sessions = []
     for session in policy.of_type(ast.Session):
@@ -272,5 +290,15 @@ def compile_policy(
         criteria=criteria,
         limits=limits,
         invariants=invariants,
+        vocabulary=vocabulary,
+        required_inputs=tuple(
+            CompiledInput(Meta(i.name, "input", i.label or i.name, i.source, i.span), i.name)
+            for i in policy.of_type(ast.Input) if i.required
+        ),
+        documents=tuple(
+            CompiledDocument(Meta(d.name, "document", d.label, d.source, d.span), d.name,
+                             opt(d.when))
+            for d in policy.of_type(ast.Document)
+        ),
     )
     return attrs.evolve(program, fast=generate(policy, compiler, program))

@@ -18,7 +18,9 @@ from fitn7 import types as t
 from fitn7.diagnostics import did_you_mean
 from fitn7.dossier import Collectivite, Dossier, Expense, Project, Provider
 from fitn7.loading import values as v
+from fitn7.loading.vocabulary import read_category, read_documents, read_inputs
 from fitn7.loading.where import Where
+from fitn7.vocabulary import DEFAULT_CATEGORIES, Vocabulary
 
 _T = TypeVar("_T")
 
@@ -131,13 +133,14 @@ def _provider(value: Any, at: Where) -> Provider:
     )
 
 
-def _expense(value: Any, at: Where) -> Expense:
+def _expense(value: Any, at: Where, categories: Mapping[str, str]) -> Expense:
     """One budget line."""
     data = _table(value, at)
     _check_keys(data, at, _EXPENSE_KEYS)
     return Expense(
         label=_optional(data, "label", at, _str("label")),
-        category=_optional(data, "category", at, v.read_category),
+        category=_optional(data, "category", at,
+                           lambda x, w: read_category(x, w, categories)),
         amount=_optional(data, "amount", at, v.read_money),
         provider=_optional(data, "provider", at, _provider),
     )
@@ -159,10 +162,21 @@ def _extra(data: Mapping[str, Any], at: Where) -> dict[str, Any]:
     return extra if extra is not None else {}
 
 
-def _expenses(value: Any, at: Where) -> tuple[Expense, ...]:
+def _expenses(value: Any, at: Where, categories: Mapping[str, str]) -> tuple[Expense, ...]:
     """The budget lines; an empty list is a budget with no lines, not a missing one."""
     items = _list(value, at, "expenses")
-    return tuple(_expense(item, at.index(i)) for i, item in enumerate(items))
+    return tuple(_expense(item, at.index(i), categories) for i, item in enumerate(items))
+
+
+def _inputs(data: Mapping[str, Any], at: Where, vocabulary: Vocabulary | None) -> dict[str, Any]:
+    """The values of the policy's inputs: typed with the policy's vocabulary, else kept as
+    written (floats refused) until the policy that reads them is known."""
+    value = data.get("inputs")
+    if value is None:
+        return {}
+    if vocabulary is None:
+        return v.read_extra(value, at.key("inputs"))
+    return read_inputs(value, at.key("inputs"), vocabulary)
 
 
 def _id(data: Mapping[str, Any], at: Where) -> str:
@@ -176,26 +190,37 @@ def _id(data: Mapping[str, Any], at: Where) -> str:
     return ident
 
 
-def dossier_from_mapping(data: Mapping[str, Any], *, file: str, base_path: str = "$") -> Dossier:
+def dossier_from_mapping(
+    data: Mapping[str, Any], *, file: str, base_path: str = "$",
+    vocabulary: Vocabulary | None = None,
+) -> Dossier:
     """A `Dossier` from a table as TOML or JSON give it (or a plugin builds it).
 
     `file` and `base_path` (`$.dossier[3]` for the fourth dossier of a file)
     locate errors. Money must arrive as int, Decimal or a dot-decimal string,
-    never float. Raises `DossierError` for the first problem found: unknown
-    keys of a table before its values, fields in the order of the schema.
+    never float. `vocabulary` is that of the policy that will read the dossier
+    (its categories, inputs and documents); without it, categories are the
+    built-in FITN7 ones and inputs and documents are kept as written (see
+    `fitn7.loading.vocabulary`). Raises `DossierError` for the first problem
+    found: unknown keys of a table before its values, fields in the order of
+    the schema.
     """
     at = Where(file, base_path)
     table = _table(data, at)
     _check_keys(table, at, _DOSSIER_KEYS)
     ident = _id(table, at)
+    categories = vocabulary.categories if vocabulary is not None else DEFAULT_CATEGORIES
     return Dossier(
         id=ident,
         submitted=_optional(table, "submitted", at, v.read_date),
         applicant=_optional(table, "applicant", at, lambda x, w: _collectivite(x, w, "applicant")),
         members=_members(table, at),
         project=_optional(table, "project", at, _project),
-        expenses=_optional(table, "expenses", at, _expenses),
+        expenses=_optional(table, "expenses", at, lambda x, w: _expenses(x, w, categories)),
         requested=_optional(table, "requested", at, v.read_money),
         extra=_extra(table, at),
+        inputs=_inputs(table, at, vocabulary),
+        documents=_optional(table, "documents", at,
+                            lambda x, w: read_documents(x, w, vocabulary)) or (),
         origin=file,
     )

@@ -176,7 +176,8 @@ def read_kind(value: Any, at: Where, *, role: str) -> Kind:
 
 
 def read_category(value: Any, at: Where) -> Category:
-    """An expense category (`etude`, `formation`, ...)."""
+    """A built-in FITN7 expense category (`etude`, `formation`, ...); a policy's own are
+    read by `fitn7.loading.vocabulary.read_category`."""
     return _read_enum(value, at, Category, "expense category")
 
 
