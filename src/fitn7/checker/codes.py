@@ -73,5 +73,4 @@ CODES: Mapping[str, str] = {
     "W404": "a floor after a cap",
     "W405": "no session has that name",
     "W420": "`input` never read",
-    "W421": "categories read but none declared",
 }

@@ -291,6 +291,22 @@ class Typer:
             return t.ANY
         return result
 
+    def _undeclared_categories(self, operands: tuple[ast.Expr, ...], scope: Scope) -> None:
+        """An unknown name compared with an expense category is most likely a category the
+        policy forgot to declare: the E201 reported for it says how to declare it."""
+        categories = sorted(n for n, ty in scope.constants.items() if ty == t.CATEGORY)
+        for operand in operands:
+            if (not isinstance(operand, ast.Name) or scope.resolve(operand.name) is not None
+                    or _per_line_hint(operand.name, scope) is not None):
+                continue
+            for index, diag in enumerate(self.diagnostics):
+                if diag.code == "E201" and diag.span == operand.span and diag.span is not None:
+                    help = did_you_mean(operand.name, categories) or (
+                        f"no expense category is named `{operand.name}`: declare it, "
+                        f'`category {operand.name} "Libellé"`; the categories are '
+                        + ", ".join(f"`{c}`" for c in categories))
+                    self.diagnostics[index] = attrs.evolve(diag, help=help)
+
     # ------------------------------------------------------------- values
 
     def _set(self, expr: ast.SetLit, scope: Scope) -> t.Type:
@@ -360,6 +376,8 @@ class Typer:
 
     def _compare(self, expr: ast.Compare, scope: Scope) -> t.Type:
         types = [self.type_of(o, scope) for o in expr.operands]
+        if t.CATEGORY in types:
+            self._undeclared_categories(expr.operands, scope)
         for index, op in enumerate(expr.ops):
             left, right = expr.operands[index], expr.operands[index + 1]
             lt, rt = types[index], types[index + 1]
@@ -387,6 +405,8 @@ class Typer:
     def _membership(self, expr: ast.Membership, scope: Scope) -> t.Type:
         left = self.type_of(expr.left, scope)
         right = self.type_of(expr.right, scope)
+        if t.CATEGORY in (left, t.element_type(right)) and isinstance(expr.right, ast.SetLit):
+            self._undeclared_categories(expr.right.items, scope)
         if t.ANY in (left, right):
             return t.BOOL
         right_elem = t.element_type(right)

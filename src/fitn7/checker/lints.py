@@ -18,7 +18,7 @@ from fitn7.dsl.source import Span
 
 def check_warnings(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
     """Rules without `source`, lets and params never read, a floor after a cap, session
-    names (codes W401 to W405), and the vocabulary's warnings (W420, W421)."""
+    names (codes W401 to W405), and an input never read (W420)."""
     return [*check_sources(policy), *check_unused(policy, ctx), *check_floor_after_cap(policy),
             *check_session_names(policy), *vocabulary_warnings(policy, ctx)]
 

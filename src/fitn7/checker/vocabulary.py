@@ -2,8 +2,12 @@
 
 Names are declared once, an input has a type fitn7 knows and a name that
 hides nothing, a category is no other constant, and what is declared is
-used: an input nothing reads, or categories read without any declared,
-is probably a mistake (warnings).
+used: an input nothing reads is probably a mistake (a warning).
+
+A policy that declares no category has the ten built-in FITN7 ones
+(`fitn7.vocabulary.DEFAULT_CATEGORIES`), so that the policies written before
+`category` existed keep their meaning; a dossier line in another category is
+refused when it loads, naming the categories the policy has.
 """
 
 from __future__ import annotations
@@ -32,8 +36,8 @@ def vocabulary_declarations(policy: ast.Policy, ctx: CheckContext) -> list[Diagn
 
 
 def vocabulary_warnings(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
-    """Warnings about the vocabulary (W420, W421), part of the warnings pass."""
-    return [*check_unread_inputs(policy, ctx), *check_default_categories(policy)]
+    """Warnings about the vocabulary (W420), part of the warnings pass."""
+    return check_unread_inputs(policy, ctx)
 
 
 def _declared(policy: ast.Policy) -> Iterator[ast.ExpenseCategory | ast.Input | ast.Document]:
@@ -150,38 +154,3 @@ def check_unread_inputs(policy: ast.Policy, ctx: CheckContext) -> list[Diagnosti
         for decl in inputs
         if decl.name not in used
     ]
-
-
-def _reads_categories(policy: ast.Policy) -> ast.Expenses | ast.Name | None:
-    """The first `expenses` block or category name of the policy, if it reads categories."""
-    blocks = policy.of_type(ast.Expenses)
-    if blocks:
-        return blocks[0]
-    for node in ast.walk(policy.declarations):
-        if isinstance(node, ast.Name) and t.CONSTANTS.get(node.name) == t.CATEGORY:
-            return node
-    return None
-
-
-def check_default_categories(policy: ast.Policy) -> list[Diagnostic]:
-    """W421: categories read by a policy that declares none: the ten FITN7 ones apply.
-
-    Without declarations the built-in FITN7 vocabulary stands in, so that the
-    policies written before `category` keep their meaning; a new call has its
-    own categories, and reading FITN7's is most likely an oversight.
-    """
-    if declared_categories(policy):
-        return []
-    found = _reads_categories(policy)
-    if found is None:
-        return []
-    what = (f"the category `{found.name}`" if isinstance(found, ast.Name)
-            else "an `expenses` block")
-    return [Diagnostic(
-        "W421",
-        f"{what} is read but the policy declares no expense category: the ten built-in "
-        "FITN7 categories apply",
-        found.span,
-        'declare the call\'s own categories, one line each: `category etude "Études"`',
-        Severity.WARNING,
-    )]
