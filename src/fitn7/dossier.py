@@ -94,11 +94,17 @@ class Category(enum.StrEnum):
 
 
 @attrs.frozen
-class Collectivite:
-    """The applicant (the lead, for a joint project) or a member of a joint project."""
+class Applicant:
+    """The applicant (the lead, for a joint project) or a member of a joint project.
+
+    `kind` is its legal form (`commune`, `association`, `sas`, or a 4-digit
+    catégorie juridique without a readable name: see `fitn7.applicants`).
+    `code`, `population`, `departement`, `region`, `zrr` and `qpv` are those
+    of a collectivité or a groupement; another applicant has none.
+    """
 
     name: str | None = None
-    kind: Kind | None = None
+    kind: str | None = None
     code: str | None = None
     population: int | None = None
     departement: str | None = None
@@ -106,6 +112,39 @@ class Collectivite:
     zrr: bool | None = None
     qpv: bool | None = None
     extra: Mapping[str, Any] = attrs.field(factory=dict)
+    #: SIRET (14 digits) of the establishment that applies, if it has one.
+    siret: str | None = None
+    #: SIREN (9 digits) of the legal unit: given, or the first 9 digits of `siret`.
+    siren: str | None = None
+    #: The catégorie juridique as filed when it is another code of `kind` (`7345`, a
+    #: SIVOM, for `syndicat_intercommunal`); `legal_form` gives the code in every case.
+    categorie_juridique: str | None = None
+
+    @property
+    def legal_form(self) -> str | None:
+        """The 4-digit catégorie juridique (`7210`), None when the kind is not known."""
+        if self.categorie_juridique is not None:
+            return self.categorie_juridique
+        if self.kind is None:
+            return None
+        from fitn7.applicants import main_code  # it reads the nomenclature, which needs Kind
+
+        return main_code(self.kind)
+
+    @property
+    def family(self) -> frozenset[str] | None:
+        """The names of the families of its legal form (`collectivite`, `commune` …)."""
+        code = self.legal_form
+        if code is None:
+            return None
+        from fitn7.applicants import families_of
+
+        return families_of(code)
+
+
+#: The applicant's former name, kept for the Python API (every field and position is
+#: the same).
+Collectivite = Applicant
 
 
 @attrs.frozen

@@ -58,6 +58,9 @@ CODES: Mapping[str, str] = {
     "E225": "a set mixes values of different types",
     "E226": "filter on something that is not a list of records",
     "E241": "an input's default is not of its type",
+    "E242": "a family where a legal form is expected",
+    "E243": "a legal form where a family is expected",
+    "E244": "unknown catégorie juridique code",
     # bands
     "E301": "forfait bands overlap",
     "E302": "gap between forfait bands",
@@ -73,4 +76,5 @@ CODES: Mapping[str, str] = {
     "W404": "a floor after a cap",
     "W405": "no session has that name",
     "W420": "`input` never read",
+    "W422": "a collectivité's field read without restricting the applicant's kind",
 }

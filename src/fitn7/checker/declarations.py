@@ -31,6 +31,7 @@ _WHAT = {
 
 _CONSTANT_KINDS: dict[t.Type, str] = {
     t.KIND: "applicant kind",
+    t.FAMILY: "family of legal forms",
     t.CATEGORY: "expense category",
     t.STATUS: "status",
 }
@@ -133,7 +134,7 @@ def check_names(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
             out.append(_hides(at, keyword, name, "the dossier field"))
         elif name in decision_fields:
             out.append(_hides(at, keyword, name, "the decision field (read by invariants)"))
-        elif name in constants:
+        elif name in constants and not t.may_hide(name):
             what = _CONSTANT_KINDS.get(constants[name], "constant")
             diag = _hides(at, keyword, name, f"the {what}")
             out.append(Diagnostic("E105", diag.message, diag.span, diag.help))

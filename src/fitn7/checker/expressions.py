@@ -14,7 +14,9 @@ from contextlib import contextmanager
 
 import attrs
 
+from fitn7 import legal_forms as lf
 from fitn7 import types as t
+from fitn7.checker import forms
 from fitn7.checker.context import CheckContext, attr_span, join, unparse, uses_hint
 from fitn7.diagnostics import Diagnostic, did_you_mean
 from fitn7.dsl import ast
@@ -30,7 +32,7 @@ _PARAM_LIKE = re.compile(
 
 _ORDERING = frozenset({"<", "<=", ">", ">="})
 _NUMERIC = frozenset({t.INT, t.DECIMAL, t.MONEY, t.PERCENT})
-_ENUMS = {t.KIND: "kind", t.CATEGORY: "category", t.STATUS: "status"}
+_ENUMS = {t.KIND: "kind", t.CATEGORY: "category", t.STATUS: "status", t.FAMILY: "family"}
 
 
 @attrs.define
@@ -186,6 +188,8 @@ class Typer:
                         "read it, not the rules that make the decision")
             elif (per_line := _per_line_hint(name, scope)) is not None:
                 help = per_line
+            elif name in lf.NOT_A_LEGAL_FORM:
+                help = lf.NOT_A_LEGAL_FORM[name]
             elif name.lower() in ("true", "false", "vrai", "faux", "oui", "non"):
                 word = "true" if name.lower() in ("true", "vrai", "oui") else "false"
                 help = f"the truth values are written in lowercase English: `{word}`"
@@ -312,12 +316,21 @@ class Typer:
     def _set(self, expr: ast.SetLit, scope: Scope) -> t.Type:
         element: t.Type = t.ANY
         first: ast.Expr | None = None
+        # Names that are kinds and families alike (`commune`) so far: `{commune, epci}`
+        # is a set of families, `{commune, sas}` one of kinds.
+        either = True
         for item in expr.items:
             found = self.type_of(item, scope)
             if found == t.ANY:
                 continue
+            both = isinstance(item, ast.Name) and found == t.KIND and t.is_family_name(
+                item.name)
             if element == t.ANY:
                 element, first = found, item
+            elif element == t.KIND and found == t.FAMILY and either:
+                element, first = t.FAMILY, item
+            elif element == t.FAMILY and both:
+                pass
             elif not t.compatible(element, found):
                 assert first is not None
                 self.report(
@@ -329,6 +342,7 @@ class Typer:
                 )
             elif found == t.DECIMAL:
                 element = t.DECIMAL
+            either = either and both
         return t.SetOf(element)
 
     def _unary(self, expr: ast.Unary, scope: Scope) -> t.Type:
@@ -378,6 +392,8 @@ class Typer:
         types = [self.type_of(o, scope) for o in expr.operands]
         if t.CATEGORY in types:
             self._undeclared_categories(expr.operands, scope)
+        if forms.compare(self, expr, types):
+            return t.BOOL
         for index, op in enumerate(expr.ops):
             left, right = expr.operands[index], expr.operands[index + 1]
             lt, rt = types[index], types[index + 1]
@@ -407,6 +423,8 @@ class Typer:
         right = self.type_of(expr.right, scope)
         if t.CATEGORY in (left, t.element_type(right)) and isinstance(expr.right, ast.SetLit):
             self._undeclared_categories(expr.right.items, scope)
+        if forms.membership(self, expr, left, right):
+            return t.BOOL
         if t.ANY in (left, right):
             return t.BOOL
         right_elem = t.element_type(right)
@@ -589,15 +607,24 @@ def _literal_hint(lit: ast.Expr, lit_type: t.Type, other: t.Type,
             return f"write the amount without quotes, in euros: `{number} €`"
         if other == t.DATE and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             return f"write the date without quotes: `{value}`"
+        if other == t.KIND and re.fullmatch(r"[0-9]{4}", value):
+            return _code_hint(value)
         if other in _ENUMS:
             word = _ENUMS[other]
-            values = sorted(n for n, ty in constants.items() if ty == other)
+            values = sorted(n for n, ty in constants.items() if ty == other or (
+                other == t.FAMILY and t.is_family_name(n)))
+            if other == t.KIND and value not in values and not did_you_mean(value, values):
+                return ("a kind is written without quotes: a readable name such as `commune`, "
+                        "`association`, `sas` (docs/legal-forms.md lists them), or compare "
+                        'a catégorie juridique code with `applicant.legal_form == "…"`')
             if value in values:
                 return f"write the {word} without quotes: `{value}`"
             close = did_you_mean(value, values)
             return close or f"a {word} is written without quotes, one of " + ", ".join(
                 f"`{v}`" for v in values
             )
+    if isinstance(lit, ast.IntLit) and other == t.KIND and 1000 <= lit.value <= 9999:
+        return _code_hint(str(lit.value))
     if isinstance(lit, ast.IntLit | ast.DecimalLit):
         if other == t.STRING:
             return f'write the text in quotes: `"{lit.value}"`'
@@ -608,3 +635,13 @@ def _literal_hint(lit: ast.Expr, lit_type: t.Type, other: t.Type,
     if isinstance(lit, ast.Name) and lit_type in _ENUMS and other == t.STRING:
         return f'if it is a text, write it in quotes: `"{lit.name}"`'
     return None
+
+
+
+def _code_hint(code: str) -> str:
+    """What to write for a catégorie juridique code compared with a kind."""
+    name = lf.name_of(code)
+    compare = f'or compare the code itself: `applicant.legal_form == "{code}"`'
+    if name is not None:
+        return f"a kind is written by its name: `{name}` ({code}), {compare}"
+    return f"`{code}` has no readable name: compare the code, `applicant.legal_form == \"{code}\"`"

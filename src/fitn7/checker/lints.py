@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fitn7.checker.applicability import check_collectivite_fields
 from fitn7.checker.context import CheckContext, name_span
 from fitn7.checker.typecheck import type_policy
 from fitn7.checker.vocabulary import vocabulary_warnings
@@ -18,9 +19,11 @@ from fitn7.dsl.source import Span
 
 def check_warnings(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
     """Rules without `source`, lets and params never read, a floor after a cap, session
-    names (codes W401 to W405), and an input never read (W420)."""
+    names (codes W401 to W405), an input never read (W420), a collectivité's field read
+    where the applicant may be of another legal form (W422)."""
     return [*check_sources(policy), *check_unused(policy, ctx), *check_floor_after_cap(policy),
-            *check_session_names(policy), *vocabulary_warnings(policy, ctx)]
+            *check_session_names(policy), *vocabulary_warnings(policy, ctx),
+            *check_collectivite_fields(policy, ctx)]
 
 
 def check_session_names(policy: ast.Policy) -> list[Diagnostic]:

@@ -53,6 +53,7 @@ def constant_value(name: str) -> Any:
     return _CONSTANTS.get(name, name)
 
 _HUNDRED = Decimal(100)
+_FAMILIES = t.SetOf(t.FAMILY)
 
 
 @attrs.frozen
@@ -314,7 +315,30 @@ class Compiler:
 
     # ---------------------------------------------------------- operators
 
+    def family_test(self, node: ast.Expr) -> ast.Expr | None:
+        """What a comparison with a set of families means, as plain membership, or None:
+        `applicant.family == epci` is `epci in applicant.family` (the form is one of
+        the family), `applicant.family in {a, b}` is `applicant.family meets {a, b}`.
+        Both evaluation paths compile this form, so they agree on it."""
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and node.ops[0] in ("==", "!="):
+            left, right = node.operands
+            for family, other in ((left, right), (right, left)):
+                if self._is_family(family):
+                    op: ast.MembershipOperator = "in" if node.ops[0] == "==" else "not in"
+                    return ast.Membership(op, other, family, span=node.span)
+        if isinstance(node, ast.Membership) and node.op in ("in", "not in") and self._is_family(
+                node.left):
+            meets = ast.Membership("meets", node.left, node.right, span=node.span)
+            return meets if node.op == "in" else ast.Not(meets, span=node.span)
+        return None
+
+    def _is_family(self, node: ast.Expr) -> bool:
+        return static_type(node, self.scope, self.let_exprs) == _FAMILIES
+
     def _c_Compare(self, node: ast.Compare) -> Fn:
+        meant = self.family_test(node)
+        if meant is not None:
+            return self.compile(meant)
         operands = [self.compile(o) for o in node.operands]
         ops = [_COMPARE[o] for o in node.ops]
         if len(ops) == 1:
@@ -343,6 +367,9 @@ class Compiler:
         return compare_chain
 
     def _c_Membership(self, node: ast.Membership) -> Fn:
+        meant = self.family_test(node)
+        if meant is not None:
+            return self.compile(meant)
         left_fn = self.compile(node.left)
         right_fn = self.compile(node.right)
         if node.op == "meets":

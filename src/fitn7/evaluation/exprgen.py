@@ -99,6 +99,9 @@ class ExprGen:
     def test(self, node: ast.Expr, decides: frozenset[bool] = frozenset()) -> Test:
         """Like `expr`, for a value only tested (by a rule, a filter, `and`...): a
         comparison, membership or negation stays an expression."""
+        meant = self.compiler.family_test(node)
+        if meant is not None:
+            return self.test(meant, decides)
         if self.compiler.constant(node) is NOT_CONSTANT:
             if isinstance(node, ast.Compare) and len(node.ops) == 1:
                 left, right = (self.expr(o) for o in node.operands)

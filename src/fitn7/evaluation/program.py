@@ -22,6 +22,7 @@ from fitn7 import types as t
 from fitn7.dossier import Dossier
 from fitn7.dsl import ast
 from fitn7.errors import EvaluationError
+from fitn7.evaluation.applicability import with_not_applicable
 from fitn7.evaluation.compiler import NOT_CONSTANT, Compiler, Fn, constant_value
 from fitn7.evaluation.decision import Decision, PolicyRef
 from fitn7.evaluation.env import Env
@@ -133,18 +134,20 @@ class CompiledPolicy:
             self.param_defaults
         )
         try:
-            return fast.function(dossier, values)
+            decision = fast.function(dossier, values)
         except Exception:
             # Any failure (a division by zero, a plugin error, an odd dossier):
             # the closures evaluate again, and raise the error with its policy
             # file, line and column if there is one.
             return self.evaluate_reference(dossier, params, trace=False)
+        return with_not_applicable(decision, dossier) if decision.missing else decision
 
     def evaluate_reference(
         self, dossier: Dossier, params: Mapping[str, Any] | None = None, *, trace: bool = True
     ) -> Decision:
         """The decision computed by the closures only: the reference for the fast path."""
-        return Run(self, self.env(dossier, params, trace)).decide()
+        decision = Run(self, self.env(dossier, params, trace)).decide()
+        return with_not_applicable(decision, dossier) if decision.missing else decision
 
     def check_invariants(
         self, dossier: Dossier, decision: Decision, params: Mapping[str, Any] | None = None

@@ -47,7 +47,8 @@ def _collectivite(c: Collectivite) -> dict[str, Any]:
     return _present(
         {
             "name": c.name,
-            "kind": str(c.kind) if c.kind is not None else None,
+            # An alias code (`7345` for `syndicat_intercommunal`) is written as it came.
+            "kind": c.categorie_juridique or (str(c.kind) if c.kind is not None else None),
             "code": c.code,
             "population": c.population,
             "departement": c.departement,
@@ -55,6 +56,9 @@ def _collectivite(c: Collectivite) -> dict[str, Any]:
             "zrr": c.zrr,
             "qpv": c.qpv,
             "extra": _copy(c.extra) if c.extra else None,
+            "siret": c.siret,
+            # derived from the SIRET when it is its first 9 digits: written only otherwise
+            "siren": c.siren if c.siret is None or c.siret[:9] != c.siren else None,
         }
     )
 

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import attrs
 
 from fitn7 import types as t
+from fitn7.applicants import COLLECTIVITE_FIELDS, alias_code, form_text, is_collectivite, main_code
 from fitn7.diagnostics import did_you_mean
 from fitn7.dossier import Collectivite, Dossier, Expense, Project, Provider
 from fitn7.loading import values as v
@@ -33,7 +34,11 @@ def _keys(cls: type[Any], record: t.Record) -> tuple[tuple[str, ...], frozenset[
 
 
 _DOSSIER_KEYS = _keys(Dossier, t.DOSSIER)
-_COLLECTIVITE_KEYS = _keys(Collectivite, t.COLLECTIVITE)
+# `categorie_juridique` is written as `kind` (the code itself, `7345`).
+_COLLECTIVITE_KEYS = (
+    tuple(k for k in _keys(Collectivite, t.COLLECTIVITE)[0] if k != "categorie_juridique"),
+    _keys(Collectivite, t.COLLECTIVITE)[1],
+)
 _PROJECT_KEYS = _keys(Project, t.PROJECT)
 _EXPENSE_KEYS = _keys(Expense, t.EXPENSE)
 _PROVIDER_KEYS = _keys(Provider, t.PROVIDER)
@@ -89,12 +94,23 @@ def _str(field: str) -> Callable[[Any, Where], str]:
 
 
 def _collectivite(value: Any, at: Where, role: str) -> Collectivite:
-    """The applicant or a member."""
+    """The applicant or a member: a collectivité, or any other legal form."""
     data = _table(value, at)
     _check_keys(data, at, _COLLECTIVITE_KEYS)
+    kind = _optional(data, "kind", at, lambda x, w: v.read_kind(x, w, role=role))
+    alias = alias_code(data["kind"], kind) if kind is not None else None
+    if kind is not None:
+        _collectivite_fields_only(data, at, alias or main_code(kind))
+    siret = _optional(data, "siret", at, v.read_siret)
+    siren = _optional(data, "siren", at, v.read_siren)
+    if siret is not None and siren is not None and siret[:9] != siren:
+        raise at.key("siren").error(
+            f"SIREN `{siren}` is not the one of SIRET `{siret}`",
+            f"a SIRET starts with its SIREN: `{siret[:9]}`; give one of the two",
+        )
     return Collectivite(
         name=_optional(data, "name", at, _str("name")),
-        kind=_optional(data, "kind", at, lambda x, w: v.read_kind(x, w, role=role)),
+        kind=kind,
         code=_optional(data, "code", at, _str("code")),
         population=_optional(data, "population", at, v.read_int),
         departement=_optional(data, "departement", at, _str("departement")),
@@ -102,7 +118,25 @@ def _collectivite(value: Any, at: Where, role: str) -> Collectivite:
         zrr=_optional(data, "zrr", at, v.read_bool),
         qpv=_optional(data, "qpv", at, v.read_bool),
         extra=_extra(data, at),
+        siret=siret,
+        siren=siren if siren is not None else (siret[:9] if siret is not None else None),
+        categorie_juridique=alias,
     )
+
+
+def _collectivite_fields_only(data: Mapping[str, Any], at: Where, code: str | None) -> None:
+    """Refuse the fields of a collectivité on an applicant of another legal form: an
+    association has no INSEE commune code nor population a rule could read."""
+    if code is None or is_collectivite(code):
+        return
+    for key in COLLECTIVITE_FIELDS:
+        if data.get(key) is not None:
+            raise at.key(key).error(
+                f"`{key}` is for a collectivité or a groupement, not for "
+                f"{form_text(code)}",
+                "remove it: a rule that reads it finds it `sans objet` (docs/dossiers.md); "
+                "identify the applicant by `siret` or `siren`",
+            )
 
 
 def _project(value: Any, at: Where) -> Project:
