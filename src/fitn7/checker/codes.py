@@ -26,7 +26,7 @@ CODES: Mapping[str, str] = {
     "E109": "a `param` default is not a literal",
     "E110": "sessions not in closing order",
     # the policy's vocabulary
-    "E140": "a category, input or document declared twice",
+    "E140": "a category or input declared twice",
     "E141": "unknown input type",
     "E142": "an input has the name of something else",
     "E143": "a category has the name of another constant",

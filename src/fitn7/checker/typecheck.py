@@ -145,7 +145,9 @@ class _Slots:
         if decl.default is None:
             return
         found = self.typer.type_of(decl.default, attrs.evolve(self.scope, inputs={}))
-        if declared is None or t.compatible(declared, found):
+        if declared is None or found in (declared, t.ANY) or (
+                declared == t.DECIMAL and found == t.INT) or (
+                isinstance(declared, t.SetOf) and t.compatible(declared, found)):
             return
         self.typer.report(
             "E241",

@@ -47,7 +47,8 @@ def _declared(policy: ast.Policy) -> Iterator[ast.ExpenseCategory | ast.Input | 
 
 
 def check_duplicates(policy: ast.Policy) -> list[Diagnostic]:
-    """E140: a category, input or document declared twice under one name.
+    """E140: a category or input declared twice under one name (a document shares the
+    ids of rules, whose duplicates are E101).
 
     A child policy that declares a name its parent declares replaces it; two
     declarations in one file are a mistake (the last would win silently).
@@ -55,6 +56,8 @@ def check_duplicates(policy: ast.Policy) -> list[Diagnostic]:
     seen: dict[tuple[type, str], Span | None] = {}
     out = []
     for decl in _declared(policy):
+        if isinstance(decl, ast.Document):
+            continue
         key = (type(decl), decl.name)
         keyword = _KEYWORD[type(decl)]
         if key in seen:
