@@ -64,8 +64,8 @@ _ORDER_FREE = (ast.Param, ast.Let, ast.Session, ast.Rule, ast.Limit, ast.Invaria
 @given(policies(), st.randoms(use_true_random=False))
 def test_moving_declarations_changes_neither_diff_nor_hash(policy, rng):
     """Rules, params, lets, sessions, limits, invariants and the vocabulary (categories,
-    inputs, documents) shuffled among their places: no semantic change, and the same policy hash (decisions made under one replay under
-    the other)."""
+    inputs, documents) shuffled among their places: no semantic change, and the same
+    policy hash (decisions made under one replay under the other)."""
     from fitn7.hashing import policy_hash
 
     places = [i for i, d in enumerate(policy.declarations) if isinstance(d, _ORDER_FREE)]
