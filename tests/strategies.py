@@ -198,7 +198,11 @@ def amount_steps() -> st.SearchStrategy[ast.AmountStep]:
     meta = {"message": _optional_text(), "source": _optional_text()}
     optional_id = st.none() | identifiers
     return st.one_of(
-        st.builds(ast.Base, e),
+        st.builds(ast.Base, e, **meta),
+        st.builds(ast.Part, identifiers, e, **meta),
+        st.builds(ast.Total, **meta),
+        st.builds(ast.Ceiling, identifiers, e, e, st.none() | e, when, **meta),
+        st.builds(ast.Minimum, identifiers, e, when, **meta),
         st.builds(
             ast.ForfaitBands,
             optional_id,
@@ -236,7 +240,8 @@ def declarations() -> st.SearchStrategy[ast.Declaration]:
             st.sampled_from(["eligible", "ineligible"]),
             st.lists(st.sampled_from(FIELDS), max_size=12).map(tuple),
         ),
-        st.builds(ast.Amount, st.lists(amount_steps(), min_size=1, max_size=4).map(tuple)),
+        st.builds(ast.ExpensesBasis, st.sampled_from(["ht", "ttc"]), st.booleans()),
+        st.builds(ast.Amount, st.lists(amount_steps(), min_size=1, max_size=6).map(tuple)),
         st.builds(
             ast.Score,
             st.lists(

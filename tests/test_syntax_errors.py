@@ -97,6 +97,21 @@ MISTAKES: dict[str, tuple[str, int]] = {
     "parens-for-set": (
         _HEAD + 'require territoire: applicant.departement in ("32", "65")\n', 4,
     ),
+    "step-missing-colon": (
+        _HEAD + "amount\n  part investissement expenses[category in {materiel, developpement}]\n"
+        "    rate taux_investissement: 50%\n",
+        5,
+    ),
+    "missing-step-id": (
+        _HEAD + "amount\n  rate taux: 50%\n  minimum 2_500 €\n"
+        '    "L\'aide minimale est de 2 500 €"\n',
+        6,
+    ),
+    "total-colon": (
+        _HEAD + "amount\n  part fonctionnement: expenses[category == etude]\n"
+        "    rate taux: 50%\n  total:\n    cap plafond: 45_000 €\n",
+        7,
+    ),
 }
 
 

@@ -35,6 +35,9 @@ class Diagnostic:
     span: Span | None
     help: str | None = None
     severity: Severity = Severity.ERROR
+    #: Other places the diagnostic is about, each with what it is (`the earlier
+    #: rate`), quoted under the help: a step shadowed by another points at both.
+    related: tuple[tuple[Span, str], ...] = ()
 
     def sort_key(self) -> tuple[str, int, int, str]:
         """Order by file, then position, then code, so output is stable."""
@@ -51,6 +54,10 @@ class Diagnostic:
         if self.help:
             indent = " " * (len(str(self.span.line)) + 1) if self.span else ""
             lines.append(f"{indent}= help: {self.help}")
+        for span, what in self.related:
+            lines.append(f"{span}: note: {what}")
+            same_file = source is not None and source.name == span.file
+            lines.extend(render_caret(source if same_file else None, span))
         return "\n".join(lines)
 
 

@@ -173,13 +173,22 @@ class Provider:
 
 @attrs.frozen
 class Expense:
-    """One line of the budget."""
+    """One line of the budget.
+
+    `amount` is the line's figure as written; a line may also give its figures
+    without and with VAT (`amount_ht`, `amount_ttc`) and say whether the VAT is
+    recovered (by the applicant, or covered by the FCTVA): a policy with an
+    `expenses basis` declaration reads those instead of `amount`.
+    """
 
     label: str | None = None
     #: A category the policy declares (`etude`); `Category` members are such names.
     category: str | None = None
     amount: Decimal | None = None
     provider: Provider | None = None
+    amount_ht: Decimal | None = None
+    amount_ttc: Decimal | None = None
+    vat_recovered: bool | None = None
 
 
 @attrs.frozen

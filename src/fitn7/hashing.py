@@ -30,8 +30,8 @@ _N = TypeVar("_N")
 #: Where each kind of declaration goes in the canonical order.
 _RANK: dict[type, int] = {
     ast.Param: 0, ast.Let: 1, ast.Session: 2, ast.Rule: 3, ast.Expenses: 4,
-    ast.Amount: 5, ast.Score: 6, ast.Limit: 7, ast.Invariant: 8,
-    ast.ExpenseCategory: 9, ast.Input: 10, ast.Document: 11,
+    ast.ExpensesBasis: 5, ast.Amount: 6, ast.Score: 7, ast.Limit: 8, ast.Invariant: 9,
+    ast.ExpenseCategory: 10, ast.Input: 11, ast.Document: 12,
 }
 #: Declarations matched by name, whose order decides nothing: rules are all
 #: evaluated (their reasons listed in policy order), params and lets are

@@ -4,11 +4,15 @@ A child names its parent by id. The parent is looked for in the child's
 directory, then in each directory of the search path (`FITN7_POLICY_PATH`,
 `--policy-path`). A child declaration with the same id (rule, amount
 adjustment, score criterion, limit, invariant) or the same name (param, let,
-session, expense category, input, document) replaces the parent's in place,
-and a new one adds to them (a child inherits its parent's categories and may
-declare more); `expenses` and `amount` blocks
-replace the parent's whole; score criteria merge by id. Spans keep the file
+session, expense category, input, document) replaces the parent's in place, and a
+new one adds to them (a child inherits its parent's categories and may declare more);
+`expenses`, `expenses basis` and `amount` blocks replace the parent's whole; score
+criteria merge by id. Spans keep the file
 each declaration came from, so the trace can name it.
+
+Finding a parent reads every policy of a directory (a parent is named by id,
+not by file). A `PolicyFiles` remembers what it read, so that a run checking
+a folder parses each file once, however many children look for parents there.
 """
 
 from __future__ import annotations
@@ -36,18 +40,52 @@ def search_path_from_env(extra: Iterable[str | Path] = ()) -> list[Path]:
     return dirs
 
 
+class PolicyFiles:
+    """The policy files read during one run, each parsed once.
+
+    A file is known by its path as given, so that its diagnostics name it the
+    way the caller did. A file that does not parse keeps its error, raised
+    again at each `load`. Make one per run (a CLI command, an API call): the
+    files are not read again when they change on disk.
+    """
+
+    def __init__(self) -> None:
+        self._parsed: dict[str, ast.Policy | PolicySyntaxError | PolicyFileError] = {}
+        self._ids: dict[Path, dict[str, Path]] = {}
+
+    def load(self, path: str | Path) -> ast.Policy:
+        """The parsed file (see `load_policy_file`); its error if it has one."""
+        key = str(path)
+        found = self._parsed.get(key)
+        if found is None:
+            try:
+                found = load_policy_file(path)
+            except (PolicySyntaxError, PolicyFileError) as exc:
+                found = exc
+            self._parsed[key] = found
+        if isinstance(found, ast.Policy):
+            return found
+        raise found
+
+    def policies_in(self, directory: Path) -> dict[str, Path]:
+        """Policy id -> file for every readable `*.fitn7` of a directory (not recursive)."""
+        known = self._ids.get(directory)
+        if known is None:
+            known = {}
+            if directory.is_dir():
+                for file in sorted(directory.glob("*.fitn7")):
+                    try:
+                        policy = self.load(file)
+                    except (PolicySyntaxError, PolicyFileError):
+                        continue  # reported when that file itself is checked
+                    known.setdefault(policy.id, file)
+            self._ids[directory] = known
+        return dict(known)
+
+
 def policies_in(directory: Path) -> dict[str, Path]:
     """Policy id -> file for every readable `*.fitn7` of a directory (not recursive)."""
-    found: dict[str, Path] = {}
-    if not directory.is_dir():
-        return found
-    for file in sorted(directory.glob("*.fitn7")):
-        try:
-            policy = load_policy_file(file)
-        except (PolicySyntaxError, PolicyFileError):
-            continue  # reported when that file itself is checked
-        found.setdefault(policy.id, file)
-    return found
+    return PolicyFiles().policies_in(directory)
 
 
 #: Finds a parent: (the child asking, the parent's id) -> the parent, or None;
@@ -84,22 +122,28 @@ def resolve_with(policy: ast.Policy, find_parent: ParentFinder, where: str) -> a
 
 
 def resolve_extends(
-    policy: ast.Policy, search_path: Sequence[Path] = (), *, directory: Path | None = None
+    policy: ast.Policy,
+    search_path: Sequence[Path] = (),
+    *,
+    directory: Path | None = None,
+    files: PolicyFiles | None = None,
 ) -> ast.Policy:
     """The policy with its ancestors merged in; raises `PolicyCheckError` on a cycle
     or an unknown parent. `directory` is where the child lives (from its span by default).
+    `files` reuses the parses of earlier calls of the same run.
     """
+    read = files if files is not None else PolicyFiles()
 
     def find(child: ast.Policy, parent_id: str) -> tuple[ast.Policy | None, Iterable[str]]:
         where = _directory_of(child, directory if child is policy else None)
         dirs = [where, *search_path] if where is not None else list(search_path)
         known: dict[str, Path] = {}
         for d in dirs:
-            for pid, file in policies_in(d).items():
+            for pid, file in read.policies_in(d).items():
                 known.setdefault(pid, file)
         if parent_id not in known:
             return None, known
-        return load_policy_file(known[parent_id]), known
+        return read.load(known[parent_id]), known
 
     return resolve_with(
         policy,
@@ -109,10 +153,17 @@ def resolve_extends(
     )
 
 
-def load_resolved(path: str | Path, search_path: Sequence[Path] = ()) -> ast.Policy:
-    """Parse a policy file and merge its `extends` chain (no type checking)."""
-    policy = load_policy_file(path)
-    return resolve_extends(policy, search_path, directory=Path(path).parent)
+def load_resolved(
+    path: str | Path, search_path: Sequence[Path] = (), *, files: PolicyFiles | None = None
+) -> ast.Policy:
+    """Parse a policy file and merge its `extends` chain (no type checking).
+
+    `files` reuses the parses of earlier calls of the same run (`fitn7 check`
+    on a folder passes one for all its files).
+    """
+    read = files if files is not None else PolicyFiles()
+    policy = read.load(path)
+    return resolve_extends(policy, search_path, directory=Path(path).parent, files=read)
 
 
 def _directory_of(policy: ast.Policy, given: Path | None) -> Path | None:
@@ -138,7 +189,7 @@ def _key(decl: ast.Declaration) -> tuple[str, str] | None:
             return (type(decl).__name__, name)
         case ast.Rule(id=rid) | ast.Limit(id=rid) | ast.Invariant(id=rid):
             return ("id", rid)
-        case ast.Expenses() | ast.Amount() | ast.Score():
+        case ast.Expenses() | ast.ExpensesBasis() | ast.Amount() | ast.Score():
             return (type(decl).__name__, "")
 
 

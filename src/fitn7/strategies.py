@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -400,7 +400,24 @@ def expenses(draw: st.DrawFn, complete: bool = False) -> Expense:
         category=_const(draw, category, complete),
         amount=_opt(draw, _LINE_MONEY, complete),
         provider=_opt(draw, _PROVIDER[complete], complete),
+        **_vat_figures(draw, complete),
     )
+
+
+#: The VAT rates of French law (0 for a line outside VAT), as fractions.
+_VAT_RATES = st.sampled_from([Decimal(0), Decimal("0.055"), Decimal("0.10"), Decimal("0.20")])
+
+
+def _vat_figures(draw: st.DrawFn, complete: bool) -> dict[str, Any]:
+    """A line's figures without and with VAT (consistent: TTC is HT plus a real VAT
+    rate, to the cent) and whether the VAT is recovered; each absent now and then."""
+    ht = draw(_LINE_MONEY)
+    ttc = (ht * (1 + draw(_VAT_RATES))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return {
+        "amount_ht": _const(draw, ht, complete),
+        "amount_ttc": _const(draw, ttc, complete),
+        "vat_recovered": _opt(draw, _BOOLEANS, complete),
+    }
 
 
 @st.composite

@@ -163,6 +163,9 @@ DEFAULT_SCHEMA = Schema(
             "category": CATEGORY,
             "amount": MONEY,
             "provider": PROVIDER,
+            "amount_ht": MONEY,
+            "amount_ttc": MONEY,
+            "vat_recovered": BOOL,
             # derived: the policy's `expenses` declaration counts this line
             "eligible": BOOL,
         },

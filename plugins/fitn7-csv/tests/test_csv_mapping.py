@@ -126,7 +126,8 @@ def parse_error(text: str) -> tuple[str, str]:
          '[expenses.columns]\n"Montant" = "amount"\n"Code" = "applicant.code"\n',
          'expenses.columns."Code".field',
          "m.toml: `applicant.code`: no field `applicant` in an expense line (known fields: "
-         "`label`, `category`, `amount`, `provider`) @ expenses.columns.\"Code\".field"),
+         "`label`, `category`, `amount`, `provider`, `amount_ht`, `amount_ttc`, `vat_recovered`) "
+         "@ expenses.columns.\"Code\".field"),
         ('[columns]\n"N" = "id"\n"Z" = { field = "applicant.zrr", yes = "Oui" }\n',
          'columns."Z".yes',
          'm.toml: expected a list of texts @ columns."Z".yes (e.g. ["Oui", "X"])'),

@@ -10,22 +10,51 @@ See docs/allocation.md for the semantics.
 
 from __future__ import annotations
 
-from fitn7.allocation.engine import allocate, session_of
-from fitn7.allocation.history import history_from_mapping, read_history
-from fitn7.allocation.model import (
-    ENVELOPE,
-    NO_AMOUNT,
-    NO_SESSION,
-    AllocatedDossier,
-    Allocation,
-    Outcome,
-    PriorAward,
-    SessionTotal,
-    limit_reason,
-    limit_unknown_reason,
-)
+from typing import TYPE_CHECKING
+
+# `render` is also the name of a module of this package: importing the module
+# sets the package's attribute to it, so the function is bound here, after it.
 from fitn7.allocation.render import FORMATS, render
-from fitn7.errors import HistoryError
+from fitn7.lazy import exports
+
+if TYPE_CHECKING:
+    from fitn7.allocation.engine import allocate, session_of
+    from fitn7.allocation.history import history_from_mapping, read_history
+    from fitn7.allocation.model import (
+        ENVELOPE,
+        NO_AMOUNT,
+        NO_SESSION,
+        AllocatedDossier,
+        Allocation,
+        Outcome,
+        PriorAward,
+        SessionTotal,
+        limit_reason,
+        limit_unknown_reason,
+    )
+    from fitn7.errors import HistoryError
+
+# Imported on first use (see fitn7.lazy): a command that needs one part loads that part.
+__getattr__ = exports(
+    __name__,
+    {
+        "allocate": "fitn7.allocation.engine",
+        "session_of": "fitn7.allocation.engine",
+        "history_from_mapping": "fitn7.allocation.history",
+        "read_history": "fitn7.allocation.history",
+        "ENVELOPE": "fitn7.allocation.model",
+        "NO_AMOUNT": "fitn7.allocation.model",
+        "NO_SESSION": "fitn7.allocation.model",
+        "AllocatedDossier": "fitn7.allocation.model",
+        "Allocation": "fitn7.allocation.model",
+        "Outcome": "fitn7.allocation.model",
+        "PriorAward": "fitn7.allocation.model",
+        "SessionTotal": "fitn7.allocation.model",
+        "limit_reason": "fitn7.allocation.model",
+        "limit_unknown_reason": "fitn7.allocation.model",
+        "HistoryError": "fitn7.errors",
+    },
+)
 
 __all__ = [
     "ENVELOPE",

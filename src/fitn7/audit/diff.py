@@ -9,6 +9,8 @@ names what it is about. Paths read like the policy:
     session."vague 2"               expenses.ineligible.formation
     rule.territoire.condition       rule.plafond_commune.cap
     rule.forfait_commune.bands[1].below                     amount.order
+    rule.fonctionnement.lines       rule.plafond_fonctionnement.part
+    rule.aides_publiques.share      expenses.basis          amount.total.message
     category.etude.label            input.autres_aides.default
     document.deliberation.when
 
@@ -172,7 +174,7 @@ class PolicyDiff:
                     ids.add(path[5:].split(".", 1)[0].split("~", 1)[0])
                 elif path.startswith("document."):
                     ids.add(path[9:].split(".", 1)[0])  # a reason names a document so
-                elif path == "amount.base":
+                elif path == "amount.base" or path.startswith("amount.base."):
                     ids.add("base")
         return frozenset(ids)
 
@@ -380,11 +382,14 @@ class _Differ:
             return
         if getattr(old, "kind", None) != getattr(new, "kind", None):
             self.change(a, f"{path}.kind", old.kind, new.kind)
+        if b.section != a.section:
+            # Moved to another part (or out of one): it now applies to other lines.
+            self.change(a, f"{path}.part", b.section, a.section)
         for field, before, after in fields(old, new):
             if field == "bands":
                 self.bands(a, path, before, after)
             else:
-                self.change(a, f"{path}.{field}", before, after)
+                self.change(a, f"{path}.{field}" if field else path, before, after)
 
     def bands(self, item: Item, path: str, old: Sequence[ast.Band],
               new: Sequence[ast.Band]) -> None:
@@ -426,6 +431,32 @@ class _Differ:
             (self.added if new is not None else self.removed)(item)
         else:
             self.change(item, "amount.base", old.value, new.value)
+            self.change(item, "amount.base.message", old.message, new.message)
+            self.change(item, "amount.base.source", old.source, new.source)
+
+    def total(self, old: ast.Policy, new: ast.Policy) -> None:
+        """The message and source of the `total` line (the line itself only marks where
+        the parts end: the total of parts exists with or without it)."""
+        before, after = _total(old), _total(new)
+        if before is None and after is None:
+            return
+        item = Item("amount.total", "total", after or before)
+        for name in ("message", "source"):
+            self.change(item, f"amount.total.{name}", getattr(before, name, None),
+                        getattr(after, name, None))
+
+    def basis(self, old: ast.Policy, new: ast.Policy) -> None:
+        """`expenses basis`: which figure of each expense line is funded."""
+        before = old.of_type(ast.ExpensesBasis)[-1:]
+        after = new.of_type(ast.ExpensesBasis)[-1:]
+        if not before and not after:
+            return
+        node = (after or before)[0]
+        item = Item("expenses.basis", "expenses", node)
+        if not before or not after:
+            (self.added if after else self.removed)(item)
+        else:
+            self.change(item, "expenses.basis", node_text(before[0]), node_text(after[0]))
 
     def order(self, old: Sequence[Item], new: Sequence[Item], old_policy: ast.Policy,
               new_policy: ast.Policy) -> None:
@@ -489,6 +520,15 @@ def _presence(decl: ast.Input) -> str:
     return "required" if decl.required else "optional"
 
 
+def _total(policy: ast.Policy) -> ast.Total | None:
+    """The `total` line of the policy's amount, if written."""
+    for block in policy.of_type(ast.Amount):
+        for step in block.steps:
+            if isinstance(step, ast.Total):
+                return step
+    return None
+
+
 def _step_info(steps: Sequence[Item], policy: ast.Policy,
                renamed: Mapping[str, str]) -> dict[str, tuple[str, bool]]:
     """Path (the old one for a step renamed) → (kind, in percent) of each amount step,
@@ -505,14 +545,22 @@ def _step_info(steps: Sequence[Item], policy: ast.Policy,
 def _commute(p: tuple[str, bool], q: tuple[str, bool]) -> bool:
     """Whether two amount steps (kind, in percent) give the same amount in either order."""
     def stage(kind: str) -> int:
-        return 0 if kind in ("forfait", "rate") else 1 if kind == "bonus" else 2
+        stages = {"forfait": 0, "rate": 0, "bonus": 1, "part": 3, "base": 4, "minimum": 5}
+        return stages.get(kind, 2)  # caps, floors and ceilings
 
     (kind_p, percent_p), (kind_q, percent_q) = p, q
     if stage(kind_p) != stage(kind_q):
-        return True  # run stage by stage whatever their places
+        return True  # run stage by stage whatever their places (a step's part is compared
+        # apart, as `rule.ID.part`)
     if kind_p == kind_q == "bonus":
         return percent_p == percent_q
-    return kind_p == kind_q and kind_p in ("cap", "floor")
+    if kind_p == kind_q == "part":
+        return False  # a line counts in the first part that selects it
+    # Caps and ceilings are minimums (they commute), floors maximums; all minimums
+    # are checked, in any order; a part's base is one per part.
+    lower = ("cap", "ceiling")
+    return (kind_p in lower and kind_q in lower) or (kind_p == kind_q and kind_p in (
+        "floor", "minimum", "base"))
 
 
 def _ids(items: Sequence[Item], group: int) -> str:
@@ -537,9 +585,14 @@ def diff(old: ast.Policy | str | Path, new: ast.Policy | str | Path) -> PolicyDi
         differ.items(named(before, cls, prefix), named(after, cls, prefix), by_group=False)
     differ.vocabulary(before, after)
     differ.expenses(before, after)
+    differ.basis(before, after)
     old_items, old_base = identified(before)
     new_items, new_base = identified(after)
-    differ.items(old_items, new_items, by_group=True,
-                 first={1: lambda: differ.base(old_base, new_base)})
+
+    def amount_first() -> None:
+        differ.base(old_base, new_base)
+        differ.total(before, after)
+
+    differ.items(old_items, new_items, by_group=True, first={1: amount_first})
     differ.order(old_items, new_items, before, after)
     return PolicyDiff(PolicyVersion.of(before), PolicyVersion.of(after), tuple(differ.edits))

@@ -18,6 +18,7 @@ import attrs
 
 from fitn7.audit.canonical import node_text
 from fitn7.dsl import ast
+from fitn7.dsl.amounts import Section, sections
 
 
 @attrs.frozen
@@ -30,6 +31,9 @@ class Item:
     #: Within the id namespace: 0 rules, 1 amount, 2 score, 3 limits, 4 invariants.
     group: int = 0
     anonymous: bool = False
+    #: For an amount step: the part it belongs to, `total` after the `total` line,
+    #: None in a single pipeline. A step moved to another part changes the amount.
+    section: str | None = None
 
     @property
     def label(self) -> str | None:
@@ -63,6 +67,14 @@ def kind_of(node: Any) -> str:
             return "rate"
         case ast.Base():
             return "base"
+        case ast.Part():
+            return "part"
+        case ast.Total():
+            return "total"
+        case ast.Ceiling():
+            return "ceiling"
+        case ast.Minimum():
+            return "minimum"
         case ast.Criterion():
             return "score"
         case ast.Limit():
@@ -89,7 +101,8 @@ def unique(items: list[Item]) -> list[Item]:
 
 
 def identified(policy: ast.Policy) -> tuple[list[Item], ast.Base | None]:
-    """Everything named by a rule id, in file order, and the effective `base` step."""
+    """Everything named by a rule id, in file order, and the effective `base` step of
+    the single pipeline. A part's own `base` is the item `rule.PART.base`."""
     items: list[Item] = []
     base: ast.Base | None = None
     for decl in policy.declarations:
@@ -98,18 +111,45 @@ def identified(policy: ast.Policy) -> tuple[list[Item], ast.Base | None]:
                 group = 0 if isinstance(decl, ast.Rule) else 3 if isinstance(decl, ast.Limit) else 4
                 items.append(Item(f"rule.{decl.id}", kind_of(decl), decl, group))
             case ast.Amount(steps=steps):
-                for index, step in enumerate(steps, start=1):
-                    if isinstance(step, ast.Base):
-                        base = step  # the evaluator keeps the last one
-                        continue
-                    anonymous = step.id is None
-                    # The trace names a step without id `forfait#N` / `taux#N`.
-                    word = "taux" if isinstance(step, ast.Rate) else "forfait"
-                    ident = step.id if step.id is not None else f"{word}#{index}"
-                    items.append(Item(f"rule.{ident}", kind_of(step), step, 1, anonymous))
+                found, last = _amount_items(steps)
+                items.extend(found)
+                base = last or base
             case ast.Score(criteria=criteria):
                 items.extend(Item(f"rule.{c.id}", "score", c, 2) for c in criteria)
     return unique(items), base
+
+
+def _amount_items(steps: tuple[ast.AmountStep, ...]) -> tuple[list[Item], ast.Base | None]:
+    """The items of an `amount` block, each with its section, and the single pipeline's
+    (or the total's) `base`; steps misplaced before the first part count in none."""
+    grouped = sections(steps)
+    items: list[Item] = []
+    base: ast.Base | None = None
+    placed: list[tuple[Section, str | None, tuple[tuple[int, ast.AmountStep], ...]]] = [
+        (grouped.main, None, grouped.leading)]
+    for section in grouped.parts:
+        assert section.part is not None
+        placed.append((section, section.part.id, section.indexed))
+    placed.append((grouped.main, "total" if grouped.has_parts else None, grouped.main.indexed))
+    for section, where, indexed in placed[1:] if not grouped.leading else placed:
+        if section.part is not None:
+            items.append(Item(f"rule.{section.part.id}", "part", section.part, 1))
+        for index, step in indexed:
+            if isinstance(step, ast.Base):
+                if section.part is None:
+                    base = step  # the evaluator keeps the last one
+                else:
+                    items.append(Item(f"rule.{section.part.id}.base", "base", step, 1,
+                                      section=where))
+                continue
+            if isinstance(step, ast.Total | ast.Part):
+                continue
+            anonymous = step.id is None
+            # The trace names a step without id `forfait#N` / `taux#N`.
+            word = "taux" if isinstance(step, ast.Rate) else "forfait"
+            ident = step.id if step.id is not None else f"{word}#{index}"
+            items.append(Item(f"rule.{ident}", kind_of(step), step, 1, anonymous, where))
+    return items, base
 
 
 def named(policy: ast.Policy, cls: type[ast.Param] | type[ast.Let] | type[ast.Session],
@@ -133,6 +173,8 @@ def body(node: Any) -> Any:
     """The node without its id or name: two nodes with equal bodies are a rename."""
     if isinstance(node, ast.Param | ast.Let | ast.Session):
         return attrs.evolve(node, name="")
+    if not hasattr(node, "id"):
+        return node  # a part's `base`: it follows its part
     return attrs.evolve(node, id="")
 
 
@@ -169,6 +211,8 @@ def match_anonymous(
 
 def value_word(node: Any) -> str:
     """What the value of a step or criterion is called in a path: `cap`, `rate`, `points`…"""
+    if isinstance(node, ast.Base):
+        return ""  # the value of `rule.PART.base` is the path itself
     if isinstance(node, ast.Adjustment):
         return node.kind
     if isinstance(node, ast.Criterion):
@@ -189,7 +233,16 @@ def fields(old: Any, new: Any) -> Iterator[tuple[str, Any, Any]]:
         yield "by", old.by, new.by
         yield "when", old.when, new.when
         yield "bands", old.bands, new.bands
-    else:  # Forfait, Rate, Adjustment, Criterion
+    elif isinstance(new, ast.Part):
+        yield "lines", old.lines, new.lines
+    elif isinstance(new, ast.Ceiling):
+        yield "share", old.share, new.share
+        yield "cost", old.cost, new.cost
+        yield "other", old.other, new.other
+        yield "when", old.when, new.when
+    elif isinstance(new, ast.Base):
+        yield "", old.value, new.value
+    else:  # Forfait, Rate, Adjustment, Minimum, Criterion
         yield value_word(new), old.value, new.value
         yield "when", old.when, new.when
     yield "message", old.message, new.message

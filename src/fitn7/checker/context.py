@@ -8,7 +8,6 @@ and even for declarations merged from a parent policy.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
@@ -76,7 +75,6 @@ def name_span(
     source = policy.source
     if span is None or source is None or source.name != span.file:
         return span
-    word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
     start = span.column - 1
     for number in range(span.line, span.end_line + 1):
         line = source.line(number)
@@ -86,11 +84,35 @@ def name_span(
                 start = 0
                 continue
             start, after = found + len(after), ""
-        match = word.search(line, start)
-        if match is not None:
-            return Span(span.file, number, match.start() + 1, number, match.end() + 1)
+        at = _find_word(line, name, start)
+        if at >= 0:
+            return Span(span.file, number, at + 1, number, at + len(name) + 1)
         start = 0
     return span
+
+
+def _find_word(line: str, word: str, start: int) -> int:
+    """Where `word` first stands alone in `line` from `start` (not inside a longer name), or -1.
+
+    `str.find` rather than a regex of the word: compiling one is slow in the
+    length of the word, and a name may be as long as the limit allows.
+    """
+    if not word:
+        return -1
+    at = line.find(word, start)
+    while at >= 0:
+        end = at + len(word)
+        before = line[at - 1] if at > 0 else ""
+        after = line[end] if end < len(line) else ""
+        if not _is_word_char(before) and not _is_word_char(after):
+            return at
+        at = line.find(word, at + 1)
+    return -1
+
+
+def _is_word_char(ch: str) -> bool:
+    """Whether `ch` is a character of `\\w` (letters, digits, `_`, in any script)."""
+    return ch.isalnum() or ch == "_"
 
 
 def attr_span(node: ast.Attribute) -> Span | None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from fitn7 import types as t
+from fitn7.checker.amounts import check_amount_structure
 from fitn7.checker.context import CheckContext, name_span, unparse, where
 from fitn7.checker.vocabulary import vocabulary_declarations
 from fitn7.diagnostics import Diagnostic, did_you_mean
 from fitn7.dossier import Category
 from fitn7.dsl import ast
+from fitn7.dsl.amounts import sections
 from fitn7.dsl.source import Span
 from fitn7.vocabulary import declared_categories, scope_names
 
@@ -24,6 +26,9 @@ _WHAT = {
     ast.ForfaitBands: "forfait",
     ast.Forfait: "forfait",
     ast.Rate: "rate",
+    ast.Part: "part",
+    ast.Ceiling: "ceiling",
+    ast.Minimum: "minimum",
     ast.Criterion: "score criterion",
     ast.Limit: "limit",
     ast.Invariant: "invariant",
@@ -38,7 +43,7 @@ _CONSTANT_KINDS: dict[t.Type, str] = {
 
 
 def check_declarations(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
-    """Every declaration-level problem of the policy (codes E101 to E110, and E140 to E143
+    """Every declaration-level problem of the policy (codes E101 to E114, and E140 to E143
     for its vocabulary: `fitn7.checker.vocabulary`)."""
     return [
         *check_rule_ids(policy),
@@ -47,6 +52,7 @@ def check_declarations(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic
         *check_blocks(policy),
         *check_expense_categories(policy),
         *check_param_defaults(policy),
+        *check_amount_structure(policy, ctx),
         *vocabulary_declarations(policy, ctx),
     ]
 
@@ -68,7 +74,9 @@ def identified(policy: ast.Policy) -> Iterator[tuple[str, str, Span | None]]:
                 for step in steps:
                     if isinstance(step, ast.Adjustment):
                         yield step.id, step.kind, step.span
-                    elif not isinstance(step, ast.Base) and step.id is not None:
+                    elif isinstance(step, ast.Base | ast.Total):
+                        continue
+                    elif step.id is not None:
                         yield step.id, _WHAT[type(step)], step.span
             case ast.Score(criteria=criteria):
                 for crit in criteria:
@@ -206,17 +214,26 @@ def check_blocks(policy: ast.Policy) -> list[Diagnostic]:
                 )
             )
     for amount in policy.of_type(ast.Amount):
-        bases = [s for s in amount.steps if isinstance(s, ast.Base)]
-        for extra_base in bases[1:]:
-            out.append(
-                Diagnostic(
-                    "E107",
-                    "`base` is given twice",
-                    name_span(policy, extra_base.span, "base"),
-                    "keep one `base` step; the first is at "
-                    f"{where(bases[0].span, extra_base.span)}",
-                )
+        grouped = sections(amount.steps)
+        for section in (*grouped.parts, grouped.main):
+            out.extend(_bases_twice(policy, section.steps))
+    return out
+
+
+def _bases_twice(policy: ast.Policy, steps: tuple[ast.AmountStep, ...]) -> list[Diagnostic]:
+    """E107 for one pipeline: the single one, or one part's."""
+    out = []
+    bases = [s for s in steps if isinstance(s, ast.Base)]
+    for extra_base in bases[1:]:
+        out.append(
+            Diagnostic(
+                "E107",
+                "`base` is given twice",
+                name_span(policy, extra_base.span, "base"),
+                "keep one `base` step; the first is at "
+                f"{where(bases[0].span, extra_base.span)}",
             )
+        )
     return out
 
 

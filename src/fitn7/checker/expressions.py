@@ -17,6 +17,7 @@ import attrs
 from fitn7 import legal_forms as lf
 from fitn7 import types as t
 from fitn7.checker import forms
+from fitn7.checker.amounts import per_line_hint
 from fitn7.checker.context import CheckContext, attr_span, join, unparse, uses_hint
 from fitn7.diagnostics import Diagnostic, did_you_mean
 from fitn7.dsl import ast
@@ -186,8 +187,10 @@ class Typer:
             elif name in scope.schema.fields(t.Record("decision")):
                 help = (f"`{name}` is part of the decision itself: only an `invariant` can "
                         "read it, not the rules that make the decision")
-            elif (per_line := _per_line_hint(name, scope)) is not None:
-                help = per_line
+            elif (line_hint := per_line_hint(name)) is not None:
+                help = line_hint
+            elif (member_hint := _member_field_hint(name, scope)) is not None:
+                help = member_hint
             elif name in lf.NOT_A_LEGAL_FORM:
                 help = lf.NOT_A_LEGAL_FORM[name]
             elif name.lower() in ("true", "false", "vrai", "faux", "oui", "non"):
@@ -301,7 +304,7 @@ class Typer:
         categories = sorted(n for n, ty in scope.constants.items() if ty == t.CATEGORY)
         for operand in operands:
             if (not isinstance(operand, ast.Name) or scope.resolve(operand.name) is not None
-                    or _per_line_hint(operand.name, scope) is not None):
+                    or per_line_hint(operand.name) is not None):
                 continue
             for index, diag in enumerate(self.diagnostics):
                 if diag.code == "E201" and diag.span == operand.span and diag.span is not None:
@@ -489,19 +492,12 @@ class Typer:
         )
 
 
-def _per_line_hint(name: str, scope: Scope) -> str | None:
-    """Where a field of each expense line or of each collectivité is read, for `name`
-    written alone outside a filter or quantifier (`category == etude` in a rule)."""
-    if scope.element is not None:
+def _member_field_hint(name: str, scope: Scope) -> str | None:
+    """Where a field of the applicant or of each member is read, for `name` written alone
+    outside a quantifier over members (`population < 3_500` in a rule)."""
+    if scope.element is not None or name == "extra":
         return None
-    lines = scope.schema.fields(t.EXPENSE)
-    if name in lines and name != "extra":
-        return (
-            f"`{name}` is a field of each expense line, read line by line: in a filter "
-            f"(`sum(expenses[{name} == …].amount)`), in `any(expenses, {name} == …)` or "
-            f"`all(…)`, or as the list of all lines' values: `expenses.{name}`"
-        )
-    if name in scope.schema.fields(t.COLLECTIVITE) and name != "extra":
+    if name in scope.schema.fields(t.COLLECTIVITE):
         return (
             f"`{name}` is a field of the applicant or of each member: "
             f"`applicant.{name}`, or `any(members, {name} …)`, `all(members, {name} …)`"

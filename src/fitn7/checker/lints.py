@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fitn7.checker.amounts import check_amount_warnings
 from fitn7.checker.applicability import check_collectivite_fields
 from fitn7.checker.context import CheckContext, name_span
 from fitn7.checker.typecheck import type_policy
@@ -19,11 +20,12 @@ from fitn7.dsl.source import Span
 
 def check_warnings(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
     """Rules without `source`, lets and params never read, a floor after a cap, session
-    names (codes W401 to W405), an input never read (W420), a collectivité's field read
-    where the applicant may be of another legal form (W422)."""
+    names, what amounts can get wrong silently (codes W401 to W410), an input never read
+    (W420), a collectivité's field read where the applicant may be of another legal form
+    (W422)."""
     return [*check_sources(policy), *check_unused(policy, ctx), *check_floor_after_cap(policy),
-            *check_session_names(policy), *vocabulary_warnings(policy, ctx),
-            *check_collectivite_fields(policy, ctx)]
+            *check_session_names(policy), *check_amount_warnings(policy, ctx),
+            *vocabulary_warnings(policy, ctx), *check_collectivite_fields(policy, ctx)]
 
 
 def check_session_names(policy: ast.Policy) -> list[Diagnostic]:
@@ -67,6 +69,10 @@ def check_floor_after_cap(policy: ast.Policy) -> list[Diagnostic]:
     for decl in policy.of_type(ast.Amount):
         caps: list[str] = []
         for step in decl.steps:
+            if isinstance(step, ast.Part | ast.Total):
+                caps = []  # a new section: its own caps
+            if isinstance(step, ast.Ceiling):
+                caps.append(step.id)
             if not isinstance(step, ast.Adjustment):
                 continue
             if step.kind == "cap":
@@ -97,6 +103,8 @@ def _cited(policy: ast.Policy) -> Iterator[tuple[str, str, str | None, Span | No
                 for step in steps:
                     if isinstance(step, ast.Adjustment):
                         yield step.id, step.kind, step.source, step.span
+                    elif isinstance(step, ast.Part | ast.Ceiling | ast.Minimum):
+                        yield step.id, type(step).__name__.lower(), step.source, step.span
             case ast.Score(criteria=criteria):
                 for crit in criteria:
                     yield crit.id, "score criterion", crit.source, crit.span

@@ -188,6 +188,43 @@ class _Slots:
             case ast.Adjustment():
                 self.money(step.value, f"{step.kind} `{step.id}`")
                 self.when(step.when)
+            case ast.Part():
+                self.part(step)
+            case ast.Ceiling():
+                self.ceiling(step)
+            case ast.Minimum():
+                self.money(step.value, f"minimum `{step.id}`")
+                self.when(step.when)
+            case ast.Total():
+                pass
+
+    def part(self, step: ast.Part) -> None:
+        """E227: a part is computed over expense lines."""
+        found = self.typer.type_of(step.lines, self.scope)
+        if found in (t.ListOf(t.EXPENSE), t.ANY):
+            return
+        self.typer.report(
+            "E227",
+            f"part `{step.id}` is computed over expense lines, got {found}",
+            step.lines,
+            "select the lines of the part: `expenses[category in {…}]`, or `expenses` "
+            "for every line",
+        )
+
+    def ceiling(self, step: ast.Ceiling) -> None:
+        """E217 the share is a percentage; E216 the cost and the other aid are amounts."""
+        found = self.typer.type_of(step.share, self.scope)
+        if found not in (t.PERCENT, t.ANY):
+            help = None
+            if isinstance(step.share, ast.IntLit):
+                help = f"write `{step.share.value}%`"
+            self.typer.report(
+                "E217", f"the share of ceiling `{step.id}` is a percentage, got {found}",
+                step.share, help)
+        self.money(step.cost, f"the cost in ceiling `{step.id}`")
+        if step.other is not None:
+            self.money(step.other, f"the other aid in ceiling `{step.id}`")
+        self.when(step.when)
 
     def bands(self, step: ast.ForfaitBands) -> None:
         """E219 `by` is a number, E220 bounds have its type, E216 values are amounts."""

@@ -4,6 +4,11 @@ Exit codes: 0 ok, 1 a policy or dossier is wrong (the message says which and
 where), 2 usage. Bad input never shows a Python traceback; neither does a bug
 in fitn7 (exit 70, with a line asking to report it), unless FITN7_DEBUG=1 is
 set to see where it is.
+
+`build_parser` imports every command's module to list it: a module imports
+what its command runs inside its run function, not at its top, so that each
+command pays for its own imports only (`fitn7 check` does not load the
+compiler, allocation or audit).
 """
 
 from __future__ import annotations

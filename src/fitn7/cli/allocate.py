@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fitn7.allocation import FORMATS, allocate, read_history, render
-from fitn7.allocation.engine import read_envelope, session_names
+from fitn7.allocation.render import FORMATS
 from fitn7.cli.common import (
     UsageError,
     add_loader,
@@ -25,9 +24,11 @@ from fitn7.cli.common import (
     prepare,
 )
 from fitn7.diagnostics import did_you_mean
-from fitn7.dossier import Dossier
 from fitn7.errors import EvaluationError
-from fitn7.runner import Outcome, Runner
+
+if TYPE_CHECKING:
+    from fitn7.dossier import Dossier
+    from fitn7.runner import Outcome
 
 
 def register(sub: Any) -> None:
@@ -75,6 +76,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # Imported here: `fitn7` imports every command's module to list it.
+    from fitn7.allocation import allocate, read_history, render
+    from fitn7.allocation.engine import read_envelope, session_names
+    from fitn7.runner import Runner
+
     host, program, params = prepare(args)
     runner = Runner(program, host, params)
     envelope = None

@@ -24,7 +24,7 @@ from fitn7.dsl import ast
 from fitn7.dsl.source import SourceText
 from fitn7.errors import PolicyError, PolicyFileError
 from fitn7.plugins import PluginHost
-from fitn7.resolve import load_resolved, search_path_from_env
+from fitn7.resolve import PolicyFiles, load_resolved, search_path_from_env
 
 
 def register(sub: Any) -> None:
@@ -59,10 +59,12 @@ def register(sub: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def _load(path: Path, search_path: Sequence[Path]) -> ast.Policy:
+def _load(
+    path: Path, search_path: Sequence[Path], files: PolicyFiles | None = None
+) -> ast.Policy:
     """The policy to check for one file: merged with its `extends` chain
     (diagnostics in a parent file quote that file, see `FileReport.render`)."""
-    return load_resolved(path, search_path)
+    return load_resolved(path, search_path, files=files)
 
 
 @attrs.frozen
@@ -112,16 +114,20 @@ class FileReport:
 
 
 def check_file(
-    path: Path, search_path: Sequence[Path] = (), plugins: PluginHost | None = None
+    path: Path,
+    search_path: Sequence[Path] = (),
+    plugins: PluginHost | None = None,
+    files: PolicyFiles | None = None,
 ) -> FileReport:
     """Parse and check one file; never raises, whatever the file holds.
 
     Warnings located in a parent policy are left out: they belong to the
-    parent's own check, and would repeat for every child.
+    parent's own check, and would repeat for every child. `files` shares the
+    parses of one run: a parent is parsed once for all its children.
     """
     host = plugins if plugins is not None else PluginHost.load(entry_points=False)
     try:
-        policy = _load(path, search_path)
+        policy = _load(path, search_path, files)
     except PolicyError as exc:
         return FileReport(path, exc.diagnostics, dict(exc.sources))
     except PolicyFileError as exc:
@@ -197,7 +203,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     host = plugin_host(args)
     search_path = search_path_from_env(args.policy_path)
-    reports = [check_file(path, search_path, host) for path in files]
+    parsed = PolicyFiles()
+    reports = [check_file(path, search_path, host, parsed) for path in files]
     rendered = [text for text in (r.render() for r in reports) if text]
     if rendered:
         print("\n\n".join(rendered))

@@ -20,23 +20,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fitn7.audit.committee import CommitteeImpact, committee_impact
-from fitn7.audit.diff import diff
-from fitn7.audit.impact import Impact, impact
-from fitn7.audit.inputs import dossiers_or_errors, load_version, warn_if_empty
-from fitn7.audit.render import (
-    committee_text,
-    diff_text,
-    diff_to_dict,
-    impact_text,
-    to_json,
-    to_toml,
-)
 from fitn7.cli.common import UsageError, add_plugins_dir, add_policy_path, plugin_host
 from fitn7.errors import Fitn7Error
 from fitn7.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from fitn7.audit.committee import CommitteeImpact
+    from fitn7.audit.impact import Impact
 
 
 def register(sub: Any) -> None:
@@ -76,6 +68,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from fitn7.audit.committee import committee_impact
+    from fitn7.audit.diff import diff
+    from fitn7.audit.impact import impact
+    from fitn7.audit.inputs import dossiers_or_errors, load_version, warn_if_empty
+    from fitn7.audit.render import (
+        committee_text,
+        diff_text,
+        diff_to_dict,
+        impact_text,
+        to_json,
+        to_toml,
+    )
+
     if args.allocate and args.impact is None:
         raise UsageError("fitn7 diff: --allocate needs --impact DOSSIER...")
     # An evaluation needs checked policies; a diff alone reads any policy that parses.

@@ -10,9 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, TextIO
-
-import tomli_w
+from typing import TYPE_CHECKING, Any, TextIO
 
 from fitn7.cli.common import (
     add_loader,
@@ -24,9 +22,9 @@ from fitn7.cli.common import (
     prepare,
     toml_ready,
 )
-from fitn7.evaluation import CompiledPolicy, Decision
-from fitn7.evaluation.decision import plain
-from fitn7.runner import Runner
+
+if TYPE_CHECKING:
+    from fitn7.evaluation import CompiledPolicy, Decision
 
 _MARKS = {"ineligible": "✗", "review": "!", "incomplete": "?"}
 
@@ -55,6 +53,8 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate every dossier; returns 1 if any could not be loaded or evaluated."""
+    from fitn7.runner import Runner
+
     host, program, params = prepare(args)
     runner = Runner(program, host, params)
     outcomes, failed = decide_all(
@@ -69,6 +69,8 @@ def write(
     decisions: list[Decision], program: CompiledPolicy, fmt: str, explain: bool, out: TextIO
 ) -> None:
     """Print the decisions in the chosen format."""
+    import tomli_w
+
     if fmt == "json":
         payload = [d.to_dict() for d in decisions]
         json.dump(payload, out, ensure_ascii=False, indent=2)
@@ -122,6 +124,8 @@ def _trace_lines(d: Decision) -> list[str]:
 
 
 def _show(value: Any) -> str:
+    from fitn7.evaluation.decision import plain
+
     shown = plain(value)
     if shown is None:
         return "absent"

@@ -14,8 +14,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from fitn7.dsl.formatter import FormatterError, format_policy
-from fitn7.dsl.parser import parse_policy
 from fitn7.errors import PolicySyntaxError
 
 
@@ -57,6 +55,9 @@ def _expand(arguments: Sequence[str]) -> Iterator[Path]:
 
 def _format_file(path: Path, *, check: bool) -> bool:
     """Format one file; False when it is wrong or, with `check`, not canonical."""
+    from fitn7.dsl.formatter import FormatterError, format_policy
+    from fitn7.dsl.parser import parse_policy
+
     try:
         # Bytes, not read_text: a CRLF file is not canonical and must be seen as such.
         text = path.read_bytes().decode("utf-8")

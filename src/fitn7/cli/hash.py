@@ -15,10 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from fitn7.audit.inputs import GitError, load_version, split_revision
 from fitn7.cli.common import add_policy_path
 from fitn7.errors import Fitn7Error
-from fitn7.hashing import policy_hash
 
 
 def register(sub: Any) -> None:
@@ -38,6 +36,9 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print each hash; the worst exit code of the policies named."""
+    from fitn7.audit.inputs import GitError, load_version, split_revision
+    from fitn7.hashing import policy_hash
+
     code = 0
     for spec in args.policies:
         if split_revision(spec) is None and not Path(spec).exists():

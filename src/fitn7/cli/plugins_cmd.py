@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fitn7.cli.common import add_plugins_dir, plugin_host
-from fitn7.plugins import PluginInfo
+
+if TYPE_CHECKING:
+    from fitn7.plugins import PluginInfo
 
 
 def register(sub: Any) -> None:
@@ -26,6 +27,8 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the plugins; exit 1 when a plugin cannot be loaded."""
+    import json
+
     host = plugin_host(args)
     infos = host.info()
     broken = sorted(host.broken.values(), key=lambda b: b.name)

@@ -17,9 +17,6 @@ import argparse
 import sys
 from typing import Any
 
-from fitn7.audit.inputs import dossiers_or_errors, load_version, warn_if_empty
-from fitn7.audit.render import replay_text, to_json
-from fitn7.audit.replay import read_decisions, replay
 from fitn7.cli.common import add_params, add_plugins_dir, add_policy_path, parse_params, plugin_host
 from fitn7.errors import Fitn7Error
 from fitn7.vocabulary import Vocabulary
@@ -57,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from fitn7.audit.inputs import dossiers_or_errors, load_version, warn_if_empty
+    from fitn7.audit.render import replay_text, to_json
+    from fitn7.audit.replay import read_decisions, replay
+
     records = read_decisions(args.decisions)
     host = plugin_host(args)
     policy = load_version(args.policy, args.policy_path, checked=True, plugins=host)

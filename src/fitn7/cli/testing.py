@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from fitn7.api import load_policy
 from fitn7.cli.common import (
     UsageError,
     add_plugins_dir,
@@ -20,8 +19,6 @@ from fitn7.cli.common import (
     policy_files,
 )
 from fitn7.errors import Fitn7Error
-from fitn7.evaluation import compile_policy
-from fitn7.examples import examples_dir, run_examples
 
 
 def register(sub: Any) -> None:
@@ -43,6 +40,10 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the examples; returns 1 on any failure."""
+    from fitn7.api import load_policy
+    from fitn7.evaluation import compile_policy
+    from fitn7.examples import examples_dir, run_examples
+
     host = plugin_host(args)
     passed = failed = 0
     broken_policy = False

@@ -300,11 +300,27 @@ class Expenses:
     span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
 
+BasisKind = Literal["ht", "ttc"]
+
+
+@attrs.frozen
+class ExpensesBasis:
+    """`expenses basis ht|ttc [excluding recovered_vat]`: which figure of each expense
+    line the policy funds. Without it, a line's `amount` is read."""
+
+    basis: BasisKind
+    excluding_recovered_vat: bool = False
+    span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+
 @attrs.frozen
 class Base:
-    """`base expr`: what the amount is computed from (default: `eligible_expenses`)."""
+    """`base expr`: what the amount is computed from (default: `eligible_expenses`,
+    or in a part the eligible lines of that part), with an optional message and source."""
 
     value: Expr
+    message: str | None = None
+    source: str | None = None
     span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
 
@@ -375,12 +391,65 @@ class Adjustment:
     span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
 
-AmountStep = Base | ForfaitBands | Forfait | Rate | Adjustment
+@attrs.frozen
+class Part:
+    """`part NAME: LINES`: the steps after it compute one part of the grant over these
+    expense lines, until the next `part` or `total` (see `fitn7.dsl.amounts`)."""
+
+    id: str
+    lines: Expr
+    message: str | None = None
+    source: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+
+@attrs.frozen
+class Total:
+    """`total`: the steps after it apply to the sum of the parts."""
+
+    message: str | None = None
+    source: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+
+@attrs.frozen
+class Ceiling:
+    """`ceiling ID: SHARE of COST minus OTHER`: the grant is at most SHARE × COST − OTHER
+    (the ceiling on cumulative public aid; OTHER is the other public aid)."""
+
+    id: str
+    share: Expr
+    cost: Expr
+    other: Expr | None
+    when: Expr | None
+    message: str | None = None
+    source: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+
+@attrs.frozen
+class Minimum:
+    """`minimum ID: AMOUNT`: a grant below this makes the dossier ineligible."""
+
+    id: str
+    value: Expr
+    when: Expr | None
+    message: str | None = None
+    source: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+
+AmountStep = Base | ForfaitBands | Forfait | Rate | Adjustment | Part | Total | Ceiling | Minimum
 
 
 @attrs.frozen
 class Amount:
-    """The `amount` block: base, then the first matching forfait or rate, then adjustments."""
+    """The `amount` block: base, then the first matching forfait or rate, then adjustments;
+    or parts, each such a pipeline over some expense lines, then steps on their total.
+
+    The steps stay flat, in file order, as written; `fitn7.dsl.amounts.sections`
+    groups them into parts and the total.
+    """
 
     steps: tuple[AmountStep, ...]
     span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
@@ -480,7 +549,7 @@ class Document:
 VocabularyDecl = ExpenseCategory | Input | Document
 
 Declaration = (
-    Param | Let | Session | Rule | Expenses | Amount | Score | Limit | Invariant
+    Param | Let | Session | Rule | Expenses | ExpensesBasis | Amount | Score | Limit | Invariant
     | ExpenseCategory | Input | Document
 )
 

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from fitn7.dsl import ast
+
+# A string (closed, or running to the end of the line) or a `#`: the first `#`
+# met outside a string starts the comment. A backslash in a string escapes the
+# next character, as in the grammar's STRING.
+_STRING_OR_HASH = re.compile(r'"(?:[^"\\]|\\.)*"?|#')
 
 
 def scan_comments(text: str) -> tuple[ast.Comment, ...]:
@@ -11,19 +18,11 @@ def scan_comments(text: str) -> tuple[ast.Comment, ...]:
     # Lines as lark counts them: only `\n` ends a line (splitlines would also
     # break on form feeds and other separators and shift every later comment).
     for number, line in enumerate(text.split("\n"), start=1):
-        in_string = False
-        escaped = False
-        for index, ch in enumerate(line):
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif ch == "\\":
-                    escaped = True
-                elif ch == '"':
-                    in_string = False
-            elif ch == '"':
-                in_string = True
-            elif ch == "#":
+        if "#" not in line:
+            continue  # most lines: no scan at all
+        for match in _STRING_OR_HASH.finditer(line):
+            if match.group() == "#":
+                index = match.start()
                 trailing = bool(line[:index].strip())
                 found.append(ast.Comment(number, index + 1, line[index:].rstrip(), trailing))
                 break

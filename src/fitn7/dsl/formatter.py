@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import bisect
 import textwrap
+from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Protocol
 
 import attrs
 
+from fitn7.bulk import no_cycle_collection
 from fitn7.dsl import ast
 from fitn7.dsl.parser import parse_policy
 from fitn7.dsl.source import Span
@@ -44,10 +46,28 @@ class _Line:
     """One output line, with the source lines it came from (to place comments)."""
 
     indent: int
-    text: str = ""
+    #: The text, in the pieces written: joined once, at the end. Adding to a
+    #: string instead copies it at each piece, quadratic on a long line.
+    parts: list[str] = attrs.Factory(list)
+    width: int = 0
     tags: set[int] = attrs.Factory(set)
     trailing: list[ast.Comment] = attrs.Factory(list)
     blank: bool = False
+
+    @classmethod
+    def of(cls, indent: int, text: str) -> _Line:
+        """A line holding `text`."""
+        return cls(indent, [text], len(text))
+
+    @property
+    def text(self) -> str:
+        """What is written on the line, indentation left out."""
+        return "".join(self.parts)
+
+    def write(self, text: str) -> None:
+        """Append `text`."""
+        self.parts.append(text)
+        self.width += len(text)
 
 
 class _Spanned(Protocol):
@@ -77,6 +97,20 @@ def format_policy(policy: ast.Policy, *, comments: bool = True) -> str:
     if source_lines is not None:
         no_code.update(n for n, text in enumerate(source_lines, start=1) if not text.strip())
     kept = policy.comments if comments else ()
+    with no_cycle_collection():
+        text = _layout(policy, kept, comments, no_code, source_lines)
+    _verify(policy, text, comments)
+    return text
+
+
+def _layout(
+    policy: ast.Policy,
+    kept: Sequence[ast.Comment],
+    comments: bool,
+    no_code: set[int],
+    source_lines: Sequence[str] | None,
+) -> str:
+    """The text of `policy`, comments placed (what `format_policy` checks)."""
     printer = _Printer(
         no_code=frozenset(no_code),
         trailing_comments=frozenset(c.line for c in kept if c.trailing),
@@ -86,9 +120,7 @@ def format_policy(policy: ast.Policy, *, comments: bool = True) -> str:
     lines: list[_Line] = printer.lines
     if comments and policy.comments:
         lines = _place_comments(printer, policy.comments, source_lines)
-    text = _join(lines)
-    _verify(policy, text, comments)
-    return text
+    return _join(lines)
 
 
 # --------------------------------------------------------------- literals
@@ -197,11 +229,11 @@ class _Printer:
     def col(self) -> int:
         """The column (0-based) where the next character goes."""
         line = self.lines[-1]
-        return line.indent + len(line.text)
+        return line.indent + line.width
 
     def write(self, text: str) -> None:
         """Append text to the current line."""
-        self.lines[-1].text += text
+        self.lines[-1].write(text)
 
     def _tag(self, source_line: int) -> None:
         self.lines[-1].tags.add(source_line)
@@ -282,10 +314,17 @@ class _Printer:
         elif isinstance(d, ast.Expenses):
             self.write(f"expenses {d.mode} ")
             self.braced(d.categories, tail=True)
+        elif isinstance(d, ast.ExpensesBasis):
+            excluding = " excluding recovered_vat" if d.excluding_recovered_vat else ""
+            self.write(f"expenses basis {d.basis}{excluding}")
         elif isinstance(d, ast.Amount):
             self.write("amount")
+            # The steps of a part, or after `total`, are indented under it.
+            nested = False
             for step in d.steps:
-                self.step(step)
+                heads = isinstance(step, ast.Part | ast.Total)
+                self.step(step, INDENT if heads or not nested else 2 * INDENT)
+                nested = nested or heads
         elif isinstance(d, ast.Score):
             self.write("score")
             for c in d.criteria:
@@ -331,12 +370,40 @@ class _Printer:
             self.follow(INDENT, d)
             self.write(f"source {format_string(d.source)}")
 
-    def step(self, s: ast.AmountStep) -> None:
-        """One step of the `amount` block, indented once; bands and meta twice."""
-        self.start(INDENT, s)
+    def step(self, s: ast.AmountStep, indent: int = INDENT) -> None:
+        """One step of the `amount` block at `indent`; its bands and meta one level more."""
+        self.start(indent, s)
+        inner = indent + INDENT
         if isinstance(s, ast.Base):
             self.write("base ")
             self.expr(s.value, tail=True)
+            self.meta(s, inner)
+            return
+        if isinstance(s, ast.Part):
+            self.write(f"part {s.id}: ")
+            self.expr(s.lines, tail=True)
+            self.meta(s, inner)
+            return
+        if isinstance(s, ast.Total):
+            self.write("total")
+            self.meta(s, inner)
+            return
+        if isinstance(s, ast.Ceiling):
+            self.write(f"ceiling {s.id}: ")
+            self.expr(s.share)
+            self.write(" of ")
+            self.expr(s.cost, tail=s.other is None and s.when is None)
+            if s.other is not None:
+                self.write(" minus ")
+                self.expr(s.other, tail=s.when is None)
+            self.when(s.when)
+            self.meta(s, inner)
+            return
+        if isinstance(s, ast.Minimum):
+            self.write(f"minimum {s.id}: ")
+            self.expr(s.value, tail=s.when is None)
+            self.when(s.when)
+            self.meta(s, inner)
             return
         if isinstance(s, ast.Adjustment):
             self.write(f"{s.kind} {s.id}: ")
@@ -347,18 +414,18 @@ class _Printer:
             self.write("by ")
             self.expr(s.by, tail=s.when is None)
             self.when(s.when)
-            self.bands(s.bands)
+            self.bands(s.bands, inner)
         else:
             self.expr(s.value, tail=s.when is None)
             self.when(s.when)
-        self.meta(s, 2 * INDENT)
+        self.meta(s, inner)
 
-    def bands(self, bands: Sequence[ast.Band]) -> None:
-        """Bands one per line, their `:` aligned."""
+    def bands(self, bands: Sequence[ast.Band], indent: int = 2 * INDENT) -> None:
+        """Bands one per line at `indent`, their `:` aligned."""
         heads = [_band_head(b) for b in bands]
         width = max(len(h) for h in heads)
         for band, head in zip(bands, heads, strict=True):
-            self.start(2 * INDENT, band)
+            self.start(indent, band)
             if band.kind == "otherwise":
                 self.write("otherwise")
             if band.low is not None:
@@ -562,6 +629,8 @@ def _grouped(previous: ast.Declaration | None, current: ast.Declaration) -> bool
     documents) read as lists; a rule with its citation reads as a paragraph.
     Blocks (`amount`, `score`) always stand apart.
     """
+    if isinstance(previous, ast.Expenses) and isinstance(current, ast.ExpensesBasis):
+        return True  # which lines count, then which figure of them: one paragraph
     if previous is None or type(previous) is not type(current):
         return False
     if isinstance(current, ast.Amount | ast.Score):
@@ -594,9 +663,10 @@ def _place_comments(
     its source line (or the closest one before).
     """
     lines = printer.lines
+    tagged = _tagged(lines)
     for comment in comments:
         if comment.trailing:
-            _target(lines, comment.line).trailing.append(comment)
+            _target(lines, tagged, comment.line).trailing.append(comment)
     # Sorted: an AST edited after parsing may hold spans out of file order.
     anchors = sorted(printer.anchors)
     anchor_line = {index: source_line for source_line, index in anchors}
@@ -626,7 +696,7 @@ def _place_comments(
             for number, comment in enumerate(group):
                 if number and blank_between(group[number - 1].line, comment.line):
                     out.append(_Line(0, blank=True))
-                out.append(_Line(indent, comment.text))
+                out.append(_Line.of(indent, comment.text))
             if index in anchor_line and blank_between(group[-1].line, anchor_line[index]):
                 out.append(_Line(0, blank=True))
         if index < len(lines):
@@ -634,14 +704,19 @@ def _place_comments(
     return out
 
 
-def _target(lines: Sequence[_Line], source_line: int) -> _Line:
-    """The output line printed from `source_line`, else the closest one before it."""
-    best: tuple[int, int] | None = None
-    for index, line in enumerate(lines):
-        seen = [t for t in line.tags if t <= source_line]
-        if seen and (best is None or max(seen) >= best[0]):
-            best = (max(seen), index)
-    return lines[best[1] if best is not None else 0]
+def _tagged(lines: Sequence[_Line]) -> list[tuple[int, int]]:
+    """(source line, output line index) for every tag, sorted: what `_target` searches."""
+    return sorted((tag, index) for index, line in enumerate(lines) for tag in line.tags)
+
+
+def _target(lines: Sequence[_Line], tagged: Sequence[tuple[int, int]], source_line: int) -> _Line:
+    """The output line printed from `source_line`, else the closest one before it.
+
+    The line with the greatest tag not past `source_line`, the last such line
+    on a tie: the last of the sorted (tag, index) pairs not past it.
+    """
+    at = bisect.bisect_right(tagged, (source_line, len(lines)))
+    return lines[tagged[at - 1][1] if at > 0 else 0]
 
 
 def format_expression(e: ast.Expr) -> str:
@@ -662,7 +737,8 @@ def format_node(node: ast.Declaration | ast.AmountStep | ast.Criterion) -> str:
     if isinstance(node, ast.Criterion):
         printer.declaration(ast.Score((node,)))
         printer.lines.pop(0)  # the `score` keyword line of the wrapping block
-    elif isinstance(node, ast.Base | ast.ForfaitBands | ast.Forfait | ast.Rate | ast.Adjustment):
+    elif isinstance(node, ast.Base | ast.ForfaitBands | ast.Forfait | ast.Rate | ast.Adjustment
+                    | ast.Part | ast.Total | ast.Ceiling | ast.Minimum):
         printer.step(node)
     else:
         printer.declaration(node)
@@ -696,5 +772,19 @@ def _verify(policy: ast.Policy, text: str, comments: bool) -> None:
         raise FormatterError(
             f"internal error: the formatted text of `{policy.id}` means something else"
         )
-    if comments and any(c.text not in text for c in policy.comments):
+    if comments and _lost_comment(policy.comments, again.comments):
         raise FormatterError(f"internal error: formatting `{policy.id}` lost a comment")
+
+
+def _lost_comment(before: Sequence[ast.Comment], after: Sequence[ast.Comment]) -> bool:
+    """Whether a comment of the input is missing from the comments of the output.
+
+    Most come out whole, one per comment found again; those joined on one line
+    (`# un  # deux`) are looked for inside the others. Searching the whole text
+    for each comment would be quadratic in a file of many comments.
+    """
+    missing = Counter(c.text for c in before) - Counter(c.text for c in after)
+    if not missing:
+        return False
+    joined = "\n".join(c.text for c in after)
+    return any(text not in joined for text in missing)

@@ -15,24 +15,24 @@ and a hint, recognised in two ways:
 
 Other errors list what could come instead, in words (`describe_expected`).
 Expressions nested deeper than `MAX_NESTING` are refused before the tree is
-transformed, so that no stage recurses past Python's limit.
+transformed, so that no later stage recurses past Python's limit.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
+import sys
 from pathlib import Path
 from typing import Any
 
 import attrs
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-from lark.exceptions import VisitError
 from lark.lexer import PatternStr
 
+from fitn7.bulk import no_cycle_collection
 from fitn7.diagnostics import Diagnostic
-from fitn7.dsl import ast
+from fitn7.dsl import ast, build_tables
 from fitn7.dsl.comments import scan_comments
 from fitn7.dsl.source import SourceText, Span
 from fitn7.dsl.syntax_errors import CATALOGUE, describe_expected
@@ -42,22 +42,35 @@ from fitn7.errors import PolicyFileError, PolicySyntaxError
 
 @functools.cache
 def _lark() -> Lark:
-    grammar = resources.files("fitn7.dsl").joinpath("grammar.lark").read_text("utf-8")
-    return Lark(
-        grammar,
-        parser="lalr",
-        lexer="contextual",
-        strict=True,
-        propagate_positions=True,
-        maybe_placeholders=True,
-    )
+    """The parser: loaded from the committed tables when they were built from this
+    grammar with this lark (see `build_tables.py`), else built from the grammar."""
+    grammar = build_tables.grammar_text()
+    return build_tables.load(grammar) or build_tables.build(grammar)
 
 
 #: The deepest nesting of an expression (`not not …`, `1 + 2 + …`, `{{…}}`) a
-#: policy may have. Real policies stay under 10; the limit keeps every stage
-#: (transformer, checker, evaluator, formatter), all recursive, far from
+#: policy may have. Real policies stay under 10; the limit keeps the stages
+#: after the parser (checker, evaluator, formatter), all recursive, far from
 #: Python's recursion limit.
 MAX_NESTING = 100
+
+# Python frames those stages take per level of nesting, at most.
+_FRAMES_PER_LEVEL = 4
+
+
+def _nesting_limit() -> int:
+    """MAX_NESTING, or less if Python's recursion limit leaves less room for the
+    stages after the parser (the parser itself does not recurse)."""
+    return min(MAX_NESTING, sys.getrecursionlimit() // _FRAMES_PER_LEVEL)
+
+#: The longest policy text parsed, in characters. The shipped policies have
+#: 2_000 to 8_000; parsing and checking take about a second per million.
+MAX_POLICY_CHARS = 2_000_000
+
+#: The longest name (rule id, `let`, `param`, field, function) a policy may
+#: write. Real ones have under 40 characters; a name is quoted in messages and
+#: compared with every other for `did you mean`, in time that grows with its length.
+MAX_NAME_LENGTH = 200
 
 _BOM = "\ufeff"
 
@@ -71,30 +84,26 @@ def parse_policy(text: str, source: str = "<policy>") -> ast.Policy:
     """
     text = text.removeprefix(_BOM)
     src = SourceText(source, text)
-    tree: Tree[Token] | None = None
+    if len(text) > MAX_POLICY_CHARS:
+        raise PolicySyntaxError([_too_long_error(src, len(text))], [src])
     try:
-        tree = _lark().parse(text)
-        unit, depth = _deepest(tree)
-        if depth > MAX_NESTING:
-            raise PolicySyntaxError([_nesting_error(src, unit)], [src])
-        policy = ToAst(source).transform(tree)
+        with no_cycle_collection():
+            tree = _lark().parse(text)
+            unit, depth, long_name = _measure(tree)
+            if long_name is not None:
+                raise PolicySyntaxError([_long_name_error(source, long_name)], [src])
+            if depth > _nesting_limit():
+                raise PolicySyntaxError([_nesting_error(src, unit)], [src])
+            policy = ToAst(source).transform(tree)
     except UnexpectedInput as exc:
         raise PolicySyntaxError([_diagnose(exc, src)], [src]) from None
-    except RecursionError:
-        # MAX_NESTING keeps us below the limit; this is for a caller already deep.
-        raise PolicySyntaxError([_nesting_error(src, _deepest(tree)[0])], [src]) from None
-    except VisitError as exc:
-        bad = exc.orig_exc
-        if isinstance(bad, MalformedLiteral):
-            span = _token_span(source, bad.token)
-            if bad.width is not None and span.line == span.end_line:
-                start = span.column + bad.offset
-                span = attrs.evolve(span, column=start, end_column=start + bad.width)
-            raise PolicySyntaxError([Diagnostic(bad.code, str(bad), span, bad.hint)],
-                                    [src]) from None
-        if isinstance(bad, RecursionError):
-            raise PolicySyntaxError([_nesting_error(src, _deepest(tree)[0])], [src]) from None
-        raise
+    except MalformedLiteral as bad:
+        span = _token_span(source, bad.token)
+        if bad.width is not None and span.line == span.end_line:
+            start = span.column + bad.offset
+            span = attrs.evolve(span, column=start, end_column=start + bad.width)
+        raise PolicySyntaxError([Diagnostic(bad.code, str(bad), span, bad.hint)],
+                                [src]) from None
     return ast.Policy(
         policy.header,
         policy.declarations,
@@ -108,9 +117,26 @@ def load_policy_file(path: str | Path) -> ast.Policy:
     """Read and parse one policy file (no `extends` resolution, no checking).
 
     Raises `PolicyFileError` when the file cannot be read as text, and
-    `PolicySyntaxError` when it is not a policy.
+    `PolicySyntaxError` when it is not a policy (E027 without reading a file
+    too big to be one).
     """
+    _refuse_huge_file(Path(path))
     return parse_policy(read_policy_text(path), source=str(path))
+
+
+def _refuse_huge_file(path: Path) -> None:
+    """E027 for a file that cannot hold MAX_POLICY_CHARS characters or fewer (4 bytes
+    at most per character in UTF-8), quoting its start only: it is not read whole."""
+    try:
+        size = path.stat().st_size
+        if size <= 4 * MAX_POLICY_CHARS or not path.is_file():
+            return
+        with path.open("rb") as f:
+            head = f.read(1000).decode("utf-8", errors="replace").split("\n")[0]
+    except OSError:
+        return  # read_policy_text says why
+    src = SourceText(str(path), head)
+    raise PolicySyntaxError([_too_long_error(src, size, 'bytes')], [src])
 
 
 def read_policy_text(path: str | Path) -> str:
@@ -143,8 +169,15 @@ def _token_span(file: str, tok: Token) -> Span:
 def _deepest(tree: Tree[Token] | None) -> tuple[Tree[Token] | None, int]:
     """The most deeply nested declaration (or header field) and its depth, counted
     without recursion."""
+    unit, depth, _ = _measure(tree)
+    return unit, depth
+
+
+def _measure(tree: Tree[Token] | None) -> tuple[Tree[Token] | None, int, Token | None]:
+    """The most deeply nested declaration (or header field), its depth, and the first
+    name longer than MAX_NAME_LENGTH: one walk of the tree, without recursion."""
     if tree is None:
-        return None, 0
+        return None, 0, None
     units: list[Tree[Token]] = []
     for child in tree.children:
         if isinstance(child, Tree):
@@ -154,14 +187,47 @@ def _deepest(tree: Tree[Token] | None) -> tuple[Tree[Token] | None, int]:
                 units.append(child)
     deepest: Tree[Token] | None = None
     most = 0
+    long_name: Token | None = None
     for unit in units:
         stack: list[tuple[Tree[Token], int]] = [(unit, 1)]
         while stack:
             node, depth = stack.pop()
             if depth > most:
                 deepest, most = unit, depth
-            stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
-    return deepest, most
+            for c in node.children:
+                if isinstance(c, Tree):
+                    stack.append((c, depth + 1))
+                elif (
+                    isinstance(c, Token)
+                    and c.type == "NAME"
+                    and len(c) > MAX_NAME_LENGTH
+                    and (long_name is None or (c.start_pos or 0) < (long_name.start_pos or 0))
+                ):
+                    long_name = c
+    return deepest, most, long_name
+
+
+def _long_name_error(source: str, token: Token) -> Diagnostic:
+    """E028 at a name longer than MAX_NAME_LENGTH, the caret under its first characters."""
+    span = _token_span(source, token)
+    return Diagnostic(
+        "E028",
+        f"name too long: {len(token)} characters, at most {MAX_NAME_LENGTH}",
+        attrs.evolve(span, end_line=span.line, end_column=span.column + 1),
+        "give it a shorter name: ids and names are words of the text, like "
+        "`plafond_commune`",
+    )
+
+
+def _too_long_error(src: SourceText, length: int, unit: str = "characters") -> Diagnostic:
+    """E027 for a policy text longer than MAX_POLICY_CHARS, at its first character."""
+    return Diagnostic(
+        "E027",
+        f"policy too long: {length:_} {unit}, at most {MAX_POLICY_CHARS:_} characters",
+        Span(src.name, 1, 1, 1, 2),
+        "split it with `extends`: a parent policy holds what several policies share, "
+        "each child adds its own rules",
+    )
 
 
 def _nesting_error(src: SourceText, unit: Tree[Token] | None) -> Diagnostic:
@@ -176,7 +242,7 @@ def _nesting_error(src: SourceText, unit: Tree[Token] | None) -> Diagnostic:
         "expression too long or too deeply nested",
         span,
         f"split it with `let`: give parts of it a name (`let petits = …`), then use the "
-        f"names (at most {MAX_NESTING} levels of nesting)",
+        f"names (at most {_nesting_limit()} levels of nesting)",
     )
 
 

@@ -248,6 +248,37 @@ CATALOGUE = Catalogue(
                 _HEAD + 'require r: true "message" source: "x"',
             ),
         ),
+        "step-missing-colon": SyntaxMistake(
+            "E010",
+            "missing `:` after the step's id",
+            "write the id, a colon, then the value: `part fonctionnement: expenses[…]`, "
+            "`ceiling aides_publiques: 80% of eligible_expenses`, `minimum aide_minimale: "
+            "2_500 €`",
+            tuple(
+                _HEAD + f"amount\n {step}"
+                for step in ("part a expenses", "part a expenses[category == etude]",
+                             "ceiling c 80% of x", "minimum m 2_500 €", "minimum m x")
+            ),
+        ),
+        "missing-step-id": SyntaxMistake(
+            "E011",
+            "missing step id",
+            "a part, a ceiling and a minimum have an id so decisions and diffs can name "
+            "them: `minimum aide_minimale: 2_500 €`",
+            tuple(
+                _HEAD + f"amount\n {step}"
+                for step in ("part: expenses", "part expenses[category == etude]",
+                             "ceiling: 80% of x", "ceiling 80% of x", "minimum: 2_500 €",
+                             "minimum 2_500 €")
+            ),
+        ),
+        "total-colon": SyntaxMistake(
+            "E022",
+            "`total` takes no `:`",
+            "write `total` alone on its line; the steps on the sum of the parts follow it",
+            (_HEAD + "amount\n part a: expenses\n total:",
+             _HEAD + "amount\n part a: expenses\n total: cap c: 1 €"),
+        ),
         "parens-for-set": SyntaxMistake(
             "E025",
             "a set is written with braces, not parentheses",
@@ -279,7 +310,8 @@ _TERMINAL_NAMES = {
 # Keywords listed under one word when at least three of them are expected.
 _GROUPS = (
     ("a header field", ("title", "authority", "version", "envelope", "extends", "uses")),
-    ("an amount step", ("base", "forfait", "rate", "bonus", "cap", "floor")),
+    ("an amount step", ("base", "forfait", "rate", "bonus", "cap", "floor", "part", "total",
+                        "ceiling", "minimum")),
     (
         "a new declaration",
         ("require", "exclude", "review", "let", "param", "session", "expenses", "amount",
@@ -308,6 +340,7 @@ _OPERATORS = (
 _ORDER = (
     "`:`", "`=`", "`,`", "`)`", "`}`", "`]`",
     "`closes`", "`by`", "`at`", "`most`", "`award`", "`awards`", "`per`", "`where`",
+    "`of`", "`minus`", "`basis`", "`ht`", "`ttc`", "`excluding`", "`recovered_vat`",
     "`when`", "`below`", "`from`", "`otherwise`", "`eligible`", "`ineligible`",
     "a name", "a number", "`€` or `EUR`", "`€`", "`EUR`", "`%`", "a date",
     "a string in double quotes", "`true`", "`false`", "`{`", "`(`",

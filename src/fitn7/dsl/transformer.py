@@ -2,15 +2,21 @@
 
 Explicit and typed on purpose (one method per grammar alias) so that mypy
 checks what each node receives and lark's `Meta` becomes our `Span`.
+
+`ToAst.transform` walks the tree itself, without recursion, and calls the
+method of each node directly: lark's `Transformer` made a wrapper per node
+(`v_args`) and looked up a method per token, most of the time of a big parse.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, cast
 
-from lark import Token, Transformer, v_args
+from lark import Token, Tree
 from lark.tree import Meta
 
 from fitn7.dsl import ast
@@ -28,28 +34,34 @@ def unescape(literal: str) -> str:
     backslash in `"C:\\dossiers"` is more likely a mistake than a wish.
     """
     body = literal[1:-1]
+    if "\\" not in body:
+        return body  # most strings: no escape to read
     out: list[str] = []
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\" and i + 1 < len(body):
-            nxt = body[i + 1]
-            if nxt not in ESCAPES and isinstance(literal, Token):
-                raise MalformedLiteral(
-                    f"unknown escape `\\{nxt}` in a string",
-                    literal,
-                    code="E005",
-                    hint="write `\\\\` for a backslash; the escapes are `\\\"`, `\\\\`, "
-                    "`\\n` and `\\t`",
-                    offset=i + 1,
-                    width=2,
-                )
-            out.append(ESCAPES.get(nxt, nxt))
-            i += 2
-        else:
-            out.append(ch)
-            i += 1
+    done = 0
+    # One match per escape, the text between copied whole: linear, and fast on
+    # a long message (a loop over characters is not).
+    for escape in _ESCAPE.finditer(body):
+        nxt = escape.group(1)
+        i = escape.start()
+        if nxt not in ESCAPES and isinstance(literal, Token):
+            raise MalformedLiteral(
+                f"unknown escape `\\{nxt}` in a string",
+                literal,
+                code="E005",
+                hint="write `\\\\` for a backslash; the escapes are `\\\"`, `\\\\`, "
+                "`\\n` and `\\t`",
+                offset=i + 1,
+                width=2,
+            )
+        out.append(body[done:i])
+        out.append(ESCAPES.get(nxt, nxt))
+        done = escape.end()
+    out.append(body[done:])
     return "".join(out)
+
+
+# A backslash and the character it escapes; a backslash ending the text is kept.
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 
 
 def number_text(token: str) -> str:
@@ -82,13 +94,38 @@ class MalformedLiteral(ValueError):
         self.width = width
 
 
-@v_args(meta=True)
-class ToAst(Transformer[Token, ast.Policy]):
-    """lark Transformer building `ast.Policy` from the grammar in `grammar.lark`."""
+class ToAst:
+    """Builds `ast.Policy` from a parse tree of the grammar in `grammar.lark`.
+
+    Each method is named after a rule or alias of the grammar and gets the
+    node's position and its children, already built.
+    """
 
     def __init__(self, file: str) -> None:
-        super().__init__()
         self.file = file
+
+    def transform(self, tree: Tree[Token]) -> Any:
+        """The value of `tree`: children first, left to right, then the node.
+
+        Depth-first with a stack of its own, so that no nesting reaches
+        Python's recursion limit here (`parser.py` bounds it for the stages after).
+        """
+        frames: list[tuple[Tree[Token], list[Any], Iterator[Any]]] = [
+            (tree, [], iter(tree.children))
+        ]
+        while True:
+            node, built, rest = frames[-1]
+            for child in rest:
+                if isinstance(child, Tree):
+                    frames.append((child, [], iter(child.children)))
+                    break
+                built.append(child)
+            else:
+                frames.pop()
+                value = getattr(self, node.data)(node.meta, built)
+                if not frames:
+                    return value
+                frames[-1][1].append(value)
 
     # ------------------------------------------------------------ helpers
 
@@ -191,11 +228,39 @@ class ToAst(Transformer[Token, ast.Policy]):
         categories = tuple(str(n) for n in names if n is not None)
         return ast.Expenses(mode, categories, span=self._span(meta))
 
+    def basis_kind(self, meta: Meta, children: list[Token]) -> str:
+        return str(children[0])
+
+    def excluding_recovered(self, meta: Meta, children: list[Token]) -> bool:
+        return True
+
+    def expenses_basis(self, meta: Meta, children: list[Any]) -> ast.ExpensesBasis:
+        basis, excluding = children
+        return ast.ExpensesBasis(basis, excluding is True, span=self._span(meta))
+
     def amount(self, meta: Meta, children: list[Any]) -> ast.Amount:
         return ast.Amount(tuple(children), span=self._span(meta))
 
     def base(self, meta: Meta, children: list[Any]) -> ast.Base:
-        return ast.Base(children[0], span=self._span(meta))
+        value, (message, source) = children
+        return ast.Base(value, message, source, span=self._span(meta))
+
+    def part(self, meta: Meta, children: list[Any]) -> ast.Part:
+        name, lines, (message, source) = children
+        return ast.Part(str(name), lines, message, source, span=self._span(meta))
+
+    def total(self, meta: Meta, children: list[Any]) -> ast.Total:
+        ((message, source),) = children
+        return ast.Total(message, source, span=self._span(meta))
+
+    def ceiling(self, meta: Meta, children: list[Any]) -> ast.Ceiling:
+        name, share, cost, other, when, (message, source) = children
+        return ast.Ceiling(str(name), share, cost, other, when, message, source,
+                           span=self._span(meta))
+
+    def minimum(self, meta: Meta, children: list[Any]) -> ast.Minimum:
+        name, value, when, (message, source) = children
+        return ast.Minimum(str(name), value, when, message, source, span=self._span(meta))
 
     @staticmethod
     def _id(token: Token | None) -> str | None:

@@ -46,7 +46,7 @@ from fitn7.evaluation.compiler import (
     list_path,
     static_type,
 )
-from fitn7.evaluation.env import DERIVED
+from fitn7.evaluation.env import AMOUNT_BASIS, DERIVED, Basis
 from fitn7.functions import BUILTINS
 from fitn7.logic import k_in
 from fitn7.scope import NameKind
@@ -78,6 +78,8 @@ class ExprGen:
     elem: str | None = None
     index: str | None = None
     base: str = "?"
+    #: Which figure of an expense line `eligible_expenses` and `total_expenses` sum.
+    basis: Basis = AMOUNT_BASIS
 
     def expr(self, node: ast.Expr, decides: frozenset[bool] = frozenset()) -> Atom:
         """Emit the statements computing `node`; the atom holding its value.
@@ -254,6 +256,13 @@ class ExprGen:
         with out.block(f"if {expenses} is None:"):
             out.emit(f"{local} = None")
             out.emit(f"{local}_absent = 'expenses'")
+        if self.basis != AMOUNT_BASIS:
+            # HT, TTC or TTC net of recovered VAT: the closures' own sum, per line.
+            with out.block("else:"):
+                categories = "_CATEGORIES" if eligible else "None"
+                out.emit(f"{local}, {local}_absent = _sum_amounts({expenses}, {categories}, "
+                         "_BASIS)")
+            return
         with out.block("else:"):
             out.emit(f"{total} = _ZERO")
             with out.block(f"for {line} in {expenses}:"):

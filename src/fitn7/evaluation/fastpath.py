@@ -28,6 +28,7 @@ import attrs
 
 from fitn7.dossier import Dossier
 from fitn7.dsl import ast
+from fitn7.dsl.amounts import Section, Sections, sections
 from fitn7.evaluation.codegen import (
     Atom,
     Emitter,
@@ -40,9 +41,11 @@ from fitn7.evaluation.codegen import (
 )
 from fitn7.evaluation.compiler import NOT_CONSTANT, Compiler, document_path, input_path
 from fitn7.evaluation.decision import Decision, Reason, Status, slot_setters
-from fitn7.evaluation.env import sum_amounts
+from fitn7.evaluation.env import ceiling_limit, claim_lines, sum_amounts
 from fitn7.evaluation.exprgen import ExprGen
 from fitn7.evaluation.steps import (
+    CompiledAdjustment,
+    CompiledCeiling,
     missing_document_reason,
     missing_input_reason,
     unsure_document_reason,
@@ -97,7 +100,7 @@ class _PolicyGen:
         self.ns: dict[str, Any] = {}
         self.out = Emitter(self.ns)
         self.shared = Shared(self.out, compiler.scope.schema)
-        self.gen = ExprGen(self.out, self.shared, compiler)
+        self.gen = ExprGen(self.out, self.shared, compiler, basis=program.basis)
 
     def start_step(self, comment: str) -> None:
         """A new rule or step reads afresh: absent reads of the last one are dropped.
@@ -201,37 +204,23 @@ class _PolicyGen:
         out = self.out
         out.emit("amount = None")
         out.emit("unknown = False")
-        steps = [s for block in self.policy.of_type(ast.Amount) for s in block.steps]
-        base_node: ast.Expr | None = None
-        for step in steps:
-            if isinstance(step, ast.Base):
-                base_node = step.value
-        computations = [s for s in steps if isinstance(s, ast.Forfait | ast.Rate
-                                                       | ast.ForfaitBands)]
-        adjustments = [s for s in steps if isinstance(s, ast.Adjustment)]
+        out.emit("below = ()")
+        steps = tuple(s for block in self.policy.of_type(ast.Amount) for s in block.steps)
+        grouped = sections(steps)
+        program = self.program
         with out.block("if not failing:"), out.block("while True:"):
-            self.start_step("base")
-            if base_node is not None:
-                base = self.gen.expr(base_node)
+            if grouped.has_parts:
+                self.parts(grouped)
+                base = Atom(out.temp("t"))
+                out.emit(f"{base.code} = amount")
             else:
-                base = self.gen.expr(ast.Name("eligible_expenses"))
-            with out.block(f"if {base.code} is None:"):
-                self.flush()
-            if not computations:
-                out.emit(f"amount = {base.code}")
-                with out.block("if amount is None:"):
-                    out.emit("unknown = True")
-                    out.emit("break")
-            else:
-                for index, comp in enumerate(computations):
-                    guard = out.block("if amount is None:") if index else no_block()
-                    with guard:
-                        self.computation(comp, base)
-                out.emit("if amount is None: break  # no forfait or rate applies")
-            numbered = list(enumerate(adjustments))
-            for index, adj in [*[(i, a) for i, a in numbered if a.kind == "bonus"],
-                               *[(i, a) for i, a in numbered if a.kind != "bonus"]]:
-                self.adjustment(index, adj)
+                self.start_step("base")
+                base_node = _last_base(grouped.main)
+                base = self.gen.expr(base_node if base_node is not None
+                                     else ast.Name("eligible_expenses"))
+                with out.block(f"if {base.code} is None:"):
+                    self.flush()
+            self.section(grouped.main, base, program.adjustments, in_part=False)
             self.start_step("assiette_eligible, montant_demande")
             eligible = self.gen.expr(ast.Name("eligible_expenses"))
             with out.block(f"if {eligible.code} is None:"):
@@ -241,7 +230,132 @@ class _PolicyGen:
             out.emit(f"if {requested} is not None and {requested} < amount: amount = {requested}")
             out.emit("amount = (_ZERO if _ZERO > amount else amount)"
                      ".quantize(_CENT, rounding=_HALF_UP)")
+            # Where the closures find them: in the parts (an error), then the total.
+            self.minimums(tuple(step for section in (*grouped.parts, grouped.main)
+                                for step in section.steps))
             out.emit("break")
+        out.emit("if below: failing = below; amount = None")
+
+    def section(self, section: Section, base: Atom,
+                compiled: tuple[CompiledAdjustment | CompiledCeiling, ...], *,
+                in_part: bool) -> None:
+        """The forfaits and rates of one section (the first that applies), then its
+        bonuses, caps, floors and ceilings: sets `amount`, as `Run._steps`."""
+        out = self.out
+        computations = [s for s in section.steps
+                        if isinstance(s, ast.Forfait | ast.Rate | ast.ForfaitBands)]
+        bounded = [s for s in section.steps if isinstance(s, ast.Adjustment | ast.Ceiling)]
+        if not computations:
+            out.emit(f"amount = {base.code}")
+            with out.block("if amount is None:"):
+                out.emit("unknown = True")
+                out.emit("break")
+        else:
+            out.emit("amount = None")
+            for index, comp in enumerate(computations):
+                guard = out.block("if amount is None:") if index else no_block()
+                with guard:
+                    self.computation(comp, base)
+            if in_part:
+                out.emit("if amount is None: amount = _ZERO  # no forfait or rate: nothing")
+            else:
+                out.emit("if amount is None: break  # no forfait or rate applies")
+        paired = list(zip(bounded, compiled, strict=True))
+        for step, done in [*[(s, c) for s, c in paired if c.meta.kind == "bonus"],
+                           *[(s, c) for s, c in paired if c.meta.kind != "bonus"]]:
+            if isinstance(step, ast.Ceiling):
+                self.ceiling(step)
+            else:
+                assert isinstance(done, CompiledAdjustment)
+                self.adjustment(step, done.percent)
+
+    def parts(self, grouped: Sections) -> None:
+        """Each part on the lines no part before took, then their sum in `amount`,
+        as `Run._parts`."""
+        out = self.out
+        expenses = self.shared.path(("expenses",))
+        taken = out.temp("T")
+        out.emit(f"{taken} = set()")
+        totals: list[str] = []
+        for section, compiled in zip(grouped.parts, self.program.parts, strict=True):
+            part = section.part
+            assert part is not None
+            self.start_step(f"part {part.id} ({_where(part)})")
+            selected = self.gen.expr(part.lines)
+            with out.block(f"if {selected.code} is None or {expenses} is None:"):
+                self._unknown_step()
+            lines, places = out.temp("L"), out.temp("P")
+            out.emit(f"{lines}, {places} = _claim({selected.code}, {expenses}, {taken})")
+            base_node = _last_base(section)
+            base = Atom(out.temp("b"))
+            if base_node is None:
+                absent = out.temp("r")
+                out.emit(f"{base.code}, {absent} = _sum_amounts({lines}, _CATEGORIES, _BASIS, "
+                         f"{places})")
+                with out.block(f"if {base.code} is None:"):
+                    out.emit(f"RD += ({absent} or 'expenses',)")
+                    self._unknown_step()
+            else:
+                self.start_step(f"base of part {part.id}")
+                value = self.gen.expr(base_node)
+                out.emit(f"{base.code} = {value.code}")
+                with out.block(f"if {base.code} is None:"):
+                    self.flush()
+            self.section(section, base, compiled.pipeline.adjustments, in_part=True)
+            with out.block(f"if {base.code} is None:"):
+                out.emit("unknown = True")
+                out.emit("break")
+            out.emit(f"if {base.code} < amount: amount = {base.code}")
+            total = out.temp("p")
+            out.emit(f"{total} = amount")
+            totals.append(total)
+        out.emit(f"amount = {' + '.join(['_ZERO', *totals])}")
+
+    def ceiling(self, step: ast.Ceiling) -> None:
+        """The ceiling on public aid: the amount is at most SHARE × COST − OTHER."""
+        out = self.out
+        self.start_step(f"ceiling {step.id} ({_where(step)})")
+        when = self.holds(step.when)
+        if when.none:
+            with out.block(f"if {when.none}:"):
+                self._unknown_step()
+        with out.block(f"if {when.value}:"):
+            share = self.gen.expr(step.share)
+            cost = self.gen.expr(step.cost)
+            other = self.gen.expr(step.other) if step.other is not None else out.const(
+                Decimal(0))
+            test = none_test(share, cost, other)
+            if test:
+                with out.block(f"if {test}:"):
+                    self._unknown_step()
+            limit = out.temp("c")
+            out.emit(f"{limit} = _ceiling_limit({share.code}, {cost.code}, {other.code})")
+            out.emit(f"if {limit} < amount: amount = {limit}")
+
+    def minimums(self, steps: tuple[ast.AmountStep, ...]) -> None:
+        """Every `minimum`: below it, its reason goes to `below`; one that cannot be
+        decided leaves the amount unknown (the others are still evaluated)."""
+        out = self.out
+        for step in steps:
+            if not isinstance(step, ast.Minimum):
+                continue
+            self.start_step(f"minimum {step.id} ({_where(step)})")
+            reason = out.bind("_r", Reason(step.id, "ineligible", step.message, step.source))
+            when = self.holds(step.when)
+            if when.none:
+                with out.block(f"if {when.none}:"):
+                    self.flush()
+                    out.emit("unknown = True")
+            with out.block(f"{'elif' if when.none else 'if'} {when.value}:"):
+                value = self.gen.expr(step.value)
+                if _maybe_none(value):
+                    with out.block(f"if {value.code} is None:"):
+                        self.flush()
+                        out.emit("unknown = True")
+                with out.block(f"{'elif' if _maybe_none(value) else 'if'} "
+                               f"amount < {value.code}:"):
+                    out.emit(f"below += ({reason},)")
+        out.emit("if unknown: break")
 
     def _unknown_step(self) -> None:
         self.out.emit("unknown = True")
@@ -295,8 +409,8 @@ class _PolicyGen:
                                  f"{decimal_of(value)}")
                         out.emit(f"{matched} = True")
 
-    def adjustment(self, index: int, adj: ast.Adjustment) -> None:
-        """A bonus, cap or floor (`index` in `CompiledPolicy.adjustments`)."""
+    def adjustment(self, adj: ast.Adjustment, percent: bool) -> None:
+        """A bonus (in percent of the amount or not), cap or floor."""
         out = self.out
         self.start_step(f"{adj.kind} {adj.id} ({_where(adj)})")
         when = self.holds(adj.when, adj.value)
@@ -310,7 +424,6 @@ class _PolicyGen:
                     self._unknown_step()
             v = value.code
             if adj.kind == "bonus":
-                percent = self.program.adjustments[index].percent
                 out.emit(f"amount = amount + ({'amount * ' if percent else ''}{v})")
             elif adj.kind == "cap":
                 out.emit(f"if {v} < amount: amount = {v}")
@@ -386,6 +499,12 @@ class _PolicyGen:
         return "\n".join([*head, *prologue, *self.out.lines]) + "\n"
 
 
+def _last_base(section: Section) -> ast.Expr | None:
+    """The value of the section's `base` step (the last one, as the closures keep)."""
+    bases = [s for s in section.steps if isinstance(s, ast.Base)]
+    return bases[-1].value if bases else None
+
+
 def _maybe_none(atom: Atom) -> bool:
     """Whether the atom may hold None (a constant is known not to, unless it is None)."""
     return not atom.known or atom.const is None
@@ -437,6 +556,9 @@ def generate(policy: ast.Policy, compiler: Compiler, program: CompiledPolicy) ->
         _INCOMPLETE=Status.INCOMPLETE,
         _session=session,
         _sum_amounts=sum_amounts,
+        _BASIS=program.basis,
+        _claim=claim_lines,
+        _ceiling_limit=ceiling_limit,
     )
     exec(code, namespace)
     return FastPath(namespace["decide"], source, filename)

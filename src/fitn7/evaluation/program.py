@@ -21,25 +21,32 @@ import attrs
 from fitn7 import types as t
 from fitn7.dossier import Dossier
 from fitn7.dsl import ast
+from fitn7.dsl.amounts import Section, sections
 from fitn7.errors import EvaluationError
 from fitn7.evaluation.applicability import with_not_applicable
 from fitn7.evaluation.compiler import NOT_CONSTANT, Compiler, Fn, constant_value
 from fitn7.evaluation.decision import Decision, PolicyRef
-from fitn7.evaluation.env import Env
+from fitn7.evaluation.env import AMOUNT_BASIS, Basis, Env
 from fitn7.evaluation.fastpath import FastPath, generate
 from fitn7.evaluation.params import merge_params
 from fitn7.evaluation.reference import Run
 from fitn7.evaluation.steps import (
+    BASE,
+    TOTAL,
     CompiledAdjustment,
     CompiledBand,
+    CompiledCeiling,
     CompiledCriterion,
     CompiledDocument,
     CompiledInput,
     CompiledInvariant,
     CompiledLimit,
+    CompiledMinimum,
+    CompiledPart,
     CompiledRule,
     Computation,
     Meta,
+    Pipeline,
 )
 from fitn7.functions import FunctionRegistry, builtin_registry
 from fitn7.scope import Scope
@@ -51,13 +58,17 @@ if TYPE_CHECKING:
 __all__ = [
     "CompiledAdjustment",
     "CompiledBand",
+    "CompiledCeiling",
     "CompiledCriterion",
     "CompiledInvariant",
     "CompiledLimit",
+    "CompiledMinimum",
+    "CompiledPart",
     "CompiledPolicy",
     "CompiledRule",
     "Computation",
     "Meta",
+    "Pipeline",
     "compile_policy",
 ]
 
@@ -96,9 +107,10 @@ class CompiledPolicy:
     sessions: tuple[tuple[str, datetime.date], ...]
     envelope: Decimal | None
     rules: tuple[CompiledRule, ...]
+    #: The single pipeline of the amount, or (with parts) the steps on their total.
     base: Fn | None
     computations: tuple[Computation, ...]
-    adjustments: tuple[CompiledAdjustment, ...]
+    adjustments: tuple[CompiledAdjustment | CompiledCeiling, ...]
     criteria: tuple[CompiledCriterion, ...]
     limits: tuple[CompiledLimit, ...]
     invariants: tuple[CompiledInvariant, ...]
@@ -110,13 +122,28 @@ class CompiledPolicy:
     documents: tuple[CompiledDocument, ...] = ()
     #: The generated decision function, or None when the policy keeps its closures only.
     fast: FastPath | None = attrs.field(default=None, eq=False, repr=False)
+    #: The trace entry of the base: the `base` step's message and source when written.
+    base_meta: Meta = BASE
+    #: The parts of the grant, in order (none: a single pipeline).
+    parts: tuple[CompiledPart, ...] = ()
+    #: The trace entry of the sum of the parts (the `total` line when written).
+    total_meta: Meta = TOTAL
+    minimums: tuple[CompiledMinimum, ...] = ()
+    #: Which figure of each expense line is funded (`expenses basis`).
+    basis: Basis = AMOUNT_BASIS
+
+    @property
+    def main(self) -> Pipeline:
+        """The single pipeline, or the steps on the total of the parts."""
+        return Pipeline(self.base, self.base_meta, self.computations, self.adjustments)
 
     def env(self, dossier: Dossier, params: Mapping[str, Any] | None, trace: bool) -> Env:
         """A fresh environment for one dossier (params already validated or not)."""
         values = merge_params(self.param_defaults, self.param_nodes, params) if params else (
             self.param_defaults
         )
-        return Env(dossier, values, self.lets, self.eligible_categories, self.sessions, trace)
+        return Env(dossier, values, self.lets, self.eligible_categories, self.sessions, trace,
+                   self.basis)
 
     def evaluate(
         self, dossier: Dossier, params: Mapping[str, Any] | None = None, *, trace: bool = True
@@ -229,14 +256,16 @@ def compile_policy(
     def opt(node: ast.Expr | None) -> Fn | None:
         return compiler.compile(node) if node is not None else None
 
-    base: Fn | None = None
-    computations: list[Computation] = []
-    adjustments: list[CompiledAdjustment] = []
-    for block in policy.of_type(ast.Amount):
-        for index, step in enumerate(block.steps, start=1):
+    def pipeline(section: Section, base_name: str) -> Pipeline:
+        base: Fn | None = None
+        base_meta = BASE if base_name == "base" else attrs.evolve(BASE, id=base_name)
+        computations: list[Computation] = []
+        adjustments: list[CompiledAdjustment | CompiledCeiling] = []
+        for index, step in section.indexed:
             match step:
                 case ast.Base(value=value):
                     base = compiler.compile(value)
+                    base_meta = Meta(base_name, "base", step.message, step.source, step.span)
                 case ast.Forfait():
                     computations.append(Computation(
                         _meta("forfait", step, f"forfait#{index}"), opt(step.when),
@@ -257,6 +286,37 @@ def compile_policy(
                     adjustments.append(CompiledAdjustment(
                         _meta(step.kind, step, step.id), opt(step.when),
                         compiler.compile(step.value), is_percent_bonus(step.value, params)))
+                case ast.Ceiling():
+                    adjustments.append(CompiledCeiling(
+                        _meta("ceiling", step, step.id), opt(step.when),
+                        compiler.compile(step.share), compiler.compile(step.cost),
+                        opt(step.other)))
+                case ast.Minimum():
+                    minimums.append(CompiledMinimum(
+                        _meta("minimum", step, step.id), opt(step.when),
+                        compiler.compile(step.value)))
+        return Pipeline(base, base_meta, tuple(computations), tuple(adjustments))
+
+    parts: list[CompiledPart] = []
+    minimums: list[CompiledMinimum] = []
+    # One `amount` block in a policy that checks; the steps of several are read as
+    # one, as the fast path does.
+    grouped = sections(tuple(s for block in policy.of_type(ast.Amount) for s in block.steps))
+    for section in grouped.parts:
+        assert section.part is not None
+        part = section.part
+        parts.append(CompiledPart(
+            _meta("part", part, part.id),
+            compiler.compile(part.lines),
+            pipeline(section, f"{part.id}.base"),
+            Meta(f"{part.id}.assiette", "cap", None, None, None),
+        ))
+    main = pipeline(grouped.main, "base")
+    total_meta = _meta("total", grouped.total, "total") if grouped.total is not None else TOTAL
+
+    basis = AMOUNT_BASIS
+    for declared in policy.of_type(ast.ExpensesBasis):
+        basis = Basis(declared.basis, declared.excluding_recovered_vat)
 
     criteria = tuple(
         CompiledCriterion(_meta("score", c, c.id), opt(c.when), compiler.compile(c.value))
@@ -287,9 +347,9 @@ def compile_policy(
             CompiledRule(_meta(r.kind, r, r.id), compiler.compile(r.condition))
             for r in policy.of_type(ast.Rule)
         ),
-        base=base,
-        computations=tuple(computations),
-        adjustments=tuple(adjustments),
+        base=main.base,
+        computations=main.computations,
+        adjustments=main.adjustments,
         criteria=criteria,
         limits=limits,
         invariants=invariants,
@@ -303,5 +363,10 @@ def compile_policy(
                              opt(d.when))
             for d in policy.of_type(ast.Document)
         ),
+        base_meta=main.base_meta,
+        parts=tuple(parts),
+        total_meta=total_meta,
+        minimums=tuple(minimums),
+        basis=basis,
     )
     return attrs.evolve(program, fast=generate(policy, compiler, program))

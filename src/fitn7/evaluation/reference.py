@@ -14,13 +14,22 @@ from typing import TYPE_CHECKING, Any
 
 from fitn7.evaluation.compiler import Fn, document_path, input_path
 from fitn7.evaluation.decision import Decision, Reason, Status, TraceEntry, slot_setters
-from fitn7.evaluation.env import Env, NotAField
+from fitn7.evaluation.env import (
+    CEILING_READ,
+    Env,
+    NotAField,
+    ceiling_limit,
+    claim_lines,
+    sum_amounts,
+)
 from fitn7.evaluation.steps import (
-    BASE,
     ELIGIBLE_BASE,
     REQUESTED,
+    CompiledAdjustment,
+    CompiledCeiling,
     Computation,
     Meta,
+    Pipeline,
     missing_document_reason,
     missing_input_reason,
     unsure_document_reason,
@@ -71,6 +80,8 @@ class Run:
         self.env = env
         self.trace: list[TraceEntry] = []
         self.missing: dict[str, None] = {}
+        #: The `minimum` steps the final amount is below (each makes it ineligible).
+        self.below_minimum: list[Reason] = []
 
     def note(self, meta: Meta, outcome: str, amount: Decimal | None = None) -> None:
         """Close a step: its missing fields when unknown; its trace entry when tracing."""
@@ -127,6 +138,8 @@ class Run:
         amount_unknown = False
         if not failing:
             amount, amount_unknown = self._amount()
+            if self.below_minimum:
+                failing, amount = self.below_minimum, None
         score = self._score()
 
         if failing:
@@ -186,59 +199,22 @@ class Run:
     # --------------------------------------------------------------- amount
 
     def _amount(self) -> tuple[Decimal | None, bool]:
-        """The amount pipeline; returns (amount, unknown)."""
+        """The amount pipeline; returns (amount, unknown). A final amount below a
+        `minimum` is kept in `below_minimum`, for the status."""
         env = self.env
-        env.reads = []
-        base = self.p.base(env) if self.p.base is not None else env.derived("eligible_expenses")
-        self.note(BASE, "unknown" if base is None else "applied", base)
-
-        amount: Decimal | None
-        if not self.p.computations:
-            amount = base
-            if base is None:
-                return None, True
-        else:
-            amount = None
-            for comp in self.p.computations:
-                env.reads = []
-                when = self.holds(comp.when)
-                if when is None:
-                    self.note(comp.meta, "unknown")
-                    return None, True
-                if not when:
-                    self.note(comp.meta, "skipped")
-                    continue
-                amount = self.compute(comp, base)
-                self.note(comp.meta, "unknown" if amount is None else "applied", amount)
-                if amount is None:
-                    return None, True
-                break
+        p = self.p
+        if p.parts:
+            amount, unknown = self._parts()
             if amount is None:
-                return None, False  # no forfait or rate applies: nobody set an amount
-
-        bonuses = [a for a in self.p.adjustments if a.meta.kind == "bonus"]
-        bounds = [a for a in self.p.adjustments if a.meta.kind != "bonus"]
-        for adj in (*bonuses, *bounds):
+                return None, unknown
+            amount, unknown = self._steps(p.main, amount, in_part=False)
+        else:
             env.reads = []
-            when = self.holds(adj.when)
-            if when is None:
-                self.note(adj.meta, "unknown")
-                return None, True
-            if not when:
-                self.note(adj.meta, "skipped")
-                continue
-            value = adj.value(env)
-            if value is None:
-                self.note(adj.meta, "unknown")
-                return None, True
-            before = amount
-            if adj.meta.kind == "bonus":
-                amount = amount + (amount * value if adj.percent else value)
-            elif adj.meta.kind == "cap":
-                amount = min(amount, value)
-            else:
-                amount = max(amount, value)
-            self.note(adj.meta, "applied" if amount != before else "not binding", amount)
+            base = p.base(env) if p.base is not None else env.derived("eligible_expenses")
+            self.note(p.base_meta, "unknown" if base is None else "applied", base)
+            amount, unknown = self._steps(p.main, base, in_part=False)
+        if amount is None:
+            return None, unknown
 
         env.reads = []
         eligible = env.derived("eligible_expenses")
@@ -256,7 +232,149 @@ class Run:
             self.note(REQUESTED, "applied" if capped != amount else "not binding", capped)
             amount = capped
         amount = max(amount, _ZERO).quantize(_CENT, rounding=ROUND_HALF_UP)
+        return self._minimums(amount)
+
+    def _steps(self, pipe: Pipeline, base: Decimal | None, *, in_part: bool
+               ) -> tuple[Decimal | None, bool]:
+        """The first forfait or rate that applies to `base`, then bonuses, then caps,
+        floors and ceilings in order; returns (amount, unknown).
+
+        When forfaits or rates are written and none applies, there is no amount
+        (None, not unknown); in a part, the part gives nothing (0).
+        """
+        env = self.env
+        amount: Decimal | None
+        if not pipe.computations:
+            if base is None:
+                return None, True
+            amount = base
+        else:
+            amount = None
+            for comp in pipe.computations:
+                env.reads = []
+                when = self.holds(comp.when)
+                if when is None:
+                    self.note(comp.meta, "unknown")
+                    return None, True
+                if not when:
+                    self.note(comp.meta, "skipped")
+                    continue
+                amount = self.compute(comp, base)
+                self.note(comp.meta, "unknown" if amount is None else "applied", amount)
+                if amount is None:
+                    return None, True
+                break
+            if amount is None:
+                if not in_part:
+                    return None, False  # no forfait or rate applies: nobody set an amount
+                amount = _ZERO
+
+        bonuses = [a for a in pipe.adjustments if a.meta.kind == "bonus"]
+        bounds = [a for a in pipe.adjustments if a.meta.kind != "bonus"]
+        for adj in (*bonuses, *bounds):
+            env.reads = []
+            when = self.holds(adj.when)
+            if when is None:
+                self.note(adj.meta, "unknown")
+                return None, True
+            if not when:
+                self.note(adj.meta, "skipped")
+                continue
+            value = self._ceiling(adj) if isinstance(adj, CompiledCeiling) else adj.value(env)
+            if value is None:
+                self.note(adj.meta, "unknown")
+                return None, True
+            before = amount
+            if adj.meta.kind == "bonus":
+                assert isinstance(adj, CompiledAdjustment)
+                amount = amount + (amount * value if adj.percent else value)
+            elif adj.meta.kind in ("cap", "ceiling"):
+                amount = min(amount, value)
+            else:
+                amount = max(amount, value)
+            self.note(adj.meta, "applied" if amount != before else "not binding", amount)
         return amount, False
+
+    def _ceiling(self, ceiling: CompiledCeiling) -> Decimal | None:
+        """SHARE × COST − OTHER, never below 0, rounded down to the cent (so rounding
+        the amount at the end cannot lift it above); None when unknown."""
+        env = self.env
+        share = ceiling.share(env)
+        cost = ceiling.cost(env)
+        other = ceiling.other(env) if ceiling.other is not None else _ZERO
+        if share is None or cost is None or other is None:
+            return None
+        limit = ceiling_limit(share, cost, other)
+        if env.trace:
+            env.reads.append((CEILING_READ, limit))
+        return limit
+
+    def _parts(self) -> tuple[Decimal | None, bool]:
+        """Each part on its own lines, then their sum (the `total` entry)."""
+        env = self.env
+        expenses = env.dossier.expenses
+        taken: set[int] = set()
+        amounts: list[tuple[str, Decimal]] = []
+        for part in self.p.parts:
+            env.reads = []
+            selected = part.lines(env)
+            if selected is None or expenses is None:
+                self.note(part.meta, "unknown")
+                return None, True
+            lines, places = claim_lines(selected, expenses, taken)
+            pipe = part.pipeline
+            own: Decimal | None = None
+            if pipe.base is None:
+                own, absent = sum_amounts(lines, env.eligible_categories, env.basis, places)
+                if own is None:
+                    env.reads.append((absent or "expenses", None))
+                    self.note(part.meta, "unknown")
+                    return None, True
+            self.note(part.meta, "applied", own)
+            base = own
+            if pipe.base is not None:
+                env.reads = []
+                base = pipe.base(env)
+                self.note(pipe.base_meta, "unknown" if base is None else "applied", base)
+            amount, _ = self._steps(pipe, base, in_part=True)
+            if amount is None or base is None:
+                return None, True
+            env.reads = []
+            capped = min(amount, base)
+            self.note(part.assiette, "applied" if capped != amount else "not binding", capped)
+            amounts.append((part.meta.id, capped))
+        total = sum((a for _, a in amounts), _ZERO)
+        env.reads = [(NotAField(name), value) for name, value in amounts] if env.trace else []
+        self.note(self.p.total_meta, "applied", total)
+        return total, False
+
+    def _minimums(self, amount: Decimal) -> tuple[Decimal | None, bool]:
+        """Each `minimum` that applies: an amount below it is noted in `below_minimum`.
+
+        Like rules, every minimum is evaluated: one that cannot be decided leaves
+        the amount unknown, and one that fails still makes the dossier ineligible.
+        """
+        env = self.env
+        unknown = False
+        for minimum in self.p.minimums:
+            env.reads = []
+            meta = minimum.meta
+            when = self.holds(minimum.when)
+            if not when:
+                self.note(meta, "skipped" if when is False else "unknown")
+                unknown = unknown or when is None
+                continue
+            value = minimum.value(env)
+            if value is None:
+                self.note(meta, "unknown")
+                unknown = True
+            elif amount < value:
+                self.below_minimum.append(Reason(meta.id, "ineligible", meta.message,
+                                                 meta.source))
+                self.note(meta, "fail", amount)
+            else:
+                self.note(meta, "pass", amount)
+        return (None, True) if unknown else (amount, False)
 
     def compute(self, comp: Computation, base: Decimal | None) -> Decimal | None:
         """The amount a forfait, banded forfait or rate gives (None when unknown)."""

@@ -1,4 +1,4 @@
-"""The compiled parts of a policy: rules, amount steps, score criteria, limits, invariants.
+"""The compiled pieces of a policy: rules, amount steps, score criteria, limits, invariants.
 
 Each holds its `Meta` (id, message, citation, where it is declared) and the
 closures of its expressions (`fitn7.evaluation.compiler.Fn`).
@@ -73,6 +73,49 @@ class CompiledAdjustment:
 
 
 @attrs.frozen
+class CompiledCeiling:
+    """The ceiling on cumulative public aid: the amount is at most SHARE × COST − OTHER."""
+
+    meta: Meta
+    when: Fn | None
+    share: Fn
+    cost: Fn
+    other: Fn | None
+
+
+@attrs.frozen
+class CompiledMinimum:
+    """A minimum grant: a final amount below it makes the dossier ineligible."""
+
+    meta: Meta
+    when: Fn | None
+    value: Fn
+
+
+@attrs.frozen
+class Pipeline:
+    """The steps of one section of the amount: its base (None: the default one), the
+    forfaits and rates (the first that applies), then bonuses, caps, floors and
+    ceilings."""
+
+    base: Fn | None
+    base_meta: Meta
+    computations: tuple[Computation, ...]
+    adjustments: tuple[CompiledAdjustment | CompiledCeiling, ...]
+
+
+@attrs.frozen
+class CompiledPart:
+    """A part of the grant: its expense lines and its pipeline."""
+
+    meta: Meta
+    lines: Fn
+    pipeline: Pipeline
+    #: The trace entry of the part's own cap: never above its base.
+    assiette: Meta
+
+
+@attrs.frozen
 class CompiledCriterion:
     """A score criterion: points when its condition holds."""
 
@@ -136,5 +179,7 @@ def unsure_document_reason(meta: Meta) -> Reason:
 
 #: The implicit steps of every amount pipeline, as the trace names them.
 BASE = Meta("base", "base", None, None, None)
+#: The sum of the parts, when the policy writes no `total` line.
+TOTAL = Meta("total", "total", None, None, None)
 ELIGIBLE_BASE = Meta("assiette_eligible", "cap", None, None, None)
 REQUESTED = Meta("montant_demande", "cap", None, None, None)

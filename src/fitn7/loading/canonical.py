@@ -93,6 +93,9 @@ def _expense(e: Expense) -> dict[str, Any]:
             "category": str(e.category) if e.category is not None else None,
             "amount": _money(e.amount) if e.amount is not None else None,
             "provider": _provider(e.provider) if e.provider is not None else None,
+            "amount_ht": _money(e.amount_ht) if e.amount_ht is not None else None,
+            "amount_ttc": _money(e.amount_ttc) if e.amount_ttc is not None else None,
+            "vat_recovered": e.vat_recovered,
         }
     )
 
@@ -164,8 +167,10 @@ def canonical_dossier_json(dossier: Dossier) -> str:
         mapping["requested"] = _cents(dossier.requested)
     if dossier.expenses is not None:
         for line, expense in zip(mapping["expenses"], dossier.expenses, strict=True):
-            if expense.amount is not None:
-                line["amount"] = _cents(expense.amount)
+            for key in ("amount", "amount_ht", "amount_ttc"):
+                figure = getattr(expense, key)
+                if figure is not None:
+                    line[key] = _cents(figure)
     return json.dumps(
         mapping,
         sort_keys=True,

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from fitn7.bulk import no_cycle_collection
 from fitn7.dossier import Dossier
 from fitn7.errors import DossierError
 from fitn7.loading.mapping import dossier_from_mapping
@@ -25,6 +26,11 @@ from fitn7.vocabulary import Vocabulary
 
 #: File suffixes read as dossiers; in a directory, other files are skipped.
 SUFFIXES = (".toml", ".json")
+
+#: The largest dossier file read, in bytes. A dossier of 100 000 expense lines
+#: takes 6 MB and loads in about a second; a committee's batch, a few MB.
+#: Larger files are refused before they are read.
+MAX_FILE_BYTES = 20_000_000
 
 #: Tables of a policy's example dossiers that belong to `fitn7 test` (see
 #: `fitn7.examples`), not to the dossier: the file loader skips them so
@@ -100,6 +106,13 @@ def _read_document(path: Path, file: str) -> Any:
             file, "", f"unsupported file type `{path.suffix}`", "dossiers are .toml or .json files"
         )
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES and path.is_file():
+            raise dossier_error(
+                file, "", f"file too large: {size:_} bytes, at most {MAX_FILE_BYTES:_}",
+                "split its dossiers over several files: a directory of files is read as "
+                "one batch",
+            )
         raw = path.read_bytes()
     except OSError as e:
         raise dossier_error(
@@ -162,7 +175,9 @@ def _load_file(path: Path, vocabulary: Vocabulary | None = None) -> Iterator[Loa
     """Every dossier of one file; a file that cannot be parsed gives one `Failed`."""
     file = str(path)
     try:
-        entries = _entries(_read_document(path, file), file)
+        # Millions of small objects and no cycle: see fitn7.bulk.
+        with no_cycle_collection():
+            entries = _entries(_read_document(path, file), file)
     except DossierError as e:
         yield Failed(e)
         return
@@ -174,8 +189,9 @@ def _load_file(path: Path, vocabulary: Vocabulary | None = None) -> Iterator[Loa
         if isinstance(data, Mapping):
             data = {k: v for k, v in data.items() if k not in ANNOTATION_KEYS}
         try:
-            dossier = dossier_from_mapping(data, file=file, base_path=base_path,
-                                           vocabulary=vocabulary)
+            with no_cycle_collection():
+                dossier = dossier_from_mapping(data, file=file, base_path=base_path,
+                                               vocabulary=vocabulary)
         except DossierError as e:
             yield Failed(e)
         except RecursionError:

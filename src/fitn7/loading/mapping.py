@@ -171,13 +171,24 @@ def _expense(value: Any, at: Where, categories: Mapping[str, str]) -> Expense:
     """One budget line."""
     data = _table(value, at)
     _check_keys(data, at, _EXPENSE_KEYS)
-    return Expense(
+    line = Expense(
         label=_optional(data, "label", at, _str("label")),
         category=_optional(data, "category", at,
                            lambda x, w: read_category(x, w, categories)),
         amount=_optional(data, "amount", at, v.read_money),
         provider=_optional(data, "provider", at, _provider),
+        amount_ht=_optional(data, "amount_ht", at, v.read_money),
+        amount_ttc=_optional(data, "amount_ttc", at, v.read_money),
+        vat_recovered=_optional(data, "vat_recovered", at, v.read_bool),
     )
+    if line.amount_ht is not None and line.amount_ttc is not None and (
+            line.amount_ttc < line.amount_ht):
+        # Swapped figures would fund the wrong one silently.
+        raise at.key("amount_ttc").error(
+            f"`amount_ttc` ({line.amount_ttc}) is less than `amount_ht` ({line.amount_ht})",
+            "the figure with VAT (TTC) is the larger one: check whether the two are swapped",
+        )
+    return line
 
 
 def _members(data: Mapping[str, Any], at: Where) -> tuple[Collectivite, ...]:
