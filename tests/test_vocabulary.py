@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -553,3 +554,41 @@ def test_declaring_the_built_in_categories_is_no_change() -> None:
                               + "expenses ineligible {personnel}\n", "p")
     assert [e.path for e in diff(bare, relabelled).edits] == ["category.etude.label"]
     assert policy_hash(bare) != policy_hash(relabelled)
+
+
+# --------------------------------------------------------------------- docs
+
+
+def _section_blocks(title: str) -> list[str]:
+    """The code blocks of the section of docs/language.md whose heading starts so."""
+    text = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    start = text.index(title)
+    end = re.compile(r"\n##+ ").search(text, start + len(title))
+    assert end is not None
+    return re.findall(r"```\n(.*?)```", text[start:end.start()], re.S)
+
+
+def test_the_language_reference_examples_check() -> None:
+    """The examples of the `category`, `input`, `document` and legal forms sections of
+    docs/language.md, put together, are a policy that checks without error."""
+    blocks = [block for title in ("### `category`", "### `input`", "### `document`",
+                                  "### Legal forms")
+              for block in _section_blocks(title)]
+    assert len(blocks) >= 5
+    text = 'policy "doc"\n\n' + "\n".join(blocks)
+    policy = parse_policy(text, "language.md")
+    assert [d for d in check(policy) if d.severity is Severity.ERROR] == []
+
+
+def test_the_dossier_format_inputs_example_is_decided(tmp_path: Path) -> None:
+    """The `[inputs]` example of docs/dossiers.md reads with the tiers-lieux vocabulary."""
+    text = (ROOT / "docs" / "dossiers.md").read_text(encoding="utf-8")
+    section = text[text.index("## Inputs"):text.index("## Documents")]
+    (example,) = re.findall(r"```toml\n(.*?)```", section, re.S)
+    (tmp_path / "d.toml").write_text(example, encoding="utf-8")
+    (loaded,) = load_dossiers(tmp_path / "d.toml", vocabulary=PROGRAM.vocabulary)
+    assert isinstance(loaded, Loaded)
+    assert loaded.dossier.inputs["taux_occupation"] == Decimal("0.6")
+    decision = decide(loaded.dossier)
+    # no expense line: whether other aid reaches the eligible base is unknown
+    assert [r.rule for r in decision.reasons] == ["deja_finance", "bilan"]
