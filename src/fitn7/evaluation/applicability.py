@@ -4,7 +4,9 @@ An association has no INSEE commune code, population or département: when a
 rule reads one, the value is unknown, as any absent field, and the decision
 says why in its `missing` entry, so that nobody asks the association for its
 population: `applicant.population (sans objet pour 9220 Association déclarée)`.
-One function for both evaluation paths, applied to the decision they give.
+A family or catégorie juridique that is unknown is derived from a `kind` the
+dossier lacks: `missing` names that (`applicant.kind`). One function for both
+evaluation paths, applied to the decision they give.
 """
 
 from __future__ import annotations
@@ -31,14 +33,24 @@ def _holder(dossier: Dossier, path: str) -> tuple[Applicant | None, bool]:
     return (members[index] if index < len(members) else None), True
 
 
+_DERIVED = re.compile(r"^(applicant|members\[\d+\])\.(family|legal_form)$")
+
+
 def with_not_applicable(decision: Decision, dossier: Dossier) -> Decision:
     """The decision with each `missing` collectivité field of an applicant or member of
-    another legal form marked `sans objet`; the same decision when there is none."""
+    another legal form marked `sans objet`, and a family or catégorie juridique that is
+    unknown named by what the dossier lacks, its `kind`; the same decision when there
+    is nothing to say."""
     if not decision.missing:
         return decision
     missing = list(decision.missing)
     changed = False
     for index, path in enumerate(missing):
+        derived = _DERIVED.match(path)
+        if derived is not None:
+            missing[index] = f"{derived.group(1)}.kind"
+            changed = True
+            continue
         holder, matched = _holder(dossier, path)
         if not matched or holder is None:
             continue
@@ -46,4 +58,6 @@ def with_not_applicable(decision: Decision, dossier: Dossier) -> Decision:
         if code is not None and not is_collectivite(code):
             missing[index] = not_applicable(path, code)
             changed = True
-    return attrs.evolve(decision, missing=tuple(missing)) if changed else decision
+    if not changed:
+        return decision
+    return attrs.evolve(decision, missing=tuple(dict.fromkeys(missing)))
