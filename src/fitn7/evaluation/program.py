@@ -167,14 +167,14 @@ class CompiledPolicy:
             # the closures evaluate again, and raise the error with its policy
             # file, line and column if there is one.
             return self.evaluate_reference(dossier, params, trace=False)
-        return with_not_applicable(decision, dossier) if decision.missing else decision
+        return with_not_applicable(decision, dossier)
 
     def evaluate_reference(
         self, dossier: Dossier, params: Mapping[str, Any] | None = None, *, trace: bool = True
     ) -> Decision:
         """The decision computed by the closures only: the reference for the fast path."""
         decision = Run(self, self.env(dossier, params, trace)).decide()
-        return with_not_applicable(decision, dossier) if decision.missing else decision
+        return with_not_applicable(decision, dossier)
 
     def check_invariants(
         self, dossier: Dossier, decision: Decision, params: Mapping[str, Any] | None = None
