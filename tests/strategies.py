@@ -252,6 +252,34 @@ def declarations() -> st.SearchStrategy[ast.Declaration]:
         ),
         st.builds(ast.Limit, identifiers, e, e, st.none() | e, **meta),
         st.builds(ast.Invariant, identifiers, e, **meta),
+        *vocabulary(),
+    )
+
+
+#: Input types as a policy writes them; `euros` is no type (the checker says so) but
+#: parses and prints like one.
+INPUT_TYPES = ("money", "int", "decimal", "percent", "date", "string", "bool", "set of string",
+               "set of date", "euros")
+
+
+def _input(draw: st.DrawFn) -> ast.Input:
+    required = draw(st.booleans())
+    return ast.Input(
+        draw(identifiers),
+        draw(st.sampled_from(INPUT_TYPES)),
+        draw(_optional_text()),
+        required,
+        None if required else draw(st.none() | expressions()),
+        draw(_optional_text()),
+    )
+
+
+def vocabulary() -> tuple[st.SearchStrategy[ast.Declaration], ...]:
+    """The declarations of a policy's vocabulary: categories, inputs, documents."""
+    return (
+        st.builds(ast.ExpenseCategory, identifiers, texts, _optional_text()),
+        st.composite(_input)(),
+        st.builds(ast.Document, identifiers, texts, st.none() | expressions(), _optional_text()),
     )
 
 

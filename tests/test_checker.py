@@ -418,9 +418,10 @@ def test_extra_fields_come_from_the_schema():
             'applicant.kind == "mairie"',
             "E208",
             "cannot compare kind with string",
-            "a kind is written without quotes, one of `ca`, `cc`, "
-            "`collectivite_statut_particulier`, `commune`, `cu`, `departement`, `ept`, "
-            "`metropole`, `region`, `syndicat_intercommunal`, `syndicat_mixte`",
+            # any legal form may be a kind now: the hint points at their list
+            "a kind is written without quotes: a readable name such as `commune`, "
+            "`association`, `sas` (docs/legal-forms.md lists them), or compare a catégorie "
+            'juridique code with `applicant.legal_form == "…"`',
         ),
         (
             "requested <= 2022-02-08",

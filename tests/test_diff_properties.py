@@ -56,15 +56,16 @@ def _rules(rule_id: str) -> st.SearchStrategy[ast.Rule]:
                      st.just(rule_id), expressions(), message=optional, source=optional)
 
 
-_ORDER_FREE = (ast.Param, ast.Let, ast.Session, ast.Rule, ast.Limit, ast.Invariant)
+_ORDER_FREE = (ast.Param, ast.Let, ast.Session, ast.Rule, ast.Limit, ast.Invariant,
+               ast.ExpenseCategory, ast.Input, ast.Document)
 
 
 @SETTINGS
 @given(policies(), st.randoms(use_true_random=False))
 def test_moving_declarations_changes_neither_diff_nor_hash(policy, rng):
-    """Rules, params, lets, sessions, limits and invariants shuffled among their places:
-    no semantic change, and the same policy hash (decisions made under one replay under
-    the other)."""
+    """Rules, params, lets, sessions, limits, invariants and the vocabulary (categories,
+    inputs, documents) shuffled among their places: no semantic change, and the same
+    policy hash (decisions made under one replay under the other)."""
     from fitn7.hashing import policy_hash
 
     places = [i for i, d in enumerate(policy.declarations) if isinstance(d, _ORDER_FREE)]

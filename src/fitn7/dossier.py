@@ -1,8 +1,16 @@
-"""The dossier: what a collectivité files, as frozen attrs value objects.
+"""The dossier: what an applicant files, as frozen attrs value objects.
 
 `None` means *absent* (the key was not in the file): evaluation treats it as
-unknown. An empty tuple is a value. `members`, `extra` and an expense's
-`provider` may be absent without being missing (see docs/dossiers.md).
+unknown. An empty tuple is a value. `members`, `extra`, `inputs`,
+`documents` and an expense's `provider` may be absent without being missing
+(see docs/dossiers.md).
+
+An applicant's `kind` is its legal form: a readable name (`commune`,
+`association`, `sas`) or, for a form without one, its 4-digit INSEE
+catégorie juridique (see docs/legal-forms.md). An expense's `category` is a
+name the policy declares. Both are text: the eleven collectivité kinds and
+the ten FITN7 categories of `Kind` and `Category` are text too (`StrEnum`),
+so `Kind.COMMUNE == "commune"` and either may be written.
 """
 
 from __future__ import annotations
@@ -16,8 +24,10 @@ from typing import Any
 import attrs
 
 
-class Kind(enum.Enum):
-    """The kind of a collectivité, each tied to its SIRENE catégorie juridique code."""
+class Kind(enum.StrEnum):
+    """The eleven collectivité kinds fitn7 named first, each tied to its SIRENE catégorie
+    juridique code. Any other legal form is written by its readable name or code (text).
+    """
 
     COMMUNE = "commune"
     CC = "cc"
@@ -64,8 +74,12 @@ CATEGORIES_JURIDIQUES: Mapping[Kind, tuple[str, ...]] = {
 }
 
 
-class Category(enum.Enum):
-    """The category of an expense line; a policy says which ones count."""
+class Category(enum.StrEnum):
+    """The ten FITN7 expense categories: the vocabulary of a policy that declares none.
+
+    A policy declares its own with `category NAME "Libellé"` (docs/language.md);
+    these stay for the FITN7 policies and Python callers written before that.
+    """
 
     ETUDE = "etude"
     CONSEIL = "conseil"
@@ -80,11 +94,17 @@ class Category(enum.Enum):
 
 
 @attrs.frozen
-class Collectivite:
-    """The applicant (the lead, for a joint project) or a member of a joint project."""
+class Applicant:
+    """The applicant (the lead, for a joint project) or a member of a joint project.
+
+    `kind` is its legal form (`commune`, `association`, `sas`, or a 4-digit
+    catégorie juridique without a readable name: see `fitn7.applicants`).
+    `code`, `population`, `departement`, `region`, `zrr` and `qpv` are those
+    of a collectivité or a groupement; another applicant has none.
+    """
 
     name: str | None = None
-    kind: Kind | None = None
+    kind: str | None = None
     code: str | None = None
     population: int | None = None
     departement: str | None = None
@@ -92,6 +112,39 @@ class Collectivite:
     zrr: bool | None = None
     qpv: bool | None = None
     extra: Mapping[str, Any] = attrs.field(factory=dict)
+    #: SIRET (14 digits) of the establishment that applies, if it has one.
+    siret: str | None = None
+    #: SIREN (9 digits) of the legal unit: given, or the first 9 digits of `siret`.
+    siren: str | None = None
+    #: The catégorie juridique as filed when it is another code of `kind` (`7345`, a
+    #: SIVOM, for `syndicat_intercommunal`); `legal_form` gives the code in every case.
+    categorie_juridique: str | None = None
+
+    @property
+    def legal_form(self) -> str | None:
+        """The 4-digit catégorie juridique (`7210`), None when the kind is not known."""
+        if self.categorie_juridique is not None:
+            return self.categorie_juridique
+        if self.kind is None:
+            return None
+        from fitn7.applicants import main_code  # it reads the nomenclature, which needs Kind
+
+        return main_code(self.kind)
+
+    @property
+    def family(self) -> frozenset[str] | None:
+        """The names of the families of its legal form (`collectivite`, `commune` …)."""
+        code = self.legal_form
+        if code is None:
+            return None
+        from fitn7.applicants import families_of
+
+        return families_of(code)
+
+
+#: The applicant's former name, kept for the Python API (every field and position is
+#: the same).
+Collectivite = Applicant
 
 
 @attrs.frozen
@@ -129,7 +182,8 @@ class Expense:
     """
 
     label: str | None = None
-    category: Category | None = None
+    #: A category the policy declares (`etude`); `Category` members are such names.
+    category: str | None = None
     amount: Decimal | None = None
     provider: Provider | None = None
     amount_ht: Decimal | None = None
@@ -149,5 +203,10 @@ class Dossier:
     expenses: tuple[Expense, ...] | None = None
     requested: Decimal | None = None
     extra: Mapping[str, Any] = attrs.field(factory=dict)
+    #: The values of the inputs the policy declares (`input NAME: TYPE …`), by name;
+    #: read with their declared types once the policy is known.
+    inputs: Mapping[str, Any] = attrs.field(factory=dict)
+    #: The names of the documents (pièces justificatives) the dossier provides.
+    documents: tuple[str, ...] = ()
     #: Where the dossier was read from (a file path), for error messages.
     origin: str | None = attrs.field(default=None, eq=False)

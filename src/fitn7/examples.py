@@ -130,7 +130,8 @@ def _run_entry(
         return ExampleResult(file, ident, description, tuple(problems))
     params = example.get("params") if isinstance(example, Mapping) else None
     try:
-        dossier = dossier_from_mapping(data, file=file, base_path=path)
+        dossier = dossier_from_mapping(data, file=file, base_path=path,
+                                       vocabulary=program.vocabulary)
         runner = Runner(program, plugins, params or None)
         decision = runner.decide(dossier, trace=False).decision
     except DossierError as exc:

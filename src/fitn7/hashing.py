@@ -4,6 +4,8 @@ It is the SHA-256 of the policy's canonical text without comments, what
 the author may write in any order without changing a decision put in a fixed
 order first: the declarations matched by name, score criteria, the elements
 of set literals (`{commune, cc}` is `{cc, commune}`) and expense categories.
+Declaring exactly the built-in FITN7 categories (`fitn7.vocabulary`) is
+hashed as declaring none, which means the same.
 So reformatting a file, editing its comments, moving a rule or reordering a
 set keeps the hash (as `fitn7 diff` reports no semantic change for them),
 and any change of meaning (a threshold, a message, a rule id, the order of
@@ -21,6 +23,7 @@ import attrs
 
 from fitn7.dsl import ast
 from fitn7.dsl.formatter import format_expression, format_node, format_policy
+from fitn7.vocabulary import declares_default_categories
 
 _N = TypeVar("_N")
 
@@ -28,11 +31,14 @@ _N = TypeVar("_N")
 _RANK: dict[type, int] = {
     ast.Param: 0, ast.Let: 1, ast.Session: 2, ast.Rule: 3, ast.Expenses: 4,
     ast.ExpensesBasis: 5, ast.Amount: 6, ast.Score: 7, ast.Limit: 8, ast.Invariant: 9,
+    ast.ExpenseCategory: 10, ast.Input: 11, ast.Document: 12,
 }
 #: Declarations matched by name, whose order decides nothing: rules are all
 #: evaluated (their reasons listed in policy order), params and lets are
-#: names, sessions are taken in closing order, limits all apply.
-_ORDERLESS = (ast.Param, ast.Let, ast.Session, ast.Rule, ast.Limit, ast.Invariant)
+#: names, sessions are taken in closing order, limits all apply, and the
+#: vocabulary is a set of names.
+_ORDERLESS = (ast.Param, ast.Let, ast.Session, ast.Rule, ast.Limit, ast.Invariant,
+              ast.ExpenseCategory, ast.Input, ast.Document)
 
 
 def _name(decl: ast.Declaration) -> str:
@@ -109,7 +115,12 @@ def canonical_order(policy: ast.Policy) -> ast.Policy:
             at = (_RANK[type(decl)], _name(decl))
             names[at] = names.get(at, 0) + 1
     declarations = []
+    # Declaring the built-in categories is what declaring none means: the FITN7
+    # policies that moved them into their base policy keep their hash.
+    elided = ast.ExpenseCategory if declares_default_categories(policy) else ()
     for _, decl in sorted(enumerate(policy.declarations), key=key):
+        if isinstance(decl, elided):
+            continue
         if isinstance(decl, ast.Score):
             decl = attrs.evolve(decl, criteria=tuple(sorted(decl.criteria, key=lambda c: c.id)))
         declarations.append(decl)

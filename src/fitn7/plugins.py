@@ -384,20 +384,23 @@ class PluginHost:
         paths: Iterable[str | os.PathLike[str]],
         loader: str | None = None,
         options: Mapping[str, str] | None = None,
+        vocabulary: Any = None,
     ) -> Iterator[Any]:
         """Every dossier of the files and directories given, as `Loaded` or `Failed`.
+
+        `vocabulary` (a `fitn7.vocabulary.Vocabulary`) is the policy's, for
+        fitn7's own TOML/JSON reader.
 
         Each file goes to the loader named, else to `loader_for` it, else to
         fitn7's TOML/JSON reader; a directory stands for its TOML and JSON
         files only (a second CSV of expense lines beside an export is not a
-        dossier file). A folder without any dossier file, or a path that is
-        not a regular file (a named pipe would block a loader), is a `Failed`
-        naming it, and the other paths are still read. A loader that crashes
+        dossier file). A path that is not a regular file (a named pipe would
+        block a loader) is a `Failed` naming it, and the other paths are still
+        read. A loader that crashes
         is a `PluginError` naming it.
         """
         from fitn7.input_file import not_regular
         from fitn7.loading import Failed, Loaded, load_dossiers
-        from fitn7.loading.files import dossier_files
         from fitn7.loading.where import dossier_error
 
         options = dict(options or {})
@@ -405,13 +408,7 @@ class PluginHost:
         for given in paths:
             path = Path(given)
             if path.is_dir():
-                if not dossier_files(path):
-                    yield Failed(dossier_error(
-                        str(path), "", "no dossier in this folder",
-                        "dossiers are `*.toml` or `*.json` files directly in the folder named",
-                    ))
-                else:
-                    yield from load_dossiers(path)
+                yield from load_dossiers(path, vocabulary=vocabulary)
                 continue
             odd = not_regular(path)
             if odd is not None:
@@ -419,7 +416,7 @@ class PluginHost:
                 continue
             decl = chosen if chosen is not None else self.loader_for(path, options)
             if decl is None:
-                yield from load_dossiers(path)
+                yield from load_dossiers(path, vocabulary=vocabulary)
                 continue
             try:
                 for loaded in decl.load(path, options):

@@ -4,8 +4,10 @@ A child names its parent by id. The parent is looked for in the child's
 directory, then in each directory of the search path (`FITN7_POLICY_PATH`,
 `--policy-path`). A child declaration with the same id (rule, amount
 adjustment, score criterion, limit, invariant) or the same name (param, let,
-session) replaces the parent's in place; `expenses`, `expenses basis` and `amount`
-blocks replace the parent's whole; score criteria merge by id. Spans keep the file
+session, expense category, input, document) replaces the parent's in place, and a
+new one adds to them (a child inherits its parent's categories and may declare more);
+`expenses`, `expenses basis` and `amount` blocks replace the parent's whole; score
+criteria merge by id. Spans keep the file
 each declaration came from, so the trace can name it.
 
 Finding a parent reads every policy of a directory (a parent is named by id,
@@ -182,6 +184,8 @@ def _key(decl: ast.Declaration) -> tuple[str, str] | None:
     """The identity under which a child declaration replaces a parent's."""
     match decl:
         case ast.Param(name=name) | ast.Let(name=name) | ast.Session(name=name):
+            return (type(decl).__name__, name)
+        case ast.ExpenseCategory(name=name) | ast.Input(name=name) | ast.Document(name=name):
             return (type(decl).__name__, name)
         case ast.Rule(id=rid) | ast.Limit(id=rid) | ast.Invariant(id=rid):
             return ("id", rid)

@@ -22,6 +22,7 @@ from fitn7.evaluation.params import override_texts
 from fitn7.loading.canonical import dossier_to_mapping
 from fitn7.loading.extra import typed_extra
 from fitn7.loading.mapping import dossier_from_mapping
+from fitn7.loading.vocabulary import apply_vocabulary
 from fitn7.plugins import Enriched, PluginHost
 from fitn7.provenance import stamp
 
@@ -59,11 +60,14 @@ class Runner:
         `read_by` names the plugin whose loader read the dossier, recorded with
         the plugins that took part.
 
-        Raises `DossierError` for a plugin-declared field of the wrong type in
-        the dossier, and `PluginError` for a failing plugin or an enricher
-        that set a value of the wrong type.
+        Raises `DossierError` for what the policy's vocabulary refuses (an
+        undeclared category, input or document, an input of the wrong type) or
+        a plugin-declared field of the wrong type in the dossier, and
+        `PluginError` for a failing plugin or an enricher that set a value of
+        the wrong type.
         """
         filed = dossier  # what the hash in the decision is taken on
+        dossier = apply_vocabulary(dossier, self.program.vocabulary)
         if self.plugins is not None:
             dossier = typed_extra(dossier, self.plugins.schema)
         done = self.enrich(dossier)
@@ -86,7 +90,8 @@ class Runner:
         value a dossier could not hold (`population = "beaucoup"`)."""
         assert self.plugins is not None
         try:
-            again = dossier_from_mapping(dossier_to_mapping(enriched), file="<enriched>")
+            again = dossier_from_mapping(dossier_to_mapping(enriched), file="<enriched>",
+                                         vocabulary=self.program.vocabulary)
             return attrs.evolve(typed_extra(again, self.plugins.schema, "<enriched>"),
                                 origin=enriched.origin)
         except DossierError as exc:

@@ -356,7 +356,18 @@ def _collectivite(draw: st.DrawFn, territory: Territory, complete: bool) -> Coll
         zrr=_opt(draw, _BOOLEANS, complete) if rural else _const(draw, False, complete),
         qpv=_opt(draw, _BOOLEANS, complete) if urban else _const(draw, False, complete),
         extra=draw(_EXTRAS),
+        # Only a complete dossier identifies its applicant, so other draws are as before.
+        siret=_siret(territory) if complete else None,
+        siren=_siret(territory)[:9] if complete else None,
     )
+
+
+def _siret(territory: Territory) -> str:
+    """A SIRET of the right shape for a territory: a Luhn-valid SIREN made of its code,
+    then the establishment `0001` and its check digit (not the real one)."""
+    digits = "".join(c if c.isdigit() else "0" for c in territory.code)
+    siren = _luhn_complete(("2" + digits).ljust(8, "0")[:8])
+    return _luhn_complete(siren + "0001")
 
 
 @st.composite

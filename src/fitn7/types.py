@@ -7,11 +7,12 @@ evaluated, so `applicant.populaton` or `population < "5000"` fail at
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import attrs
 
 from fitn7.dossier import Category, Kind
+from fitn7.legal_forms import FAMILIES, READABLE_NAMES
 
 
 @attrs.frozen
@@ -64,6 +65,10 @@ DATE = Prim("date")
 STRING = Prim("string")
 BOOL = Prim("bool")
 KIND = Prim("kind")
+#: A family of legal forms (`epci`, `ess`): `applicant.family` is a set of them. A name
+#: that is both a legal form and a family (`commune`, `association`) is typed `KIND`
+#: and read as a family where one is expected (`fitn7.checker.forms`).
+FAMILY = Prim("family")
 CATEGORY = Prim("category")
 STATUS = Prim("status")
 #: The type of an expression the checker could not type (already reported):
@@ -132,6 +137,11 @@ _COLLECTIVITE_FIELDS: dict[str, Type] = {
     "zrr": BOOL,
     "qpv": BOOL,
     "extra": Record("extra:collectivite"),
+    "siret": STRING,
+    "siren": STRING,
+    # derived from `kind`: the catégorie juridique code, and the families of the form
+    "legal_form": STRING,
+    "family": SetOf(FAMILY),
 }
 
 DEFAULT_SCHEMA = Schema(
@@ -183,9 +193,40 @@ DEFAULT_SCHEMA = Schema(
     }
 )
 
-#: Bare names that denote constants, with their type.
-CONSTANTS: Mapping[str, Type] = {
-    **{k.value: KIND for k in Kind},
-    **{c.value: CATEGORY for c in Category},
-    **{s: STATUS for s in STATUSES},
-}
+def _forms() -> dict[str, Type]:
+    """The readable names of legal forms and the family names, with their type (a name
+    that is both is a kind, see `FAMILY`)."""
+    families = dict.fromkeys(FAMILIES, FAMILY)
+    kinds = {**{k.value: KIND for k in Kind}, **dict.fromkeys(READABLE_NAMES, KIND)}
+    return {**families, **kinds}
+
+
+def is_family_name(name: str) -> bool:
+    """Whether a name is that of a family of legal forms (`epci`, and `commune` too)."""
+    return name in FAMILIES
+
+
+_FORMS = _forms()
+
+
+def may_hide(name: str) -> bool:
+    """Whether a `let` or `param` may take this constant's name: a legal form or family
+    fitn7 came to know after policies were written (`epci`, `ess`, `sa` …), which a
+    policy's own `let epci = {…}` then means instead. The eleven collectivité kinds,
+    categories and statuses may not be hidden."""
+    return _FORMS.get(name) is not None and name not in Kind._value2member_map_
+
+
+def constants_for(categories: Iterable[str]) -> Mapping[str, Type]:
+    """The bare names that denote constants, with their type, for a policy with these
+    expense categories: legal forms and their families, the categories, statuses."""
+    return {
+        **_FORMS,
+        **{str(c): CATEGORY for c in categories},
+        **{s: STATUS for s in STATUSES},
+    }
+
+
+#: Bare names that denote constants, with their type, for a policy that declares
+#: no category (the built-in ten).
+CONSTANTS: Mapping[str, Type] = constants_for(Category)

@@ -11,6 +11,8 @@ names what it is about. Paths read like the policy:
     rule.forfait_commune.bands[1].below                     amount.order
     rule.fonctionnement.lines       rule.plafond_fonctionnement.part
     rule.aides_publiques.share      expenses.basis          amount.total.message
+    category.etude.label            input.autres_aides.default
+    document.deliberation.when
 
 Rules, amount steps, score criteria, limits and invariants share one id
 namespace (decisions and traces name them by id alone), so they are all
@@ -36,7 +38,7 @@ import difflib
 import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -45,6 +47,9 @@ from fitn7.audit.items import Item, body, fields, identified, match_anonymous, n
 from fitn7.dsl import ast
 from fitn7.evaluation.program import is_percent_bonus  # the evaluator's own test
 from fitn7.hashing import policy_hash
+from fitn7.vocabulary import effective_categories
+
+_V = TypeVar("_V")
 
 
 @attrs.frozen
@@ -167,6 +172,8 @@ class PolicyDiff:
             for path in (edit.path, getattr(edit, "new_path", "")):
                 if path.startswith("rule."):
                     ids.add(path[5:].split(".", 1)[0].split("~", 1)[0])
+                elif path.startswith("document."):
+                    ids.add(path[9:].split(".", 1)[0])  # a reason names a document so
                 elif path == "amount.base" or path.startswith("amount.base."):
                     ids.add("base")
         return frozenset(ids)
@@ -253,6 +260,33 @@ class _Differ:
             self.added(item, f"expenses.{a.mode}.{category}", category)
         for category in sorted(set(b.categories) - set(a.categories)):
             self.removed(item, f"expenses.{a.mode}.{category}", category)
+
+    # -------------------------------------------------------- vocabulary
+
+    def vocabulary(self, old: ast.Policy, new: ast.Policy) -> None:
+        """Categories, inputs and documents, matched by name: `category.etude.label`,
+        `input.autres_aides.default`, `document.devis.when`. A policy that declares no
+        category has the built-in ones, so declaring exactly those is no change."""
+        pairs: tuple[tuple[str, Sequence[ast.VocabularyDecl], Sequence[ast.VocabularyDecl]],
+                     ...] = (
+            ("category", effective_categories(old), effective_categories(new)),
+            ("input", _last_by_name(old.of_type(ast.Input)), _last_by_name(new.of_type(ast.Input))),
+            ("document", _last_by_name(old.of_type(ast.Document)),
+             _last_by_name(new.of_type(ast.Document))),
+        )
+        for kind, before, after in pairs:
+            old_by = {d.name: d for d in before}
+            for decl in after:
+                item = Item(f"{kind}.{decl.name}", kind, decl)
+                if decl.name not in old_by:
+                    self.added(item)
+                    continue
+                for field, was, now in vocabulary_fields(old_by[decl.name], decl):
+                    self.change(item, f"{item.path}.{field}", was, now)
+            new_names = {d.name for d in after}
+            for decl in before:
+                if decl.name not in new_names:
+                    self.removed(Item(f"{kind}.{decl.name}", kind, decl))
 
     # ------------------------------------------------------------ items
 
@@ -500,6 +534,32 @@ class _Differ:
                 return
 
 
+def _last_by_name(decls: Sequence[_V]) -> tuple[_V, ...]:
+    """Declarations by name, the last of each kept (as the evaluator keeps it)."""
+    return tuple({getattr(d, "name"): d for d in decls}.values())  # noqa: B009
+
+
+def vocabulary_fields(old: ast.VocabularyDecl, new: ast.VocabularyDecl) -> Iterator[
+        tuple[str, Any, Any]]:
+    """(field, old, new) for two declarations of one category, input or document; a
+    `required` input and an optional one read `required` and `optional`."""
+    if isinstance(old, ast.Input) and isinstance(new, ast.Input):
+        yield "type", old.type, new.type
+        yield "label", old.label, new.label
+        yield "presence", _presence(old), _presence(new)
+        yield "default", old.default, new.default
+    elif isinstance(old, ast.Document) and isinstance(new, ast.Document):
+        yield "label", old.label, new.label
+        yield "when", old.when, new.when
+    elif isinstance(old, ast.ExpenseCategory) and isinstance(new, ast.ExpenseCategory):
+        yield "label", old.label, new.label
+    yield "source", old.source, new.source
+
+
+def _presence(decl: ast.Input) -> str:
+    return "required" if decl.required else "optional"
+
+
 def _total(policy: ast.Policy) -> ast.Total | None:
     """The `total` line of the policy's amount, if written."""
     for block in policy.of_type(ast.Amount):
@@ -563,6 +623,7 @@ def diff(old: ast.Policy | str | Path, new: ast.Policy | str | Path) -> PolicyDi
     differ.header(before.header, after.header)
     for cls, prefix in ((ast.Param, "param"), (ast.Let, "let"), (ast.Session, "session")):
         differ.items(named(before, cls, prefix), named(after, cls, prefix), by_group=False)
+    differ.vocabulary(before, after)
     differ.expenses(before, after)
     differ.basis(before, after)
     old_items, old_base = identified(before)

@@ -26,11 +26,11 @@ from fitn7.dossier import Dossier
 from fitn7.dsl import ast
 from fitn7.dsl.parser import load_policy_file, parse_policy
 from fitn7.errors import DossierError, Fitn7Error, PolicySyntaxError
-from fitn7.loading import Failed, Loaded, LoadResult, load_dossiers
+from fitn7.loading import Loaded, LoadResult, load_dossiers, unique_ids
 from fitn7.loading.files import dossier_files
-from fitn7.loading.where import dossier_error
 from fitn7.plugins import PluginHost
 from fitn7.resolve import load_resolved, policies_in, resolve_with, search_path_from_env
+from fitn7.vocabulary import Vocabulary
 
 
 class GitError(Fitn7Error):
@@ -178,7 +178,9 @@ def _load_at_revision(rev: str, path: str, search_path: Sequence[Path]) -> ast.P
 
 
 def load_corpus(
-    paths: Iterable[str | os.PathLike[str]], plugins: PluginHost | None = None
+    paths: Iterable[str | os.PathLike[str]],
+    plugins: PluginHost | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> Iterator[LoadResult]:
     """Every dossier of the files and directories given, example dossiers included.
 
@@ -186,35 +188,23 @@ def load_corpus(
     load, a repeated id is refused (the decisions of a corpus are matched by id).
     With `plugins`, a file a plugin loader claims or owns by suffix (an API
     snapshot, a `.csv` export) is read by it, as `fitn7 eval` does.
+    `vocabulary` is that of the policies that will read them (see
+    `fitn7.vocabulary.Vocabulary.union` for two versions).
     """
     if plugins is None:
-        return load_dossiers(*paths)
-    return _unique_ids(plugins.read(paths))
-
-
-def _unique_ids(results: Iterable[LoadResult]) -> Iterator[LoadResult]:
-    """The results, a dossier whose id an earlier one has turned into a `Failed`."""
-    first_file: dict[str, str] = {}
-    for result in results:
-        if isinstance(result, Loaded):
-            ident = result.dossier.id
-            if ident in first_file:
-                yield Failed(dossier_error(
-                    result.file, f"{result.path}.id",
-                    f"duplicate dossier id `{ident}`, first in {first_file[ident]}",
-                ))
-                continue
-            first_file[ident] = result.file
-        yield result
+        return load_dossiers(*paths, vocabulary=vocabulary)
+    return unique_ids(plugins.read(paths, vocabulary=vocabulary))
 
 
 def dossiers_or_errors(
-    paths: Iterable[str | os.PathLike[str]], plugins: PluginHost | None = None
+    paths: Iterable[str | os.PathLike[str]],
+    plugins: PluginHost | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> tuple[list[Dossier], list[DossierError]]:
     """The dossiers of a corpus, and the errors of those that did not load."""
     dossiers: list[Dossier] = []
     errors: list[DossierError] = []
-    for result in load_corpus(paths, plugins):
+    for result in load_corpus(paths, plugins, vocabulary):
         if isinstance(result, Loaded):
             dossiers.append(result.dossier)
         else:

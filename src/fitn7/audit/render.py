@@ -27,6 +27,9 @@ _SECTIONS = (
     ("params", {"param"}),
     ("named values (let)", {"let"}),
     ("sessions", {"session"}),
+    ("expense categories", {"category"}),
+    ("inputs", {"input"}),
+    ("documents", {"document"}),
     ("expenses", {"expenses"}),
     ("eligibility rules", {"require", "exclude", "review"}),
     ("amount", {"base", "forfait", "rate", "bonus", "cap", "floor", "amount"}),
@@ -64,6 +67,9 @@ def _item(path: str) -> str:
     """The declaration a path is about: `rule.x.bands[1].below` → `rule.x`."""
     if path.startswith("rule."):
         return "rule." + path[5:].split(".", 1)[0]
+    for prefix in ("category.", "input.", "document."):
+        if path.startswith(prefix):
+            return prefix + path[len(prefix):].split(".", 1)[0]
     if path.startswith("header."):
         return "header"
     if path.startswith("expenses."):

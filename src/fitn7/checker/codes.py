@@ -30,6 +30,11 @@ CODES: Mapping[str, str] = {
     "E113": "`expenses basis` given twice",
     "E114": "`excluding recovered_vat` with an HT basis",
     "E115": "a session without a name",
+    # the policy's vocabulary
+    "E140": "a category or input declared twice",
+    "E141": "unknown input type",
+    "E142": "an input has the name of something else",
+    "E143": "a category has the name of another constant",
     # names and types
     "E201": "unknown name",
     "E202": "`let` used before its definition",
@@ -58,6 +63,10 @@ CODES: Mapping[str, str] = {
     "E225": "a set mixes values of different types",
     "E226": "filter on something that is not a list of records",
     "E227": "a part is not over expense lines",
+    "E241": "an input's default is not of its type",
+    "E242": "a family where a legal form is expected",
+    "E243": "a legal form where a family is expected",
+    "E244": "unknown catégorie juridique code",
     # bands
     "E301": "forfait bands overlap",
     "E302": "gap between forfait bands",
@@ -77,4 +86,6 @@ CODES: Mapping[str, str] = {
     "W408": "parts that select the same lines",
     "W409": "an eligible amount can be 0 € and no `minimum`",
     "W410": "a ceiling's cost is a difference",
+    "W420": "`input` never read",
+    "W422": "a collectivité's field read without restricting the applicant's kind",
 }

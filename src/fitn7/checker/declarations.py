@@ -7,17 +7,19 @@ exist, `param` defaults are literals and sessions come in closing order.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from fitn7 import types as t
 from fitn7.checker.amounts import check_amount_structure
 from fitn7.checker.context import CheckContext, name_span, unparse, where
+from fitn7.checker.vocabulary import vocabulary_declarations
 from fitn7.diagnostics import Diagnostic, did_you_mean
 from fitn7.dossier import Category
 from fitn7.dsl import ast
 from fitn7.dsl.amounts import sections
 from fitn7.dsl.formatter import format_string
 from fitn7.dsl.source import Span
+from fitn7.vocabulary import declared_categories, scope_names
 
 #: What a named step or declaration is called in messages.
 _WHAT = {
@@ -35,13 +37,15 @@ _WHAT = {
 
 _CONSTANT_KINDS: dict[t.Type, str] = {
     t.KIND: "applicant kind",
+    t.FAMILY: "family of legal forms",
     t.CATEGORY: "expense category",
     t.STATUS: "status",
 }
 
 
 def check_declarations(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
-    """Every declaration-level problem of the policy (codes E101 to E115)."""
+    """Every declaration-level problem of the policy (codes E101 to E115, and E140 to E143
+    for its vocabulary: `fitn7.checker.vocabulary`)."""
     return [
         *check_rule_ids(policy),
         *check_names(policy, ctx),
@@ -50,6 +54,7 @@ def check_declarations(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic
         *check_expense_categories(policy),
         *check_param_defaults(policy),
         *check_amount_structure(policy, ctx),
+        *vocabulary_declarations(policy, ctx),
     ]
 
 
@@ -59,8 +64,8 @@ def check_declarations(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic
 def identified(policy: ast.Policy) -> Iterator[tuple[str, str, Span | None]]:
     """(id, what it is, span) of everything that shares the rule id namespace, in file order.
 
-    Rules, named amount steps, score criteria, limits and invariants: decisions,
-    traces and diffs name each of them by id alone.
+    Rules, named amount steps, score criteria, limits, invariants and documents:
+    decisions, traces and diffs name each of them by id alone.
     """
     for decl in policy.declarations:
         match decl:
@@ -77,6 +82,9 @@ def identified(policy: ast.Policy) -> Iterator[tuple[str, str, Span | None]]:
             case ast.Score(criteria=criteria):
                 for crit in criteria:
                     yield crit.id, "score criterion", crit.span
+            case ast.Document():
+                # A missing document is a reason of the decision, named like a rule.
+                yield decl.name, "document", decl.span
 
 
 def check_rule_ids(policy: ast.Policy) -> list[Diagnostic]:
@@ -115,6 +123,7 @@ def check_names(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
     seen: dict[str, Span | None] = {}
     dossier_fields = ctx.schema.fields(t.DOSSIER)
     decision_fields = ctx.schema.fields(t.Record("decision"))
+    constants = scope_names(policy)[1]
     out = []
     for name, keyword, span in _named(policy):
         at = name_span(policy, span, name)
@@ -134,8 +143,8 @@ def check_names(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
             out.append(_hides(at, keyword, name, "the dossier field"))
         elif name in decision_fields:
             out.append(_hides(at, keyword, name, "the decision field (read by invariants)"))
-        elif name in t.CONSTANTS:
-            what = _CONSTANT_KINDS.get(t.CONSTANTS[name], "constant")
+        elif name in constants and not t.may_hide(name):
+            what = _CONSTANT_KINDS.get(constants[name], "constant")
             diag = _hides(at, keyword, name, f"the {what}")
             out.append(Diagnostic("E105", diag.message, diag.span, diag.help))
     return out
@@ -242,24 +251,28 @@ def _bases_twice(policy: ast.Policy, steps: tuple[ast.AmountStep, ...]) -> list[
     return out
 
 
-_CATEGORIES = sorted(c.value for c in Category)
-
-
 def check_expense_categories(policy: ast.Policy) -> list[Diagnostic]:
-    """E108: every category listed in `expenses {…}` exists."""
+    """E108: every category listed in `expenses {…}` is one the policy declares (or, when
+    it declares none, one of the built-in FITN7 categories)."""
+    declared = [c.name for c in declared_categories(policy)]
+    known = sorted(declared or Category)
     out = []
     for block in policy.of_type(ast.Expenses):
         for category in block.categories:
-            if category in _CATEGORIES:
+            if category in known:
                 continue
             at = name_span(policy, block.span, category, after="{")
+            listed = "the categories are " + ", ".join(f"`{c}`" for c in known)
+            if not declared:
+                listed += f'; or declare the call\'s own: `category {category} "Libellé"`'
+            else:
+                listed += f'; declare it: `category {category} "Libellé"`'
             out.append(
                 Diagnostic(
                     "E108",
                     f"unknown expense category `{category}`",
                     at,
-                    did_you_mean(category, _CATEGORIES)
-                    or "the categories are " + ", ".join(f"`{c}`" for c in _CATEGORIES),
+                    did_you_mean(category, known) or listed,
                 )
             )
     return out
@@ -268,9 +281,10 @@ def check_expense_categories(policy: ast.Policy) -> list[Diagnostic]:
 # ------------------------------------------------------------- params
 
 
-def is_literal(expr: ast.Expr) -> bool:
+def is_literal(expr: ast.Expr, constants: Mapping[str, t.Type] = t.CONSTANTS) -> bool:
     """Whether an expression is a value written out: a number, amount, percentage,
-    date, string, boolean, constant name (`commune`), a signed number, or a set of those.
+    date, string, boolean, constant name (`commune`; `constants` are the policy's),
+    a signed number, or a set of those.
     """
     match expr:
         case (
@@ -284,19 +298,20 @@ def is_literal(expr: ast.Expr) -> bool:
         ):
             return True
         case ast.Name(name=name):
-            return name in t.CONSTANTS
+            return name in constants
         case ast.Unary(operand=operand):
             return isinstance(operand, ast.IntLit | ast.DecimalLit | ast.MoneyLit | ast.PercentLit)
         case ast.SetLit(items=items):
-            return all(is_literal(i) and not isinstance(i, ast.SetLit) for i in items)
+            return all(is_literal(i, constants) and not isinstance(i, ast.SetLit) for i in items)
     return False
 
 
 def check_param_defaults(policy: ast.Policy) -> list[Diagnostic]:
     """E109: a `param` default is a literal, so a committee can override it with a value."""
     out = []
+    constants = scope_names(policy)[1]
     for param in policy.of_type(ast.Param):
-        if not is_literal(param.default):
+        if not is_literal(param.default, constants):
             out.append(
                 Diagnostic(
                     "E109",

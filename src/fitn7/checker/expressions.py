@@ -14,7 +14,9 @@ from contextlib import contextmanager
 
 import attrs
 
+from fitn7 import legal_forms as lf
 from fitn7 import types as t
+from fitn7.checker import forms
 from fitn7.checker.amounts import per_line_hint
 from fitn7.checker.context import CheckContext, attr_span, join, unparse, uses_hint
 from fitn7.diagnostics import Diagnostic, did_you_mean
@@ -31,7 +33,7 @@ _PARAM_LIKE = re.compile(
 
 _ORDERING = frozenset({"<", "<=", ">", ">="})
 _NUMERIC = frozenset({t.INT, t.DECIMAL, t.MONEY, t.PERCENT})
-_ENUMS = {t.KIND: "kind", t.CATEGORY: "category", t.STATUS: "status"}
+_ENUMS = {t.KIND: "kind", t.CATEGORY: "category", t.STATUS: "status", t.FAMILY: "family"}
 
 
 @attrs.define
@@ -46,8 +48,10 @@ class Typer:
     later_lets: frozenset[str] = frozenset()
     current_let: str | None = None
     diagnostics: list[Diagnostic] = attrs.field(factory=list)
-    #: `let` and `param` names some expression reads.
+    #: `let`, `param` and `input` names some expression reads.
     used: set[str] = attrs.field(factory=set)
+    #: The constants of the policy (its own categories), for hints.
+    constants: Mapping[str, t.Type] = t.CONSTANTS
     _param_slot: bool = attrs.field(default=False, init=False)
 
     # -------------------------------------------------------------- api
@@ -147,12 +151,15 @@ class Typer:
             case NameKind.PARAM:
                 self.used.add(name)
                 return self.param_types.get(name, t.ANY)
+            case NameKind.INPUT:
+                self.used.add(name)
+                return scope.inputs[name]
             case NameKind.FIELD:
                 return schema.fields(t.DOSSIER)[name]
             case NameKind.DECISION:
                 return schema.fields(t.Record("decision"))[name]
             case NameKind.CONSTANT:
-                return t.CONSTANTS[name]
+                return scope.constants[name]
         if name == self.current_let:
             self.report(
                 "E203",
@@ -182,6 +189,10 @@ class Typer:
                         "read it, not the rules that make the decision")
             elif (line_hint := per_line_hint(name)) is not None:
                 help = line_hint
+            elif (member_hint := _member_field_hint(name, scope)) is not None:
+                help = member_hint
+            elif name in lf.NOT_A_LEGAL_FORM:
+                help = lf.NOT_A_LEGAL_FORM[name]
             elif name.lower() in ("true", "false", "vrai", "faux", "oui", "non"):
                 word = "true" if name.lower() in ("true", "vrai", "oui") else "false"
                 help = f"the truth values are written in lowercase English: `{word}`"
@@ -287,17 +298,42 @@ class Typer:
             return t.ANY
         return result
 
+    def _undeclared_categories(self, operands: tuple[ast.Expr, ...], scope: Scope) -> None:
+        """An unknown name compared with an expense category is most likely a category the
+        policy forgot to declare: the E201 reported for it says how to declare it."""
+        categories = sorted(n for n, ty in scope.constants.items() if ty == t.CATEGORY)
+        for operand in operands:
+            if (not isinstance(operand, ast.Name) or scope.resolve(operand.name) is not None
+                    or per_line_hint(operand.name) is not None):
+                continue
+            for index, diag in enumerate(self.diagnostics):
+                if diag.code == "E201" and diag.span == operand.span and diag.span is not None:
+                    help = did_you_mean(operand.name, categories) or (
+                        f"no expense category is named `{operand.name}`: declare it, "
+                        f'`category {operand.name} "Libellé"`; the categories are '
+                        + ", ".join(f"`{c}`" for c in categories))
+                    self.diagnostics[index] = attrs.evolve(diag, help=help)
+
     # ------------------------------------------------------------- values
 
     def _set(self, expr: ast.SetLit, scope: Scope) -> t.Type:
         element: t.Type = t.ANY
         first: ast.Expr | None = None
+        # Names that are kinds and families alike (`commune`) so far: `{commune, epci}`
+        # is a set of families, `{commune, sas}` one of kinds.
+        either = True
         for item in expr.items:
             found = self.type_of(item, scope)
             if found == t.ANY:
                 continue
+            both = isinstance(item, ast.Name) and found == t.KIND and t.is_family_name(
+                item.name)
             if element == t.ANY:
                 element, first = found, item
+            elif element == t.KIND and found == t.FAMILY and either:
+                element, first = t.FAMILY, item
+            elif element == t.FAMILY and both:
+                pass
             elif not t.compatible(element, found):
                 assert first is not None
                 self.report(
@@ -305,10 +341,11 @@ class Typer:
                     f"a set holds values of one type: `{unparse(first)}` is {element} "
                     f"but `{unparse(item)}` is {found}",
                     item,
-                    mismatch_help(first, element, item, found),
+                    mismatch_help(first, element, item, found, self.constants),
                 )
             elif found == t.DECIMAL:
                 element = t.DECIMAL
+            either = either and both
         return t.SetOf(element)
 
     def _unary(self, expr: ast.Unary, scope: Scope) -> t.Type:
@@ -356,6 +393,10 @@ class Typer:
 
     def _compare(self, expr: ast.Compare, scope: Scope) -> t.Type:
         types = [self.type_of(o, scope) for o in expr.operands]
+        if t.CATEGORY in types:
+            self._undeclared_categories(expr.operands, scope)
+        if forms.compare(self, expr, types):
+            return t.BOOL
         for index, op in enumerate(expr.ops):
             left, right = expr.operands[index], expr.operands[index + 1]
             lt, rt = types[index], types[index + 1]
@@ -365,7 +406,7 @@ class Typer:
                     "E208",
                     f"cannot compare {lt} with {rt}",
                     span,
-                    mismatch_help(left, lt, right, rt),
+                    mismatch_help(left, lt, right, rt, self.constants),
                 )
             elif op in _ORDERING:
                 for side in (lt, rt):
@@ -383,6 +424,10 @@ class Typer:
     def _membership(self, expr: ast.Membership, scope: Scope) -> t.Type:
         left = self.type_of(expr.left, scope)
         right = self.type_of(expr.right, scope)
+        if t.CATEGORY in (left, t.element_type(right)) and isinstance(expr.right, ast.SetLit):
+            self._undeclared_categories(expr.right.items, scope)
+        if forms.membership(self, expr, left, right):
+            return t.BOOL
         if t.ANY in (left, right):
             return t.BOOL
         right_elem = t.element_type(right)
@@ -438,13 +483,26 @@ class Typer:
         sample: ast.Expr = right
         if isinstance(right, ast.SetLit) and right.items:
             sample = right.items[0]
-        help = mismatch_help(left, left_type, sample, right_elem)
+        help = mismatch_help(left, left_type, sample, right_elem, self.constants)
         self.report(
             "E211",
             f"cannot look for {left_type} among {right_elem} values",
             expr,
             help,
         )
+
+
+def _member_field_hint(name: str, scope: Scope) -> str | None:
+    """Where a field of the applicant or of each member is read, for `name` written alone
+    outside a quantifier over members (`population < 3_500` in a rule)."""
+    if scope.element is not None or name == "extra":
+        return None
+    if name in scope.schema.fields(t.COLLECTIVITE):
+        return (
+            f"`{name}` is a field of the applicant or of each member: "
+            f"`applicant.{name}`, or `any(members, {name} …)`, `all(members, {name} …)`"
+        )
+    return None
 
 
 # ------------------------------------------------------------------ rules
@@ -509,14 +567,16 @@ def date_meant(expr: ast.Expr) -> str | None:
         return None
 
 
-def mismatch_help(a: ast.Expr, ta: t.Type, b: ast.Expr, tb: t.Type) -> str | None:
+def mismatch_help(a: ast.Expr, ta: t.Type, b: ast.Expr, tb: t.Type,
+                  constants: Mapping[str, t.Type] = t.CONSTANTS) -> str | None:
     """What to write instead, when two values of types `ta` and `tb` meet.
 
     Looks at both orders: the literal that is probably mistyped may be on
-    either side (`"5000" > applicant.population`).
+    either side (`"5000" > applicant.population`). `constants` are the names
+    the policy may write (its own categories).
     """
     for lit, lit_type, other_type in ((a, ta, tb), (b, tb, ta)):
-        hint = _literal_hint(lit, lit_type, other_type)
+        hint = _literal_hint(lit, lit_type, other_type, constants)
         if hint is not None:
             return hint
     if t.DATE in (ta, tb):
@@ -532,7 +592,8 @@ def mismatch_help(a: ast.Expr, ta: t.Type, b: ast.Expr, tb: t.Type) -> str | Non
     return None
 
 
-def _literal_hint(lit: ast.Expr, lit_type: t.Type, other: t.Type) -> str | None:
+def _literal_hint(lit: ast.Expr, lit_type: t.Type, other: t.Type,
+                  constants: Mapping[str, t.Type]) -> str | None:
     if isinstance(lit, ast.StringLit):
         value = lit.value
         number = _numeric_text(value)
@@ -542,15 +603,24 @@ def _literal_hint(lit: ast.Expr, lit_type: t.Type, other: t.Type) -> str | None:
             return f"write the amount without quotes, in euros: `{number} €`"
         if other == t.DATE and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             return f"write the date without quotes: `{value}`"
+        if other == t.KIND and re.fullmatch(r"[0-9]{4}", value):
+            return _code_hint(value)
         if other in _ENUMS:
             word = _ENUMS[other]
-            values = sorted(n for n, ty in t.CONSTANTS.items() if ty == other)
+            values = sorted(n for n, ty in constants.items() if ty == other or (
+                other == t.FAMILY and t.is_family_name(n)))
+            if other == t.KIND and value not in values and not did_you_mean(value, values):
+                return ("a kind is written without quotes: a readable name such as `commune`, "
+                        "`association`, `sas` (docs/legal-forms.md lists them), or compare "
+                        'a catégorie juridique code with `applicant.legal_form == "…"`')
             if value in values:
                 return f"write the {word} without quotes: `{value}`"
             close = did_you_mean(value, values)
             return close or f"a {word} is written without quotes, one of " + ", ".join(
                 f"`{v}`" for v in values
             )
+    if isinstance(lit, ast.IntLit) and other == t.KIND and 1000 <= lit.value <= 9999:
+        return _code_hint(str(lit.value))
     if isinstance(lit, ast.IntLit | ast.DecimalLit):
         if other == t.STRING:
             return f'write the text in quotes: `"{lit.value}"`'
@@ -561,3 +631,13 @@ def _literal_hint(lit: ast.Expr, lit_type: t.Type, other: t.Type) -> str | None:
     if isinstance(lit, ast.Name) and lit_type in _ENUMS and other == t.STRING:
         return f'if it is a text, write it in quotes: `"{lit.name}"`'
     return None
+
+
+
+def _code_hint(code: str) -> str:
+    """What to write for a catégorie juridique code compared with a kind."""
+    name = lf.name_of(code)
+    compare = f'or compare the code itself: `applicant.legal_form == "{code}"`'
+    if name is not None:
+        return f"a kind is written by its name: `{name}` ({code}), {compare}"
+    return f"`{code}` has no readable name: compare the code, `applicant.legal_form == \"{code}\"`"

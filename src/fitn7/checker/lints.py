@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fitn7.checker.amounts import check_amount_warnings
+from fitn7.checker.applicability import check_collectivite_fields
 from fitn7.checker.context import CheckContext, name_span
 from fitn7.checker.typecheck import type_policy
+from fitn7.checker.vocabulary import vocabulary_warnings
 from fitn7.diagnostics import Diagnostic, Severity, did_you_mean
 from fitn7.dsl import ast
 from fitn7.dsl.source import Span
@@ -18,9 +20,12 @@ from fitn7.dsl.source import Span
 
 def check_warnings(policy: ast.Policy, ctx: CheckContext) -> list[Diagnostic]:
     """Rules without `source`, lets and params never read, a floor after a cap, session
-    names, and what amounts can get wrong silently (codes W401 to W410)."""
+    names, what amounts can get wrong silently (codes W401 to W410), an input never read
+    (W420), a collectivité's field read where the applicant may be of another legal form
+    (W422)."""
     return [*check_sources(policy), *check_unused(policy, ctx), *check_floor_after_cap(policy),
-            *check_session_names(policy), *check_amount_warnings(policy, ctx)]
+            *check_session_names(policy), *check_amount_warnings(policy, ctx),
+            *vocabulary_warnings(policy, ctx), *check_collectivite_fields(policy, ctx)]
 
 
 def check_session_names(policy: ast.Policy) -> list[Diagnostic]:

@@ -15,10 +15,11 @@ import attrs
 
 from fitn7 import types as t
 from fitn7.checker.context import CheckContext, number_text, unparse
-from fitn7.checker.expressions import Typer, date_meant
+from fitn7.checker.expressions import Typer, date_meant, mismatch_help
 from fitn7.diagnostics import Diagnostic
 from fitn7.dsl import ast
 from fitn7.scope import NameKind, Scope
+from fitn7.vocabulary import input_type, scope_names
 
 
 @attrs.frozen
@@ -42,8 +43,10 @@ def type_policy(policy: ast.Policy, ctx: CheckContext) -> TypeReport:
     params = policy.of_type(ast.Param)
     lets = policy.of_type(ast.Let)
     param_names = frozenset(p.name for p in params)
+    inputs, constants = scope_names(policy)
+    typer.constants = constants
 
-    bare = Scope(lets=(), params=(), schema=ctx.schema)
+    bare = Scope(lets=(), params=(), schema=ctx.schema, constants=constants)
     for param in params:
         found = typer.type_of(param.default, bare)
         typer.param_types.setdefault(param.name, found)
@@ -52,13 +55,15 @@ def type_policy(policy: ast.Policy, ctx: CheckContext) -> TypeReport:
     for index, let in enumerate(lets):
         typer.current_let = let.name
         typer.later_lets = frozenset(x.name for x in lets[index + 1 :]) - set(defined)
-        scope = Scope(lets=tuple(defined), params=param_names, schema=ctx.schema)
+        scope = Scope(lets=tuple(defined), params=param_names, schema=ctx.schema,
+                      inputs=inputs, constants=constants)
         found = typer.type_of(let.value, scope)
         typer.let_types.setdefault(let.name, found)
         defined.append(let.name)
     typer.current_let, typer.later_lets = None, frozenset()
 
-    scope = Scope(lets=frozenset(defined), params=param_names, schema=ctx.schema)
+    scope = Scope(lets=frozenset(defined), params=param_names, schema=ctx.schema,
+                  inputs=inputs, constants=constants)
     checker = _Slots(typer, scope)
     if policy.header.envelope is not None:
         checker.money(policy.header.envelope, "the envelope")
@@ -108,7 +113,11 @@ class _Slots:
             case ast.Invariant():
                 inner = attrs.evolve(scope, in_invariant=True)
                 typer.condition(decl.condition, inner, f"in invariant `{decl.id}`")
-            case ast.Param() | ast.Let() | ast.Expenses():
+            case ast.Document():
+                self.when(decl.when)
+            case ast.Input():
+                self.input_default(decl)
+            case ast.Param() | ast.Let() | ast.Expenses() | ast.ExpenseCategory():
                 pass  # typed above, or nothing to type
 
     def when(self, expr: ast.Expr | None, keyword: str = "when") -> None:
@@ -129,6 +138,24 @@ class _Slots:
         elif found == t.PERCENT:
             help = "a share of the base is a `rate` or a `bonus`; here write an amount in euros"
         self.typer.report("E216", f"{what} is an amount in euros, got {found}", expr, help)
+
+    def input_default(self, decl: ast.Input) -> None:
+        """E241: the default of an optional input is a value of the input's type."""
+        declared = input_type(decl.type)
+        if decl.default is None:
+            return
+        found = self.typer.type_of(decl.default, attrs.evolve(self.scope, inputs={}))
+        if declared is None or found in (declared, t.ANY) or (
+                declared == t.DECIMAL and found == t.INT) or (
+                isinstance(declared, t.SetOf) and t.compatible(declared, found)):
+            return
+        self.typer.report(
+            "E241",
+            f"the default of input `{decl.name}` is {found}, not {declared}",
+            decl.default,
+            mismatch_help(decl.default, found, decl.default, declared, self.scope.constants)
+            or f"write a value of type {declared}",
+        )
 
     def session(self, session: ast.Session) -> None:
         """E224: a session closes on a date."""

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from fitn7.loading import LoadResult
     from fitn7.plugins import PluginHost
     from fitn7.runner import Outcome, Runner
+    from fitn7.vocabulary import Vocabulary
 
 
 class UsageError(Fitn7Error):
@@ -117,7 +118,9 @@ def add_loader(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def read_dossiers(args: argparse.Namespace, host: PluginHost) -> Iterator[LoadResult]:
+def read_dossiers(
+    args: argparse.Namespace, host: PluginHost, vocabulary: Vocabulary | None = None
+) -> Iterator[LoadResult]:
     """The dossiers named on the command line: TOML/JSON, or through a plugin loader.
 
     A file a loader claims (an API snapshot) or whose suffix a loader owns
@@ -126,6 +129,9 @@ def read_dossiers(args: argparse.Namespace, host: PluginHost) -> Iterator[LoadRe
     export is not mistaken for one (see `PluginHost.read`). A dossier id is
     the batch's once, whichever argument it comes from (`unique_ids`); a
     folder without any dossier file is an error, as the likely slip it is.
+    TOML and JSON dossiers are read with the policy's `vocabulary` (its
+    categories, inputs and documents); a plugin loader reads its own way, and
+    the runner checks the vocabulary before deciding.
     """
     from fitn7.loading import unique_ids
 
@@ -135,7 +141,28 @@ def read_dossiers(args: argparse.Namespace, host: PluginHost) -> Iterator[LoadRe
     if name is not None and name not in loaders:
         known = ", ".join(f"`{n}`" for n in sorted(loaders)) or "none is installed"
         raise UsageError(f"fitn7: unknown loader `{name}` (loaders: {known})")
-    return unique_ids(host.read(args.dossiers, name, options))
+    return unique_ids(_each_argument(args.dossiers, host, name, options, vocabulary))
+
+
+def _each_argument(
+    paths: list[str], host: PluginHost, name: str | None, options: dict[str, str],
+    vocabulary: Vocabulary | None,
+) -> Iterator[LoadResult]:
+    """`PluginHost.read` on each path, a folder without any dossier file being a
+    `Failed`: for `eval` and `allocate`, the likely slip it is (the wrong folder)."""
+    from fitn7.loading import Failed
+    from fitn7.loading.files import dossier_files
+    from fitn7.loading.where import dossier_error
+
+    for given in paths:
+        path = Path(given)
+        if path.is_dir() and not dossier_files(path):
+            yield Failed(dossier_error(
+                str(path), "", "no dossier in this folder",
+                "dossiers are `*.toml` or `*.json` files directly in the folder named",
+            ))
+            continue
+        yield from host.read([path], name, options, vocabulary)
 
 
 def decide_all(
@@ -152,7 +179,7 @@ def decide_all(
 
     outcomes: list[Outcome] = []
     failed = False
-    for result in read_dossiers(args, host):
+    for result in read_dossiers(args, host, runner.program.vocabulary):
         if isinstance(result, Failed):
             print(f"fitn7: {result.error}", file=sys.stderr)
             if refused is not None:

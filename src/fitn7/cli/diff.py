@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from fitn7.cli.common import UsageError, add_plugins_dir, add_policy_path, plugin_host
 from fitn7.errors import Fitn7Error
+from fitn7.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from fitn7.audit.committee import CommitteeImpact
@@ -92,7 +93,9 @@ def _run(args: argparse.Namespace) -> int:
     committee: CommitteeImpact | None = None
     failed = False
     if args.impact is not None:
-        dossiers, errors = dossiers_or_errors(args.impact, host)
+        # Read with what either version declares; each version then checks its own.
+        vocabulary = Vocabulary.of(old).union(Vocabulary.of(new))
+        dossiers, errors = dossiers_or_errors(args.impact, host, vocabulary)
         for error in errors:
             print(f"fitn7: {error}", file=sys.stderr)
         warn_if_empty(args.impact, len(dossiers), len(errors), "the impact covers 0 dossiers")

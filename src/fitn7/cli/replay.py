@@ -19,6 +19,7 @@ from typing import Any
 
 from fitn7.cli.common import add_params, add_plugins_dir, add_policy_path, parse_params, plugin_host
 from fitn7.errors import Fitn7Error
+from fitn7.vocabulary import Vocabulary
 
 
 def register(sub: Any) -> None:
@@ -60,7 +61,7 @@ def _run(args: argparse.Namespace) -> int:
     records = read_decisions(args.decisions)
     host = plugin_host(args)
     policy = load_version(args.policy, args.policy_path, checked=True, plugins=host)
-    dossiers, errors = dossiers_or_errors(args.dossiers, host)
+    dossiers, errors = dossiers_or_errors(args.dossiers, host, Vocabulary.of(policy))
     for error in errors:
         print(f"fitn7: {error}", file=sys.stderr)
     warn_if_empty(args.dossiers, len(dossiers), len(errors), "no decision can reproduce")

@@ -499,8 +499,58 @@ class Invariant:
     span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
 
+@attrs.frozen
+class ExpenseCategory:
+    """`category etude "Études"`: an expense category of the policy's vocabulary, with its
+    French label. Expense lines of a dossier name one of these."""
+
+    name: str
+    label: str
+    source: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+
+#: The types an `input` may have, as the policy writes them (`set of string` too).
+INPUT_TYPES = ("money", "int", "decimal", "percent", "date", "string", "bool")
+
+
+@attrs.frozen
+class Input:
+    """`input autres_aides: money "Autres aides publiques" optional default 0 €`: a value the
+    dossier gives in its `[inputs]` table, typed, read by its bare name.
+
+    `type` is as written (`money`, `set of string`); the checker says whether it
+    is one of `INPUT_TYPES`. A required input (the default) missing from a dossier
+    makes the decision incomplete; an optional one is unknown, or its `default`.
+    """
+
+    name: str
+    type: str
+    label: str | None = None
+    required: bool = True
+    default: Expr | None = None
+    source: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+
+@attrs.frozen
+class Document:
+    """`document deliberation: "Délibération" when …`: a pièce justificative the dossier must
+    list in `documents` (when its condition holds), or the decision is incomplete."""
+
+    name: str
+    label: str
+    when: Expr | None = None
+    source: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+
+#: The declarations of a policy's own vocabulary.
+VocabularyDecl = ExpenseCategory | Input | Document
+
 Declaration = (
     Param | Let | Session | Rule | Expenses | ExpensesBasis | Amount | Score | Limit | Invariant
+    | ExpenseCategory | Input | Document
 )
 
 

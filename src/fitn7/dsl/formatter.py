@@ -343,10 +343,32 @@ class _Printer:
                 self.write(" where ")
                 self.expr(d.where, tail=True)
             self.meta(d, INDENT)
-        else:
+        elif isinstance(d, ast.Invariant):
             self.write(f"invariant {d.id}: ")
             self.expr(d.condition, tail=True)
             self.meta(d, INDENT)
+        else:
+            self.vocabulary(d)
+
+    def vocabulary(self, d: ast.VocabularyDecl) -> None:
+        """A category, input or document: one line, then its `source` on the next."""
+        if isinstance(d, ast.ExpenseCategory):
+            self.write(f"category {d.name} {format_string(d.label)}")
+        elif isinstance(d, ast.Input):
+            self.write(f"input {d.name}: {d.type}")
+            if d.label is not None:
+                self.write(f" {format_string(d.label)}")
+            if not d.required:
+                self.write(" optional")
+                if d.default is not None:
+                    self.write(" default ")
+                    self.expr(d.default, tail=True)
+        else:
+            self.write(f"document {d.name}: {format_string(d.label)}")
+            self.when(d.when)
+        if d.source is not None:
+            self.follow(INDENT, d)
+            self.write(f"source {format_string(d.source)}")
 
     def step(self, s: ast.AmountStep, indent: int = INDENT) -> None:
         """One step of the `amount` block at `indent`; its bands and meta one level more."""
@@ -603,8 +625,9 @@ def _band_head(band: ast.Band) -> str:
 def _grouped(previous: ast.Declaration | None, current: ast.Declaration) -> bool:
     """Consecutive declarations of one kind stay together unless one cites a `source`.
 
-    Lets, params, sessions and invariants read as lists; a rule with its
-    citation reads as a paragraph. Blocks (`amount`, `score`) always stand apart.
+    Lets, params, sessions, invariants and the vocabulary (categories, inputs,
+    documents) read as lists; a rule with its citation reads as a paragraph.
+    Blocks (`amount`, `score`) always stand apart.
     """
     if isinstance(previous, ast.Expenses) and isinstance(current, ast.ExpensesBasis):
         return True  # which lines count, then which figure of them: one paragraph
@@ -620,7 +643,8 @@ def _grouped(previous: ast.Declaration | None, current: ast.Declaration) -> bool
 
 
 def _cites(d: ast.Declaration) -> bool:
-    return isinstance(d, ast.Rule | ast.Limit | ast.Invariant) and d.source is not None
+    return isinstance(d, ast.Rule | ast.Limit | ast.Invariant | ast.ExpenseCategory | ast.Input
+                      | ast.Document) and d.source is not None
 
 
 # --------------------------------------------------------------- comments

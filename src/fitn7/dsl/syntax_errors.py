@@ -315,7 +315,7 @@ _GROUPS = (
     (
         "a new declaration",
         ("require", "exclude", "review", "let", "param", "session", "expenses", "amount",
-         "score", "limit", "invariant"),
+         "score", "limit", "invariant", "category", "input", "document"),
     ),
 )
 

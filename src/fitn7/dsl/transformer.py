@@ -339,6 +339,40 @@ class ToAst:
         name, condition, (message, source) = children
         return ast.Invariant(str(name), condition, message, source, span=self._span(meta))
 
+    # ------------------------------------------------- vocabulary
+
+    def source(self, meta: Meta, children: list[Token | None]) -> str | None:
+        (source,) = children
+        return unescape(source) if source is not None else None
+
+    def category(self, meta: Meta, children: list[Any]) -> ast.ExpenseCategory:
+        name, label, source = children
+        return ast.ExpenseCategory(str(name), unescape(label), source, span=self._span(meta))
+
+    def input_scalar(self, meta: Meta, children: list[Token]) -> str:
+        return str(children[0])
+
+    def input_set(self, meta: Meta, children: list[Token]) -> str:
+        return f"set of {children[0]}"
+
+    def required(self, meta: Meta, children: list[Any]) -> tuple[bool, ast.Expr | None]:
+        return (True, None)
+
+    def optional(self, meta: Meta, children: list[Any]) -> tuple[bool, ast.Expr | None]:
+        return (False, children[0])
+
+    def input(self, meta: Meta, children: list[Any]) -> ast.Input:
+        name, type_, label, presence, source = children
+        required, default = presence if presence is not None else (True, None)
+        return ast.Input(
+            str(name), type_, unescape(label) if label is not None else None, required,
+            default, source, span=self._span(meta),
+        )
+
+    def document(self, meta: Meta, children: list[Any]) -> ast.Document:
+        name, label, when, source = children
+        return ast.Document(str(name), unescape(label), when, source, span=self._span(meta))
+
     # -------------------------------------------------------- expressions
 
     def implies(self, meta: Meta, children: list[Any]) -> ast.Implies:

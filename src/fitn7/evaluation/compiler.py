@@ -46,7 +46,14 @@ _CONSTANTS: Mapping[str, Any] = {
     **{s.value: s for s in Status},
 }
 
+
+def constant_value(name: str) -> Any:
+    """The value of a constant name: a status, a kind or category fitn7 names (its enum
+    member), or else the name itself (a category the policy declares)."""
+    return _CONSTANTS.get(name, name)
+
 _HUNDRED = Decimal(100)
+_FAMILIES = t.SetOf(t.FAMILY)
 
 
 @attrs.frozen
@@ -56,6 +63,8 @@ class Compiler:
     scope: Scope
     functions: FunctionRegistry
     let_exprs: Mapping[str, ast.Expr]
+    #: The value an optional input takes when the dossier does not give it, by name.
+    input_defaults: Mapping[str, Any] = attrs.field(factory=dict)
 
     def inside(self, element: t.Record | None) -> Compiler:
         """The compiler for expressions evaluated per element of a list of records."""
@@ -86,7 +95,7 @@ class Compiler:
             case ast.DateLit(value=v) | ast.StringLit(value=v) | ast.BoolLit(value=v):
                 return v
             case ast.Name(name=name) if self.scope.resolve(name) is NameKind.CONSTANT:
-                return _CONSTANTS[name]
+                return constant_value(name)
             case ast.SetLit(items=items):
                 values = [self.constant(i) for i in items]
                 if all(v is not NOT_CONSTANT for v in values):
@@ -112,6 +121,8 @@ class Compiler:
                 return value
 
             return read_param
+        if kind is NameKind.INPUT:
+            return _input_reader(name, self.input_defaults.get(name))
         if kind is NameKind.FIELD:
             if name in DERIVED:
                 return lambda env: env.derived(name)
@@ -304,7 +315,30 @@ class Compiler:
 
     # ---------------------------------------------------------- operators
 
+    def family_test(self, node: ast.Expr) -> ast.Expr | None:
+        """What a comparison with a set of families means, as plain membership, or None:
+        `applicant.family == epci` is `epci in applicant.family` (the form is one of
+        the family), `applicant.family in {a, b}` is `applicant.family meets {a, b}`.
+        Both evaluation paths compile this form, so they agree on it."""
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and node.ops[0] in ("==", "!="):
+            left, right = node.operands
+            for family, other in ((left, right), (right, left)):
+                if self._is_family(family):
+                    op: ast.MembershipOperator = "in" if node.ops[0] == "==" else "not in"
+                    return ast.Membership(op, other, family, span=node.span)
+        if isinstance(node, ast.Membership) and node.op in ("in", "not in") and self._is_family(
+                node.left):
+            meets = ast.Membership("meets", node.left, node.right, span=node.span)
+            return meets if node.op == "in" else ast.Not(meets, span=node.span)
+        return None
+
+    def _is_family(self, node: ast.Expr) -> bool:
+        return static_type(node, self.scope, self.let_exprs) == _FAMILIES
+
     def _c_Compare(self, node: ast.Compare) -> Fn:
+        meant = self.family_test(node)
+        if meant is not None:
+            return self.compile(meant)
         operands = [self.compile(o) for o in node.operands]
         ops = [_COMPARE[o] for o in node.ops]
         if len(ops) == 1:
@@ -333,6 +367,9 @@ class Compiler:
         return compare_chain
 
     def _c_Membership(self, node: ast.Membership) -> Fn:
+        meant = self.family_test(node)
+        if meant is not None:
+            return self.compile(meant)
         left_fn = self.compile(node.left)
         right_fn = self.compile(node.right)
         if node.op == "meets":
@@ -529,6 +566,30 @@ def _field_reader(parts: tuple[str, ...]) -> Fn:
     return read
 
 
+def input_path(name: str) -> str:
+    """Where an input is in a dossier, as `missing` and the trace name it: `inputs.NAME`."""
+    return f"inputs.{name}"
+
+
+def document_path(name: str) -> str:
+    """How `missing` names a document the dossier does not list: `documents.NAME`."""
+    return f"documents.{name}"
+
+
+def _input_reader(name: str, default: Any) -> Fn:
+    """Reads an input the policy declares: the dossier's value, else its default."""
+    path = input_path(name)
+
+    def read_input(env: Env) -> Any:
+        value = env.dossier.inputs.get(name)
+        if value is None:
+            value = default
+        env.record(path, value)
+        return value
+
+    return read_input
+
+
 def _element_reader(parts: tuple[str, ...]) -> Fn:
     """Reads a path from the innermost element of a filter or quantifier."""
     if len(parts) == 1 and parts[0] != "eligible":
@@ -636,14 +697,15 @@ def _scalar_text(value: Any) -> str | None:
     """
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, enum.Enum):
+        # Before `str`: a kind or category is text too (StrEnum), written as a name.
+        return str(value.value)
     if isinstance(value, str):
         return format_string(value)
     if isinstance(value, int | Decimal):
         return str(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return str(value.value)
     if isinstance(value, frozenset):
         items = [_scalar_text(v) for v in value]
         if all(item is not None for item in items):

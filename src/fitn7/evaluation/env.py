@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from fitn7.dossier import Category, Dossier
+from fitn7.dossier import Dossier
 
 _ZERO = Decimal(0)
 _CENT = Decimal("0.01")
@@ -87,7 +87,7 @@ class Env:
         dossier: Dossier,
         params: Mapping[str, Any],
         lets: Mapping[str, Callable[[Env], Any]],
-        eligible_categories: frozenset[Category],
+        eligible_categories: frozenset[str],
         sessions: tuple[tuple[str, datetime.date], ...],
         trace: bool,
         basis: Basis = AMOUNT_BASIS,
@@ -153,7 +153,7 @@ class Env:
 
 
 def sum_amounts(
-    expenses: Any, categories: frozenset[Category] | None, basis: Basis = AMOUNT_BASIS,
+    expenses: Any, categories: frozenset[str] | None, basis: Basis = AMOUNT_BASIS,
     positions: Sequence[int] | None = None,
 ) -> tuple[Decimal | None, str | None]:
     """The sum of the expense figures on `basis` (of the lines of these categories), or

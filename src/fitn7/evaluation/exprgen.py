@@ -42,6 +42,7 @@ from fitn7.evaluation.compiler import (
     NOT_CONSTANT,
     Compiler,
     ProjectionPath,
+    input_path,
     list_path,
     static_type,
 )
@@ -100,6 +101,9 @@ class ExprGen:
     def test(self, node: ast.Expr, decides: frozenset[bool] = frozenset()) -> Test:
         """Like `expr`, for a value only tested (by a rule, a filter, `and`...): a
         comparison, membership or negation stays an expression."""
+        meant = self.compiler.family_test(node)
+        if meant is not None:
+            return self.test(meant, decides)
         if self.compiler.constant(node) is NOT_CONSTANT:
             if isinstance(node, ast.Compare) and len(node.ops) == 1:
                 left, right = (self.expr(o) for o in node.operands)
@@ -187,11 +191,28 @@ class ExprGen:
             return self._let(name)
         if kind is NameKind.PARAM:
             return Atom(self.shared.local(f"param:{name}", f"P[{name!r}]"))
+        if kind is NameKind.INPUT:
+            return self._input(name)
         if kind is NameKind.FIELD:
             if name in DERIVED:
                 return self._derived(name)
             return self.shared.read((name,))
         raise Unsupported(f"name {name}")
+
+    def _input(self, name: str) -> Atom:
+        """An input, read once in the prologue; its default when the dossier lacks it."""
+        key = f"input:{name}"
+        known = key in self.shared.lazy
+        local = self.shared.local(key, f"D.inputs.get({name!r})")
+        default = self.compiler.input_defaults.get(name)
+        if default is not None:
+            if not known:
+                value = self.out.const(default)
+                self.shared.prologue.append(f"if {local} is None: {local} = {value.code}")
+            return Atom(local)
+        path = self.out.const(input_path(name))
+        self.out.emit(f"if {local} is None: RD += ({path.code},)")
+        return Atom(local)
 
     def _let(self, name: str) -> Atom:
         body = self.compiler.let_exprs[name]

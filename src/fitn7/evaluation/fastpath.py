@@ -39,11 +39,17 @@ from fitn7.evaluation.codegen import (
     no_block,
     none_test,
 )
-from fitn7.evaluation.compiler import NOT_CONSTANT, Compiler
+from fitn7.evaluation.compiler import NOT_CONSTANT, Compiler, document_path, input_path
 from fitn7.evaluation.decision import Decision, Reason, Status, slot_setters
 from fitn7.evaluation.env import ceiling_limit, claim_lines, sum_amounts
 from fitn7.evaluation.exprgen import ExprGen
-from fitn7.evaluation.steps import CompiledAdjustment, CompiledCeiling
+from fitn7.evaluation.steps import (
+    CompiledAdjustment,
+    CompiledCeiling,
+    missing_document_reason,
+    missing_input_reason,
+    unsure_document_reason,
+)
 
 if TYPE_CHECKING:
     from fitn7.evaluation.program import CompiledPolicy
@@ -151,6 +157,45 @@ class _PolicyGen:
             else:
                 review = self.out.bind("_r", Reason(rule.id, "review", rule.message, rule.source))
                 out.emit(f"{branch} {value.value}: reviews += ({review},)")
+
+    # --------------------------------------------------------- completeness
+
+    def completeness(self) -> None:
+        """Required inputs and documents, as `Run._completeness`: each one missing is a
+        reason for `undecided` (their reasons are constants)."""
+        out = self.out
+        program = self.program
+        if not (program.required_inputs or program.documents):
+            return
+        inputs, documents = out.temp("ins"), out.temp("docs")
+        out.emit(f"{inputs} = D.inputs")
+        out.emit(f"{documents} = D.documents")
+        for required in program.required_inputs:
+            self.out.emit(f"# input {_comment(required.name)} ({_where(required.meta)})")
+            reason = out.bind("_r", missing_input_reason(required.meta))
+            path = out.const(input_path(required.name))
+            with out.block(f"if {inputs}.get({required.name!r}) is None:"):
+                out.emit(f"undecided += ({reason},)")
+                out.emit(f"M += ({path.code},)")
+        for document in self.program.documents:
+            node = next(d for d in self.policy.of_type(ast.Document) if d.name == document.name)
+            with out.block(f"if {document.name!r} not in {documents}:"):
+                self.start_step(f"document {document.name} ({_where(node)})")
+                missing = out.bind("_r", missing_document_reason(document.meta))
+                path = out.const(document_path(document.name))
+                if node.when is None:
+                    out.emit(f"undecided += ({missing},)")
+                    out.emit(f"M += ({path.code},)")
+                    continue
+                unsure = out.bind("_r", unsure_document_reason(document.meta))
+                when = self.gen.test(node.when, _SETTLED_BY_ANY)
+                if when.none:
+                    with out.block(f"if {when.none}:"):
+                        out.emit(f"undecided += ({unsure},)")
+                        self.flush()
+                with out.block(f"{'elif' if when.none else 'if'} {when.value}:"):
+                    out.emit(f"undecided += ({missing},)")
+                    out.emit(f"M += ({path.code},)")
 
     # --------------------------------------------------------------- amount
 
@@ -444,6 +489,7 @@ class _PolicyGen:
     def source(self) -> str:
         """The whole function: the prologue (hoisted paths, caches) and the body."""
         self.rules()
+        self.completeness()
         self.amount()
         self.score()
         self.decision()

@@ -81,7 +81,7 @@ def coerce(name: str, default: Any, value: Any, node: ast.Param | None = None) -
                 raise wrong() from None
         raise wrong()
     if isinstance(default, frozenset):
-        return _set(default, value, wrong)
+        return _set(default, value, wrong, _names_kinds(node))
     if isinstance(default, str) and isinstance(value, str):
         return value.strip()
     raise wrong()
@@ -133,10 +133,37 @@ def _number(
     return number
 
 
+def _names_kinds(node: ast.Param | None) -> bool:
+    """Whether a param's default is a set written as legal form names (`{commune,
+    association}`): its overrides are legal forms too, by name or code."""
+    if node is None or not isinstance(node.default, ast.SetLit) or not node.default.items:
+        return False
+    from fitn7.legal_forms import READABLE_NAMES  # the nomenclature, only when needed
+
+    return all(isinstance(i, ast.Name) and i.name in READABLE_NAMES for i in node.default.items)
+
+
+def _kinds(items: list[Any], wrong: Callable[[str], EvaluationError]) -> frozenset[Any]:
+    """Legal forms by name or catégorie juridique code, as a dossier's kind reads them."""
+    from fitn7.applicants import kind_value
+    from fitn7.legal_forms import LegalFormError
+
+    converted = []
+    for item in items:
+        raw = str(item.value if isinstance(item, enum.Enum) else item)
+        try:
+            converted.append(kind_value(raw))
+        except LegalFormError as exc:
+            raise wrong(f": `{raw}` is not one of them ({exc.hint})") from None
+    return frozenset(converted)
+
+
 def _set(
-    default: frozenset[Any], value: Any, wrong: Callable[[str], EvaluationError]
+    default: frozenset[Any], value: Any, wrong: Callable[[str], EvaluationError],
+    kinds: bool = False,
 ) -> frozenset[Any]:
-    """A set: a Python set, or text `{"29", "35"}` / `{commune, cc}` / `29, 35`."""
+    """A set: a Python set, or text `{"29", "35"}` / `{commune, cc}` / `29, 35`; with
+    `kinds`, a set of legal forms (`{commune, association}`, `{"9220"}`)."""
     if isinstance(value, frozenset | set | tuple | list):
         items: list[Any] = list(value)
     elif isinstance(value, str):
@@ -149,6 +176,8 @@ def _set(
             raise wrong(": an element of the set is empty")
     else:
         raise wrong("")
+    if kinds:
+        return _kinds(items, wrong)
     # The elements take the kind of the default's: kinds and categories are
     # names (`commune`, `etude`), départements and codes are text.
     sample = next(iter(default), None)
@@ -201,8 +230,10 @@ def param_text(value: Any, node: ast.Param | None = None) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, frozenset):
+        names = _names_kinds(node)
         return "{" + ", ".join(sorted(
-            v.value if isinstance(v, enum.Enum) else f'"{v}"' for v in value)) + "}"
+            v.value if isinstance(v, enum.Enum) else str(v) if names else f'"{v}"'
+            for v in value)) + "}"
     return str(value)
 
 

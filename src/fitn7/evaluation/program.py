@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from fitn7 import types as t
-from fitn7.dossier import Category, Dossier
+from fitn7.dossier import Dossier
 from fitn7.dsl import ast
 from fitn7.dsl.amounts import Section, sections
 from fitn7.errors import EvaluationError
-from fitn7.evaluation.compiler import NOT_CONSTANT, Compiler, Fn
+from fitn7.evaluation.applicability import with_not_applicable
+from fitn7.evaluation.compiler import NOT_CONSTANT, Compiler, Fn, constant_value
 from fitn7.evaluation.decision import Decision, PolicyRef
 from fitn7.evaluation.env import AMOUNT_BASIS, Basis, Env
 from fitn7.evaluation.fastpath import FastPath, generate
@@ -36,6 +37,8 @@ from fitn7.evaluation.steps import (
     CompiledBand,
     CompiledCeiling,
     CompiledCriterion,
+    CompiledDocument,
+    CompiledInput,
     CompiledInvariant,
     CompiledLimit,
     CompiledMinimum,
@@ -47,6 +50,7 @@ from fitn7.evaluation.steps import (
 )
 from fitn7.functions import FunctionRegistry, builtin_registry
 from fitn7.scope import Scope
+from fitn7.vocabulary import Vocabulary, scope_names
 
 if TYPE_CHECKING:
     from fitn7.plugins import PluginHost
@@ -99,7 +103,7 @@ class CompiledPolicy:
     param_defaults: Mapping[str, Any]
     param_nodes: Mapping[str, ast.Param]
     lets: Mapping[str, Fn]
-    eligible_categories: frozenset[Category]
+    eligible_categories: frozenset[str]
     sessions: tuple[tuple[str, datetime.date], ...]
     envelope: Decimal | None
     rules: tuple[CompiledRule, ...]
@@ -110,6 +114,12 @@ class CompiledPolicy:
     criteria: tuple[CompiledCriterion, ...]
     limits: tuple[CompiledLimit, ...]
     invariants: tuple[CompiledInvariant, ...]
+    #: What a dossier may name under this policy: categories, inputs, documents.
+    vocabulary: Vocabulary = attrs.field(factory=Vocabulary)
+    #: The inputs a dossier must give, and the documents it must list (when their
+    #: condition holds), or the decision is incomplete.
+    required_inputs: tuple[CompiledInput, ...] = ()
+    documents: tuple[CompiledDocument, ...] = ()
     #: The generated decision function, or None when the policy keeps its closures only.
     fast: FastPath | None = attrs.field(default=None, eq=False, repr=False)
     #: The trace entry of the base: the `base` step's message and source when written.
@@ -151,19 +161,20 @@ class CompiledPolicy:
             self.param_defaults
         )
         try:
-            return fast.function(dossier, values)
+            decision = fast.function(dossier, values)
         except Exception:
             # Any failure (a division by zero, a plugin error, an odd dossier):
             # the closures evaluate again, and raise the error with its policy
             # file, line and column if there is one.
             return self.evaluate_reference(dossier, params, trace=False)
+        return with_not_applicable(decision, dossier)
 
     def evaluate_reference(
         self, dossier: Dossier, params: Mapping[str, Any] | None = None, *, trace: bool = True
     ) -> Decision:
         """The decision computed by the closures only: the reference for the fast path."""
         try:
-            return Run(self, self.env(dossier, params, trace)).decide()
+            decision = Run(self, self.env(dossier, params, trace)).decide()
         except ArithmeticError as exc:
             # decimal.Overflow and the like: only a policy multiplying large numbers
             # again and again gets past the Decimal context, never a real one.
@@ -171,6 +182,7 @@ class CompiledPolicy:
                 f"a value the policy computes is too large ({type(exc).__name__}): check the "
                 "arithmetic of its rules and lets"
             ) from None
+        return with_not_applicable(decision, dossier)
 
     def check_invariants(
         self, dossier: Dossier, decision: Decision, params: Mapping[str, Any] | None = None
@@ -217,8 +229,16 @@ def compile_policy(
     registry = functions or builtin_registry()
     params = {p.name: p for p in policy.of_type(ast.Param)}
     lets = {let.name: let.value for let in policy.of_type(ast.Let)}
-    scope = Scope(lets=set(lets), params=set(params), schema=schema)
-    compiler = Compiler(scope, registry, lets)
+    inputs, constants = scope_names(policy)
+    scope = Scope(lets=set(lets), params=set(params), schema=schema, inputs=inputs,
+                  constants=constants)
+    bare = Compiler(scope, registry, lets)
+    input_defaults = {
+        i.name: bare.constant(i.default) for i in policy.of_type(ast.Input)
+        if i.default is not None and bare.constant(i.default) is not NOT_CONSTANT
+    }
+    compiler = attrs.evolve(bare, input_defaults=input_defaults)
+    vocabulary = Vocabulary.of(policy)
 
     defaults: dict[str, Any] = {}
     for name, node in params.items():
@@ -227,10 +247,11 @@ def compile_policy(
             raise EvaluationError(f"param `{name}` needs a literal default at {node.span}")
         defaults[name] = value
 
-    categories = frozenset(Category)
+    every = frozenset(constant_value(c) for c in vocabulary.categories)
+    categories = every
     for decl in policy.of_type(ast.Expenses):
-        named = frozenset(Category(c) for c in decl.categories if c in Category._value2member_map_)
-        categories = named if decl.mode == "eligible" else frozenset(Category) - named
+        named = frozenset(constant_value(c) for c in decl.categories) & every
+        categories = named if decl.mode == "eligible" else every - named
 
     sessions = []
     for session in policy.of_type(ast.Session):
@@ -340,6 +361,16 @@ def compile_policy(
         criteria=criteria,
         limits=limits,
         invariants=invariants,
+        vocabulary=vocabulary,
+        required_inputs=tuple(
+            CompiledInput(Meta(i.name, "input", i.label or i.name, i.source, i.span), i.name)
+            for i in policy.of_type(ast.Input) if i.required
+        ),
+        documents=tuple(
+            CompiledDocument(Meta(d.name, "document", d.label, d.source, d.span), d.name,
+                             opt(d.when))
+            for d in policy.of_type(ast.Document)
+        ),
         base_meta=main.base_meta,
         parts=tuple(parts),
         total_meta=total_meta,

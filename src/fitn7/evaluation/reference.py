@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from fitn7.evaluation.compiler import Fn
+from fitn7.evaluation.compiler import Fn, document_path, input_path
 from fitn7.evaluation.decision import Decision, Reason, Status, TraceEntry, slot_setters
 from fitn7.evaluation.env import (
     CEILING_READ,
@@ -30,6 +30,9 @@ from fitn7.evaluation.steps import (
     Computation,
     Meta,
     Pipeline,
+    missing_document_reason,
+    missing_input_reason,
+    unsure_document_reason,
 )
 
 if TYPE_CHECKING:
@@ -129,6 +132,8 @@ class Run:
             if outcome == "unknown" or env.trace:
                 self.note(meta, outcome)
 
+        undecided.extend(self._completeness())
+
         amount: Decimal | None = None
         amount_unknown = False
         if not failing:
@@ -155,6 +160,41 @@ class Run:
             missing=tuple(self.missing),
             trace=tuple(self.trace),
         )
+
+    # --------------------------------------------------------- completeness
+
+    def _completeness(self) -> list[Reason]:
+        """The required inputs the dossier lacks, and the documents it does not list though
+        their condition holds (or is unknown): each a reason to call it incomplete."""
+        env = self.env
+        dossier = env.dossier
+        reasons: list[Reason] = []
+        for required in self.p.required_inputs:
+            env.reads = []
+            if dossier.inputs.get(required.name) is not None:
+                if env.trace:
+                    self.note(required.meta, "provided")
+                continue
+            reasons.append(missing_input_reason(required.meta))
+            self.missing[input_path(required.name)] = None
+            self.note(required.meta, "missing")
+        for document in self.p.documents:
+            env.reads = []
+            if document.name in dossier.documents:
+                if env.trace:
+                    self.note(document.meta, "provided")
+                continue
+            when = self.holds(document.when)
+            if when is None:
+                reasons.append(unsure_document_reason(document.meta))
+                self.note(document.meta, "unknown")
+            elif when:
+                reasons.append(missing_document_reason(document.meta))
+                self.missing[document_path(document.name)] = None
+                self.note(document.meta, "missing")
+            elif env.trace:
+                self.note(document.meta, "not required")
+        return reasons
 
     # --------------------------------------------------------------- amount
 

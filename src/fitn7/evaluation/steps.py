@@ -10,6 +10,7 @@ import attrs
 
 from fitn7.dsl.source import Span
 from fitn7.evaluation.compiler import Fn
+from fitn7.evaluation.decision import Reason
 
 
 @attrs.frozen
@@ -139,6 +140,41 @@ class CompiledInvariant:
 
     meta: Meta
     condition: Fn
+
+
+@attrs.frozen
+class CompiledInput:
+    """A required input: a dossier without it is incomplete, whatever the rules read."""
+
+    meta: Meta
+    name: str
+
+
+@attrs.frozen
+class CompiledDocument:
+    """A required document and its compiled condition (None: always required)."""
+
+    meta: Meta
+    name: str
+    when: Fn | None
+
+
+def missing_input_reason(meta: Meta) -> Reason:
+    """Why a dossier without a required input is incomplete: `Information manquante : …`."""
+    return Reason(meta.id, "missing_input", f"Information manquante : {meta.message}",
+                  meta.source)
+
+
+def missing_document_reason(meta: Meta) -> Reason:
+    """Why a dossier without a required document is incomplete: `Pièce manquante : …`."""
+    return Reason(meta.id, "missing_document", f"Pièce manquante : {meta.message}", meta.source)
+
+
+def unsure_document_reason(meta: Meta) -> Reason:
+    """Why a dossier without a document that may be required is incomplete: its condition
+    is unknown (the fields it lacks go to `missing`)."""
+    return Reason(meta.id, "incomplete", f"Pièce peut-être requise : {meta.message}",
+                  meta.source)
 
 
 #: The implicit steps of every amount pipeline, as the trace names them.

@@ -47,7 +47,8 @@ def _collectivite(c: Collectivite) -> dict[str, Any]:
     return _present(
         {
             "name": c.name,
-            "kind": c.kind.value if c.kind is not None else None,
+            # An alias code (`7345` for `syndicat_intercommunal`) is written as it came.
+            "kind": c.categorie_juridique or (str(c.kind) if c.kind is not None else None),
             "code": c.code,
             "population": c.population,
             "departement": c.departement,
@@ -55,6 +56,9 @@ def _collectivite(c: Collectivite) -> dict[str, Any]:
             "zrr": c.zrr,
             "qpv": c.qpv,
             "extra": _copy(c.extra) if c.extra else None,
+            "siret": c.siret,
+            # derived from the SIRET when it is its first 9 digits: written only otherwise
+            "siren": c.siren if c.siret is None or c.siret[:9] != c.siren else None,
         }
     )
 
@@ -86,7 +90,7 @@ def _expense(e: Expense) -> dict[str, Any]:
     return _present(
         {
             "label": e.label,
-            "category": e.category.value if e.category is not None else None,
+            "category": str(e.category) if e.category is not None else None,
             "amount": _money(e.amount) if e.amount is not None else None,
             "provider": _provider(e.provider) if e.provider is not None else None,
             "amount_ht": _money(e.amount_ht) if e.amount_ht is not None else None,
@@ -120,8 +124,19 @@ def dossier_to_mapping(dossier: Dossier) -> dict[str, Any]:
             ),
             "requested": _money(dossier.requested) if dossier.requested is not None else None,
             "extra": _copy(dossier.extra) if dossier.extra else None,
+            "inputs": {k: _input(v) for k, v in dossier.inputs.items()} or None,
+            "documents": list(dossier.documents) or None,
         }
     )
+
+
+def _input(value: Any) -> Any:
+    """An input's value as a file writes it: money in plain notation, a set as a sorted list."""
+    if isinstance(value, frozenset):
+        return sorted(value, key=str)
+    if isinstance(value, Decimal):
+        return _money(value)
+    return _copy(value)
 
 
 def _cents(amount: Decimal) -> str:

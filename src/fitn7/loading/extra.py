@@ -134,3 +134,9 @@ def typed_extra(dossier: Dossier, schema: t.Schema, file: str | None = None) -> 
     if extra is not dossier.extra:
         changes["extra"] = extra
     return attrs.evolve(dossier, **changes) if changes else dossier
+
+
+#: The readers of numbers that are not money, shared with the inputs a policy declares
+#: (`fitn7.loading.vocabulary`).
+read_decimal = _read_decimal
+read_percent = _read_percent

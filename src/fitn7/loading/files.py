@@ -25,6 +25,7 @@ from fitn7.input_file import is_regular_file, read_input_bytes
 from fitn7.loading.mapping import dossier_from_mapping
 from fitn7.loading.values import JSON_INT_DIGITS, json_int
 from fitn7.loading.where import dossier_error
+from fitn7.vocabulary import Vocabulary
 
 #: File suffixes read as dossiers; in a directory, other files are skipped.
 SUFFIXES = (".toml", ".json")
@@ -207,7 +208,7 @@ def _entries(document: Any, file: str) -> list[tuple[str, Any]]:
     return [(f"$.dossier[{i}]", item) for i, item in enumerate(items)]
 
 
-def _load_file(path: Path) -> Iterator[LoadResult]:
+def _load_file(path: Path, vocabulary: Vocabulary | None = None) -> Iterator[LoadResult]:
     """Every dossier of one file; a file that cannot be parsed gives one `Failed`."""
     file = str(path)
     try:
@@ -226,7 +227,8 @@ def _load_file(path: Path) -> Iterator[LoadResult]:
             data = {k: v for k, v in data.items() if k not in ANNOTATION_KEYS}
         try:
             with no_cycle_collection():
-                dossier = dossier_from_mapping(data, file=file, base_path=base_path)
+                dossier = dossier_from_mapping(data, file=file, base_path=base_path,
+                                               vocabulary=vocabulary)
         except DossierError as e:
             yield Failed(e)
         except RecursionError:
@@ -252,7 +254,9 @@ def dossier_files(directory: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.name)
 
 
-def load_dossiers(*paths: str | os.PathLike[str]) -> Iterator[LoadResult]:
+def load_dossiers(
+    *paths: str | os.PathLike[str], vocabulary: Vocabulary | None = None
+) -> Iterator[LoadResult]:
     """Every dossier of the given files and directories, in order, as `Loaded` or `Failed`.
 
     A file holds one dossier (top-level `id`), many (`[[dossier]]` tables, or
@@ -260,12 +264,14 @@ def load_dossiers(*paths: str | os.PathLike[str]) -> Iterator[LoadResult]:
     in name order (not recursive). A bad dossier yields a `Failed` and the
     others still load; so does a second dossier with an id already seen in
     the batch, whichever argument it comes from (see `unique_ids`).
+    `vocabulary` is the policy's (`Vocabulary.of(policy)`): its categories,
+    inputs and documents are checked as each dossier loads.
     """
     def every() -> Iterator[LoadResult]:
         for given in paths:
             path = Path(given)
             for file in dossier_files(path) if path.is_dir() else [path]:
-                yield from _load_file(file)
+                yield from _load_file(file, vocabulary)
 
     return unique_ids(every())
 
@@ -294,13 +300,16 @@ def unique_ids(results: Iterable[LoadResult]) -> Iterator[LoadResult]:
         yield result
 
 
-def load_dossier(path: str | os.PathLike[str]) -> Dossier:
-    """The one dossier of a file; raises `DossierError` if it is broken or holds another number."""
+def load_dossier(
+    path: str | os.PathLike[str], vocabulary: Vocabulary | None = None
+) -> Dossier:
+    """The one dossier of a file (read with a policy's `vocabulary` when given); raises
+    `DossierError` if it is broken or holds another number."""
     p = Path(path)
     file = str(p)
     if p.is_dir():
         raise dossier_error(file, "", "expected a dossier file, got a directory")
-    results = list(_load_file(p))
+    results = list(_load_file(p, vocabulary))
     for result in results:
         if isinstance(result, Failed):
             raise result.error

@@ -15,11 +15,14 @@ from typing import Any, TypeVar
 import attrs
 
 from fitn7 import types as t
+from fitn7.applicants import COLLECTIVITE_FIELDS, alias_code, form_text, is_collectivite, main_code
 from fitn7.diagnostics import did_you_mean
 from fitn7.dossier import Collectivite, Dossier, Expense, Project, Provider
 from fitn7.limits import text_shown
 from fitn7.loading import values as v
+from fitn7.loading.vocabulary import read_category, read_documents, read_inputs
 from fitn7.loading.where import Where
+from fitn7.vocabulary import DEFAULT_CATEGORIES, Vocabulary
 
 _T = TypeVar("_T")
 
@@ -32,7 +35,11 @@ def _keys(cls: type[Any], record: t.Record) -> tuple[tuple[str, ...], frozenset[
 
 
 _DOSSIER_KEYS = _keys(Dossier, t.DOSSIER)
-_COLLECTIVITE_KEYS = _keys(Collectivite, t.COLLECTIVITE)
+# `categorie_juridique` is written as `kind` (the code itself, `7345`).
+_COLLECTIVITE_KEYS = (
+    tuple(k for k in _keys(Collectivite, t.COLLECTIVITE)[0] if k != "categorie_juridique"),
+    _keys(Collectivite, t.COLLECTIVITE)[1],
+)
 _PROJECT_KEYS = _keys(Project, t.PROJECT)
 _EXPENSE_KEYS = _keys(Expense, t.EXPENSE)
 _PROVIDER_KEYS = _keys(Provider, t.PROVIDER)
@@ -89,12 +96,23 @@ def _str(field: str) -> Callable[[Any, Where], str]:
 
 
 def _collectivite(value: Any, at: Where, role: str) -> Collectivite:
-    """The applicant or a member."""
+    """The applicant or a member: a collectivité, or any other legal form."""
     data = _table(value, at)
     _check_keys(data, at, _COLLECTIVITE_KEYS)
+    kind = _optional(data, "kind", at, lambda x, w: v.read_kind(x, w, role=role))
+    alias = alias_code(data["kind"], kind) if kind is not None else None
+    if kind is not None:
+        _collectivite_fields_only(data, at, alias or main_code(kind))
+    siret = _optional(data, "siret", at, v.read_siret)
+    siren = _optional(data, "siren", at, v.read_siren)
+    if siret is not None and siren is not None and siret[:9] != siren:
+        raise at.key("siren").error(
+            f"SIREN `{siren}` is not the one of SIRET `{siret}`",
+            f"a SIRET starts with its SIREN: `{siret[:9]}`; give one of the two",
+        )
     return Collectivite(
         name=_optional(data, "name", at, _str("name")),
-        kind=_optional(data, "kind", at, lambda x, w: v.read_kind(x, w, role=role)),
+        kind=kind,
         code=_optional(data, "code", at, _str("code")),
         population=_optional(data, "population", at, v.read_int),
         departement=_optional(data, "departement", at, _str("departement")),
@@ -102,7 +120,25 @@ def _collectivite(value: Any, at: Where, role: str) -> Collectivite:
         zrr=_optional(data, "zrr", at, v.read_bool),
         qpv=_optional(data, "qpv", at, v.read_bool),
         extra=_extra(data, at),
+        siret=siret,
+        siren=siren if siren is not None else (siret[:9] if siret is not None else None),
+        categorie_juridique=alias,
     )
+
+
+def _collectivite_fields_only(data: Mapping[str, Any], at: Where, code: str | None) -> None:
+    """Refuse the fields of a collectivité on an applicant of another legal form: an
+    association has no INSEE commune code nor population a rule could read."""
+    if code is None or is_collectivite(code):
+        return
+    for key in COLLECTIVITE_FIELDS:
+        if data.get(key) is not None:
+            raise at.key(key).error(
+                f"`{key}` is for a collectivité or a groupement, not for "
+                f"{form_text(code)}",
+                "remove it: a rule that reads it finds it `sans objet` (docs/dossiers.md); "
+                "identify the applicant by `siret` or `siren`",
+            )
 
 
 def _project(value: Any, at: Where) -> Project:
@@ -133,13 +169,14 @@ def _provider(value: Any, at: Where) -> Provider:
     )
 
 
-def _expense(value: Any, at: Where) -> Expense:
+def _expense(value: Any, at: Where, categories: Mapping[str, str]) -> Expense:
     """One budget line."""
     data = _table(value, at)
     _check_keys(data, at, _EXPENSE_KEYS)
     line = Expense(
         label=_optional(data, "label", at, _str("label")),
-        category=_optional(data, "category", at, v.read_category),
+        category=_optional(data, "category", at,
+                           lambda x, w: read_category(x, w, categories)),
         amount=_optional(data, "amount", at, v.read_money),
         provider=_optional(data, "provider", at, _provider),
         amount_ht=_optional(data, "amount_ht", at, v.read_money),
@@ -172,10 +209,21 @@ def _extra(data: Mapping[str, Any], at: Where) -> dict[str, Any]:
     return extra if extra is not None else {}
 
 
-def _expenses(value: Any, at: Where) -> tuple[Expense, ...]:
+def _expenses(value: Any, at: Where, categories: Mapping[str, str]) -> tuple[Expense, ...]:
     """The budget lines; an empty list is a budget with no lines, not a missing one."""
     items = _list(value, at, "expenses")
-    return tuple(_expense(item, at.index(i)) for i, item in enumerate(items))
+    return tuple(_expense(item, at.index(i), categories) for i, item in enumerate(items))
+
+
+def _inputs(data: Mapping[str, Any], at: Where, vocabulary: Vocabulary | None) -> dict[str, Any]:
+    """The values of the policy's inputs: typed with the policy's vocabulary, else kept as
+    written (floats refused) until the policy that reads them is known."""
+    value = data.get("inputs")
+    if value is None:
+        return {}
+    if vocabulary is None:
+        return v.read_extra(value, at.key("inputs"))
+    return read_inputs(value, at.key("inputs"), vocabulary)
 
 
 def _id(data: Mapping[str, Any], at: Where) -> str:
@@ -189,26 +237,37 @@ def _id(data: Mapping[str, Any], at: Where) -> str:
     return ident
 
 
-def dossier_from_mapping(data: Mapping[str, Any], *, file: str, base_path: str = "$") -> Dossier:
+def dossier_from_mapping(
+    data: Mapping[str, Any], *, file: str, base_path: str = "$",
+    vocabulary: Vocabulary | None = None,
+) -> Dossier:
     """A `Dossier` from a table as TOML or JSON give it (or a plugin builds it).
 
     `file` and `base_path` (`$.dossier[3]` for the fourth dossier of a file)
     locate errors. Money must arrive as int, Decimal or a dot-decimal string,
-    never float. Raises `DossierError` for the first problem found: unknown
-    keys of a table before its values, fields in the order of the schema.
+    never float. `vocabulary` is that of the policy that will read the dossier
+    (its categories, inputs and documents); without it, categories are the
+    built-in FITN7 ones and inputs and documents are kept as written (see
+    `fitn7.loading.vocabulary`). Raises `DossierError` for the first problem
+    found: unknown keys of a table before its values, fields in the order of
+    the schema.
     """
     at = Where(file, base_path)
     table = _table(data, at)
     _check_keys(table, at, _DOSSIER_KEYS)
     ident = _id(table, at)
+    categories = vocabulary.categories if vocabulary is not None else DEFAULT_CATEGORIES
     return Dossier(
         id=ident,
         submitted=_optional(table, "submitted", at, v.read_date),
         applicant=_optional(table, "applicant", at, lambda x, w: _collectivite(x, w, "applicant")),
         members=_members(table, at),
         project=_optional(table, "project", at, _project),
-        expenses=_optional(table, "expenses", at, _expenses),
+        expenses=_optional(table, "expenses", at, lambda x, w: _expenses(x, w, categories)),
         requested=_optional(table, "requested", at, v.read_money),
         extra=_extra(table, at),
+        inputs=_inputs(table, at, vocabulary),
+        documents=_optional(table, "documents", at,
+                            lambda x, w: read_documents(x, w, vocabulary)) or (),
         origin=file,
     )

@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime
 import enum
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+from fitn7.applicants import kind_value
 from fitn7.diagnostics import did_you_mean
 from fitn7.dossier import Category, Kind
+from fitn7.legal_forms import IdentifierError, LegalFormError, validate_siren, validate_siret
 from fitn7.limits import (
     MAX_DEPTH,
     Quantity,
@@ -34,14 +36,13 @@ _DIGITS = re.compile(r"[0-9]+")
 _MONEY = re.compile(r"[0-9]+(\.[0-9]+)?")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ISO_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]")
-_CATEGORIE_JURIDIQUE = re.compile(r"[0-9]{4}")
 _CENT = Decimal("0.01")
 
 _MONEY_MESSAGE = "expected money (a number of euros)"
 _MONEY_HINT = "write euros with a dot before the cents and no spaces, e.g. `12000.50`"
 _FLOAT_HINT = "pass a Decimal or a string: fitn7 never reads numbers as float"
 #: Text fields that look like numbers; an integer there would lose leading zeros.
-_CODE_FIELDS = frozenset({"id", "code", "departement", "region", "siret"})
+_CODE_FIELDS = frozenset({"id", "code", "departement", "region", "siret", "siren"})
 _LIMIT_HINT = "check the number of digits; docs/dossiers.md lists the limits"
 
 
@@ -229,8 +230,9 @@ def _read_enum(value: Any, at: Where, enum_type: type[_E], what: str) -> _E:
     raise at.error(f"unknown {what} `{value}`", hint)
 
 
-def read_kind(value: Any, at: Where, *, role: str) -> Kind:
-    """A collectivité kind, by name (`commune`) or SIRENE catégorie juridique code (`7210`).
+def read_kind(value: Any, at: Where, *, role: str) -> str:
+    """A legal form, by readable name (`commune`, `association`) or INSEE catégorie
+    juridique code (`7210`, `9220`): its kind (see `fitn7.applicants.kind_value`).
 
     `role` (`applicant`, `member`) only words the message.
     """
@@ -239,19 +241,37 @@ def read_kind(value: Any, at: Where, *, role: str) -> Kind:
             "expected a string",
             f'a catégorie juridique code is text: write it in quotes, e.g. "{value}"',
         )
-    if isinstance(value, str) and _CATEGORIE_JURIDIQUE.fullmatch(value):
-        kind = Kind.from_categorie_juridique(value)
-        if kind is None:
-            raise at.error(
-                f"unknown {role} kind `{value}`",
-                "not the catégorie juridique of a collectivité (docs/dossiers.md lists the codes)",
-            )
-        return kind
-    return _read_enum(value, at, Kind, f"{role} kind")
+    if isinstance(value, Kind):
+        return value
+    if not isinstance(value, str):
+        raise at.error("expected a string", 'write a name in quotes, e.g. "commune"')
+    try:
+        return kind_value(value)
+    except LegalFormError as exc:
+        raise at.error(f"unknown {role} kind `{value}`", exc.hint) from None
+
+
+def read_siret(value: Any, at: Where) -> str:
+    """A SIRET: 14 digits whose check digit holds (spaces, as registers print them, dropped)."""
+    return _identifier(validate_siret, value, at)
+
+
+def read_siren(value: Any, at: Where) -> str:
+    """A SIREN: 9 digits whose check digit holds (spaces dropped)."""
+    return _identifier(validate_siren, value, at)
+
+
+def _identifier(validate: Callable[[str], str], value: Any, at: Where) -> str:
+    text = read_str(value, at, field="siret")
+    try:
+        return validate(text)
+    except IdentifierError as exc:
+        raise at.error(f"`{exc.value}` is not a valid {exc.kind}", exc.reason) from None
 
 
 def read_category(value: Any, at: Where) -> Category:
-    """An expense category (`etude`, `formation`, ...)."""
+    """A built-in FITN7 expense category (`etude`, `formation`, ...); a policy's own are
+    read by `fitn7.loading.vocabulary.read_category`."""
     return _read_enum(value, at, Category, "expense category")
 
 
