@@ -14,6 +14,7 @@ import z3
 from fitn7 import types as t
 from fitn7.dsl import ast
 from fitn7.dsl.formatter import format_expression
+from fitn7.dsl.source import Span
 from fitn7.proofs.inputs import ENUMS, FIELDS, Inputs
 from fitn7.proofs.values import (
     TRUE,
@@ -36,8 +37,17 @@ class Unmodelled:
 
     what: str
     reason: str
-    file: str | None
-    line: int | None
+    span: Span | None
+
+    @property
+    def file(self) -> str | None:
+        """The policy file it is written in."""
+        return self.span.file if self.span else None
+
+    @property
+    def line(self) -> int | None:
+        """Its line."""
+        return self.span.line if self.span else None
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}: " if self.file else ""
@@ -74,8 +84,7 @@ class Translator:
     def opaque(self, node: ast.Expr, reason: str) -> Sym:
         """A free value for `node`, recorded with its reason and line."""
         text = format_expression(node)
-        span = node.span
-        note = Unmodelled(text, reason, span.file if span else None, span.line if span else None)
+        note = Unmodelled(text, reason, node.span)
         if note not in self.unmodelled:
             self.unmodelled.append(note)
         # Keyed by policy and text: the same expression twice is the same value,

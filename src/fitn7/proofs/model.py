@@ -60,6 +60,8 @@ class StepTerm:
     binds: Any
     before: Any
     value: Any = None
+    #: For a band: the id of its forfait.
+    parent: str | None = None
 
 
 @attrs.frozen
@@ -85,6 +87,8 @@ class PolicyModel:
     computed: State | None = None
     score: Any = None
     failing: Any = FALSE
+    #: For each forfait and rate: the dossiers for which it gives the amount.
+    chosen: dict[str, Any] = attrs.field(factory=dict)
 
     @property
     def unmodelled(self) -> list[Unmodelled]:
@@ -110,7 +114,7 @@ def build(policy: ast.Policy, inputs: Inputs) -> PolicyModel:
         # Declarations added to the language later degrade to "unmodelled", reported.
         if type(decl).__name__ not in _MODELLED:
             tr.unmodelled.append(Unmodelled(type(decl).__name__, "this declaration is not "
-                                            "modelled", *_where(decl)))
+                                            "modelled", getattr(decl, "span", None)))
     categories, basis = _expenses(policy)
     eligible, total = inputs.expenses(basis, categories)
     tr.derived = {"eligible_expenses": eligible, "total_expenses": total}
@@ -145,11 +149,6 @@ def build(policy: ast.Policy, inputs: Inputs) -> PolicyModel:
 
 _MODELLED = frozenset({"Param", "Let", "Session", "Rule", "Expenses", "ExpensesBasis",
                        "Amount", "Score", "Limit", "Invariant"})
-
-
-def _where(node: Any) -> tuple[str | None, int | None]:
-    span = getattr(node, "span", None)
-    return (span.file, span.line) if span else (None, None)
 
 
 def _expenses(policy: ast.Policy) -> tuple[frozenset[str], str]:
@@ -231,8 +230,10 @@ def _pipeline(m: PolicyModel, tr: Translator, section: Section, start: State,
         # The first forfait or rate whose condition holds, built from the last one up.
         state = State(z3.RealVal(0), FALSE, FALSE) if in_part else State(
             z3.RealVal(0), FALSE, TRUE)
+        whens: dict[int, Sym | None] = {}
         for index, node in reversed(comps):
             when = tr.expr(node.when) if node.when is not None else None
+            whens[index] = when
             gives = _computation(m, tr, index, node, base)
             sid = node.id or f"forfait#{index}"
             applies = holds(when) if when is not None else TRUE
@@ -242,6 +243,14 @@ def _pipeline(m: PolicyModel, tr: Translator, section: Section, start: State,
             # An undecidable condition stops the choice: the amount is unknown.
             state = State(z3.RealVal(0), TRUE, FALSE).ite(
                 z3.Not(when.known), chosen) if when is not None else chosen
+        # Which computation is chosen: its condition holds, every earlier one is false.
+        earlier: list[Any] = []
+        for index, node in comps:
+            when = whens[index]
+            sid = node.id or f"forfait#{index}"
+            m.chosen[sid] = z3.And(start.live, *earlier,
+                                   holds(when) if when is not None else TRUE)
+            earlier.append(fails(when) if when is not None else FALSE)
     adjustments: list[ast.Adjustment | ast.Ceiling] = [
         s for s in section.steps if isinstance(s, ast.Adjustment | ast.Ceiling)]
     ordered: list[ast.Adjustment | ast.Ceiling] = [
@@ -307,7 +316,7 @@ def _computation(m: PolicyModel, tr: Translator, index: int, node: Any, base: St
         inside = z3.And(conds)
         value = tr.expr(band.value)
         m.steps.append(StepTerm("band", f"{sid}[{number}]", band, inside, inside,
-                                x.as_num(), value.as_num()))
+                                x.as_num(), value.as_num(), parent=sid))
         state = State(value.as_num(), z3.Not(value.known), FALSE).ite(inside, state)
     return state
 
