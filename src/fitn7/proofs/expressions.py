@@ -71,6 +71,10 @@ class Translator:
             p.name: p for p in policy.of_type(ast.Param)}
         self.lets = {let.name: let.value for let in policy.of_type(ast.Let)}
         self.let_cache: dict[str, Sym] = {}
+        # attrs reprs leave spans out: two versions that define the same names alike
+        # give the same text, whatever their layout.
+        self.definitions = str(hash(repr(sorted(self.lets.items())) + repr(
+            sorted((n, p.default) for n, p in self.params.items()))))
         self.unmodelled: list[Unmodelled] = []
         self.decision: Callable[[str], Sym] | None = None
         #: `eligible_expenses` and `total_expenses` as this policy counts them.
@@ -87,9 +91,9 @@ class Translator:
         note = Unmodelled(text, reason, node.span)
         if note not in self.unmodelled:
             self.unmodelled.append(note)
-        # Keyed by policy and text: the same expression twice is the same value,
-        # but two policies' unmodelled parts are never assumed equal.
-        return self.inputs.free(f"{self.policy.id}:{text}")
+        # Keyed by its text and the definitions it may read: the same expression in
+        # two versions is the same value only when their lets and params are the same.
+        return self.inputs.free(f"{text}|{self.definitions}")
 
     def expr(self, node: ast.Expr) -> Sym:
         """The symbolic value of an expression."""

@@ -43,6 +43,11 @@ def prove(program: CompiledPolicy, *, timeout_s: float = 5.0,
     for inv in program.policy.of_type(ast.Invariant):
         cond = m.translator.expr(inv.condition)
         answer = ask(m.inputs.constraints, fails(cond), timeout_s)
+        if answer.verdict == "sat":
+            # Found: ask again for a counterexample with every field given, if it exists.
+            again = ask(m.inputs.constraints, fails(cond), timeout_s,
+                        prefer=[s.known for s in m.inputs.fields.values()])
+            answer = again if again.verdict == "sat" else answer
         if answer.verdict == "unsat":
             free = m.unmodelled
             note = ("for every dossier" if not free else

@@ -17,9 +17,15 @@ class Answer:
     reason: str | None = None
 
 
-def ask(constraints: list[Any], goal: Any, timeout_s: float) -> Answer:
-    """Whether `goal` can hold under `constraints`, within `timeout_s` seconds."""
-    solver = z3.Solver()
+def ask(constraints: list[Any], goal: Any, timeout_s: float,
+        prefer: list[Any] | None = None) -> Answer:
+    """Whether `goal` can hold under `constraints`, within `timeout_s` seconds; with
+    `prefer`, a model where as many of these hold as possible (for readable witnesses)."""
+    solver: Any = z3.Solver()
+    if prefer:
+        solver = z3.Optimize()
+        for term in prefer:
+            solver.add_soft(term)
     solver.set("timeout", max(1, int(timeout_s * 1000)))
     solver.add(constraints)
     solver.add(goal)
@@ -29,6 +35,8 @@ def ask(constraints: list[Any], goal: Any, timeout_s: float) -> Answer:
     if result == z3.unsat:
         return Answer("unsat")
     reason = solver.reason_unknown()
+    if reason.startswith("canceled") or "timeout" in reason:
+        reason = "timeout"
     if reason in ("timeout", "canceled"):
         reason = f"unknown within {timeout_s:g} s"
     return Answer("unknown", reason=reason)

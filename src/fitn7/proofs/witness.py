@@ -16,7 +16,8 @@ from fitn7.dossier import Category
 from fitn7.proofs.inputs import ENUMS, FIELDS, Inputs
 
 
-def _number(model: z3.ModelRef, term: Any) -> Decimal:
+def number(model: z3.ModelRef, term: Any) -> Decimal:
+    """The exact value of a numeric term in a model."""
     value = model.eval(term, model_completion=True)
     if z3.is_int_value(value):
         return Decimal(value.as_long())
@@ -50,15 +51,15 @@ def dossier(model: z3.ModelRef, inputs: Inputs, ident: str) -> dict[str, Any]:
         if kind == "bool":
             value = _bool(model, sym.value)
         elif kind == "int":
-            value = int(_number(model, sym.value))
+            value = int(number(model, sym.value))
         elif kind == "date":
-            value = datetime.date.fromordinal(int(_number(model, sym.value)))
+            value = datetime.date.fromordinal(int(number(model, sym.value)))
         elif kind == "money":
-            value = _money(_number(model, sym.value))
+            value = _money(number(model, sym.value))
         elif kind == "str":
-            value = inputs.codes.text(int(_number(model, sym.value)))
+            value = inputs.codes.text(int(number(model, sym.value)))
         elif kind in ENUMS:
-            value = ENUMS[kind][int(_number(model, sym.value))]
+            value = ENUMS[kind][int(number(model, sym.value))]
         else:
             value = [text for text, code in inputs.codes.by_text.items()
                      if _bool(model, sym.contains(code))]
@@ -95,14 +96,14 @@ def _expenses(model: z3.ModelRef, inputs: Inputs) -> list[dict[str, Any]] | None
     known = [s for _, s in totals + eligibles if _bool(model, s.known)]
     if not known:
         return None  # expenses absent: every sum over them is unknown
-    total = max((_number(model, s.value) for _, s in totals if _bool(model, s.known)),
+    total = max((number(model, s.value) for _, s in totals if _bool(model, s.known)),
                 default=Decimal(0))
     lines: list[dict[str, Any]] = []
     eligible = Decimal(0)
     for key, sym in eligibles:
         if not _bool(model, sym.known):
             continue
-        eligible = _number(model, sym.value)
+        eligible = number(model, sym.value)
         cats = key.split(":", 1)[1].split(",") if ":" in key else []
         cats = [c for c in cats if c]
         if eligible > 0 and cats:
