@@ -164,17 +164,22 @@ def _literals(atoms: list[Atom], values: tuple[bool, ...]) -> list[Any]:
 def _largest(inputs: Inputs, old: PolicyModel, new: PolicyModel, direction: str,
              region: Any, gap: Any, texts: tuple[str, ...], timeout_s: float) -> Region:
     """The largest difference in the region, and a witness at it."""
-    opt = z3.Optimize()
-    opt.set("timeout", max(1, int(timeout_s * 1000)))
-    opt.add(inputs.constraints)
-    opt.add(region)
-    handle = opt.maximize(gap) if gap is not None else None
-    # Then, at the same difference, a complete dossier reads best: decided by both
-    # versions (not incomplete), every field given.
-    incomplete = STATUS["incomplete"]
-    opt.add_soft(z3.And(old.status != incomplete, new.status != incomplete), 100)
-    for sym in inputs.fields.values():
-        opt.add_soft(sym.known)
+
+    def optimizer(maximize: bool) -> tuple[Any, Any]:
+        opt = z3.Optimize()
+        opt.set("timeout", max(1, int(timeout_s * 1000)))
+        opt.add(inputs.constraints)
+        opt.add(region)
+        handle = opt.maximize(gap) if maximize and gap is not None else None
+        # Then, at the same difference, a complete dossier reads best: decided by
+        # both versions (not incomplete), every field given.
+        incomplete = STATUS["incomplete"]
+        opt.add_soft(z3.And(old.status != incomplete, new.status != incomplete), 100)
+        for sym in inputs.fields.values():
+            opt.add_soft(sym.known)
+        return opt, handle
+
+    opt, handle = optimizer(True)
     result = opt.check()
     largest: Decimal | None = None
     unbounded = False
@@ -187,7 +192,11 @@ def _largest(inputs: Inputs, old: PolicyModel, new: PolicyModel, direction: str,
             if z3.is_rational_value(upper) or z3.is_int_value(upper):
                 largest = witness.number(model, gap)
             else:
+                # No largest difference: the witness is then chosen for readability only.
                 unbounded = True
+                again, _ = optimizer(False)
+                if again.check() == z3.sat:
+                    model = again.model()
         table = witness.dossier(model, inputs, "TEMOIN-" + direction.replace(" ", "-"))
         old_status = _STATUS_NAMES[model.eval(old.status, model_completion=True).as_long()]
         new_status = _STATUS_NAMES[model.eval(new.status, model_completion=True).as_long()]
