@@ -116,3 +116,43 @@ def test_the_model_pinned_to_a_dossier_decides_as_the_evaluator(text, dossier):
     score = found.eval(model.score)
     assert Decimal(score.numerator_as_long()) / Decimal(score.denominator_as_long()) == \
         decision.score, text
+
+
+def _decide(program):
+    from fitn7.loading import dossier_from_mapping
+
+    def confirm(table):
+        decision = program.evaluate(dossier_from_mapping(table, file="<witness>"), trace=False)
+        return decision.status.value, decision.amount
+
+    return confirm
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(policy_texts(), st.data())
+def test_symbolic_diff_regions_have_witnesses_the_evaluator_confirms(text, data):
+    import re
+
+    from fitn7.proofs.diff import symbolic_diff
+
+    old = _program(text)
+    amounts = list(re.finditer(r"(\d+) €", text))
+    if old is None or not amounts:
+        return
+    target = data.draw(st.sampled_from(amounts))
+    changed = text[:target.start(1)] + str(data.draw(st.integers(0, 60_000))) + \
+        text[target.end(1):]
+    new = _program(changed)
+    if new is None:
+        return
+    assert symbolic_diff(old.policy, old.policy).verdict == "equivalent"
+    first, second = _decide(old), _decide(new)
+
+    def confirm(table):
+        return (*first(table), *second(table))
+
+    result = symbolic_diff(old.policy, new.policy, timeout_s=10, confirm=confirm)
+    if old.policy == new.policy:
+        assert result.verdict == "equivalent"
+    for region in result.regions:
+        assert region.confirmed is True, (changed, region)

@@ -62,7 +62,7 @@ def prove_files(paths: Sequence[Path], search_path: Sequence[Path], host: Plugin
         if rendered:
             print(rendered)
             print()
-        results = prove(program, timeout_s=timeout, witness_dir=witness_dir)
+        results = prove(program, timeout_s=timeout, witness_dir=witness_dir, plugins=host)
         for result in results:
             name = f"{path}: invariant `{result.invariant.id}`"
             if result.verdict == "proved":

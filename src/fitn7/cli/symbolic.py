@@ -91,6 +91,8 @@ def _text(result: Any, paths: list[Path | None]) -> str:
                 head += f", largest difference {_money(region.largest)}"
             elif region.unbounded:
                 head += ", the difference has no upper bound"
+            elif region.largest_unknown:
+                head += ", largest difference not found in time"
             lines.append(head)
             for i, condition in enumerate(region.conditions or ("any dossier",)):
                 lines.append(f"  {'where:' if i == 0 else '      '} {condition}")

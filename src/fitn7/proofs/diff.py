@@ -55,6 +55,8 @@ class Region:
     new: str
     confirmed: bool | None = None
     confirmation: str = ""
+    #: The optimizer could not find the largest difference in time.
+    largest_unknown: bool = False
 
 
 @attrs.frozen
@@ -181,12 +183,22 @@ def _largest(inputs: Inputs, old: PolicyModel, new: PolicyModel, direction: str,
 
     opt, handle = optimizer(True)
     result = opt.check()
+    gap_unknown = False
     largest: Decimal | None = None
     unbounded = False
     table = None
     old_status = new_status = "?"
+    model: Any = None
     if result == z3.sat:
         model = opt.model()
+    else:
+        # The optimizer gave up (rounding to the cent makes it mixed integer): a
+        # witness is still found by the plain solver, the largest difference is not.
+        answer = ask([*inputs.constraints], region, timeout_s)
+        model = answer.model
+        handle = None
+        gap_unknown = gap is not None
+    if model is not None:
         if handle is not None:
             upper = opt.upper(handle)
             if z3.is_rational_value(upper) or z3.is_int_value(upper):
@@ -203,7 +215,8 @@ def _largest(inputs: Inputs, old: PolicyModel, new: PolicyModel, direction: str,
         old_amount = _amount(model, old)
         new_amount = _amount(model, new)
         table = {**table, "_expected": (old_status, old_amount, new_status, new_amount)}
-    return Region(direction, texts, largest, unbounded, table, old_status, new_status)
+    return Region(direction, texts, largest, unbounded, table, old_status, new_status,
+                  largest_unknown=gap_unknown)
 
 
 def _amount(model: z3.ModelRef, m: PolicyModel) -> Decimal | None:

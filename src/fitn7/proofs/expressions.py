@@ -100,7 +100,12 @@ class Translator:
         method = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
             return self.opaque(node, f"{type(node).__name__} expressions are not modelled")
-        result: Sym = method(node)
+        try:
+            result: Sym = method(node)
+        except (z3.Z3Exception, AttributeError, TypeError) as exc:
+            # A combination of types the translation does not foresee (a sort clash):
+            # degraded to a free value, reported, rather than a crash.
+            return self.opaque(node, f"this combination is not modelled ({exc})")
         return result
 
     # ----------------------------------------------------------------- literals

@@ -115,6 +115,11 @@ def build(policy: ast.Policy, inputs: Inputs) -> PolicyModel:
         if type(decl).__name__ not in _MODELLED:
             tr.unmodelled.append(Unmodelled(type(decl).__name__, "this declaration is not "
                                             "modelled", getattr(decl, "span", None)))
+    for name in policy.header.uses:
+        tr.unmodelled.append(Unmodelled(
+            f'uses "{name}"', "its enrichers may fill fields and its functions are free "
+            "values; fields are read as the dossier gives them", policy.header.place(
+                f"uses:{name}")))
     categories, basis = _expenses(policy)
     eligible, total = inputs.expenses(basis, categories)
     tr.derived = {"eligible_expenses": eligible, "total_expenses": total}

@@ -12,11 +12,13 @@ from fitn7.dsl import ast
 from fitn7.errors import Fitn7Error
 from fitn7.evaluation import CompiledPolicy
 from fitn7.loading import dossier_from_mapping
+from fitn7.plugins import PluginHost
 from fitn7.proofs import witness
 from fitn7.proofs.inputs import Inputs
 from fitn7.proofs.model import PolicyModel, build
 from fitn7.proofs.solve import ask
 from fitn7.proofs.values import fails
+from fitn7.runner import Runner
 
 
 @attrs.frozen
@@ -35,9 +37,10 @@ def model_of(program: CompiledPolicy) -> PolicyModel:
 
 
 def prove(program: CompiledPolicy, *, timeout_s: float = 5.0,
-          witness_dir: Path | None = None) -> list[Proof]:
+          witness_dir: Path | None = None, plugins: PluginHost | None = None) -> list[Proof]:
     """Prove each invariant of the policy; counterexamples are written to `witness_dir`
-    (as `<policy>-<invariant>.toml`) and confirmed by evaluating them."""
+    (as `<policy>-<invariant>.toml`) and confirmed by evaluating them as `fitn7 eval`
+    does (enriched by `plugins`)."""
     m = model_of(program)
     results: list[Proof] = []
     for inv in program.policy.of_type(ast.Invariant):
@@ -57,15 +60,17 @@ def prove(program: CompiledPolicy, *, timeout_s: float = 5.0,
             results.append(Proof(inv, "unknown", answer.reason or "unknown"))
         else:
             assert answer.model is not None
-            results.append(_counterexample(program, m, inv, answer.model, witness_dir))
+            results.append(_counterexample(program, m, inv, answer.model, witness_dir,
+                                           plugins))
     return results
 
 
 def _counterexample(program: CompiledPolicy, m: PolicyModel, inv: ast.Invariant,
-                    found: z3.ModelRef, witness_dir: Path | None) -> Proof:
+                    found: z3.ModelRef, witness_dir: Path | None,
+                    plugins: PluginHost | None) -> Proof:
     ident = f"CONTRE-{inv.id}"
     table = witness.dossier(found, m.inputs, ident)
-    confirmed, why = confirm(program, table, inv.id)
+    confirmed, why = confirm(program, table, inv.id, plugins)
     path = None
     if witness_dir is not None:
         witness_dir.mkdir(parents=True, exist_ok=True)
@@ -79,15 +84,16 @@ def _counterexample(program: CompiledPolicy, m: PolicyModel, inv: ast.Invariant,
                  f"confirm ({why}); unmodelled parts: {free}", path)
 
 
-def confirm(program: CompiledPolicy, table: dict[str, object], invariant: str
-            ) -> tuple[bool, str]:
+def confirm(program: CompiledPolicy, table: dict[str, object], invariant: str,
+            plugins: PluginHost | None = None) -> tuple[bool, str]:
     """Whether the evaluator breaks `invariant` on this dossier, and what it decided."""
     try:
         dossier = dossier_from_mapping(table, file="<witness>")
-        decision = program.evaluate(dossier, trace=False)
+        outcome = Runner(program, plugins).decide(dossier, trace=False)
     except Fitn7Error as exc:
         return False, f"the witness does not load: {exc}"
-    for inv, value in program.check_invariants(dossier, decision):
+    decision = outcome.decision
+    for inv, value in program.check_invariants(outcome.dossier, decision):
         if inv.meta.id == invariant:
             said = f"decided {decision.status.value}, amount {decision.amount}"
             return value is False, said
