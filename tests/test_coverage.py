@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from fitn7.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,3 +111,27 @@ def test_shipped_policies_coverage(tmp_path, capsys):
     assert code == 0
     percents = {Path(p["file"]).stem: p["percent"] for p in json.loads(out)["policies"]}
     assert percents == {"paca": 100.0, "gers": 100.0, "seine-maritime": 100.0}
+
+
+def test_outcomes_proved_impossible_are_not_counted(tmp_path, capsys):
+    pytest.importorskip("z3")
+    policy = tmp_path / "toujours.fitn7"
+    policy.write_text('''policy "toujours"
+require commune: applicant.kind == commune
+  source "s"
+require positif: applicant.population >= 0
+  source "s"
+''', encoding="utf-8")
+    folder = tmp_path / "toujours"
+    folder.mkdir()
+    (folder / "ex.toml").write_text(EXAMPLE.format(id="EX", population=10, zrr="false"),
+                                    encoding="utf-8")
+    code = main(["test", "--coverage", "--format", "json", str(policy)])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    [report] = json.loads(out)["policies"]
+    possible = {(t["id"], t["outcome"]): t["possible"] for t in report["targets"]}
+    # A population is never negative: `positif` cannot fail, and is not asked to.
+    assert possible[("positif", "fails")] is False
+    assert possible[("commune", "fails")] is True
+    assert (report["covered"], report["total"]) == (2, 3)

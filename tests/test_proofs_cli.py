@@ -26,8 +26,9 @@ invariant jamais_cc: applicant.kind == cc implies status == ineligible
 '''
 
 
-def test_every_shipped_invariant_is_proved(capsys):
-    code = main(["check", "--prove", "--policy-path", str(POLICIES), str(POLICIES)])
+def test_every_shipped_invariant_is_proved(tmp_path, capsys):
+    code = main(["check", "--prove", "--policy-path", str(POLICIES), "--witness-dir",
+                 str(tmp_path), str(POLICIES)])
     out, err = capsys.readouterr()
     assert code == 0
     assert "proofs: 37 proved, 0 failed, 0 unknown" in err
@@ -67,7 +68,7 @@ amount
   cap inutile: 50_000 €
   minimum mini: 2_000 €
 ''', encoding="utf-8")
-    code = main(["check", "--prove", str(policy)])
+    code = main(["check", "--prove", "--witness-dir", str(tmp_path / "w"), str(policy)])
     out, _ = capsys.readouterr()
     assert code == 0
     assert f"{policy}:5:1: warning[P501]: the condition of exclude `jamais` can never hold" \
@@ -85,7 +86,7 @@ require etude: any(expenses, category == etude)
   source "s"
 invariant etude_requise: status == eligible implies eligible_expenses > 0 €
 ''', encoding="utf-8")
-    code = main(["check", "--prove", str(policy)])
+    code = main(["check", "--prove", "--witness-dir", str(tmp_path / "w"), str(policy)])
     out, err = capsys.readouterr()
     assert "warning[P500]: `any(expenses, category == etude)` is not modelled" in out
     # Unmodelled, `any` could hold with no eligible expense: the solver's candidate is

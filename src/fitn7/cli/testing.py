@@ -50,6 +50,16 @@ def register(sub: Any) -> None:
     parser.set_defaults(run=run)
 
 
+def _impossible(policy: Any) -> frozenset[tuple[str, str, str]]:
+    """The outcomes no dossier can reach, when z3 is installed to prove it (else none:
+    coverage needs no solver)."""
+    try:
+        from fitn7.proofs.possible import impossible
+    except ImportError:
+        return frozenset()
+    return frozenset(impossible(policy))
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the examples; returns 1 on any failure."""
     from fitn7.api import load_policy
@@ -80,7 +90,8 @@ def run(args: argparse.Namespace) -> int:
         if args.coverage and results:
             coverages.append(collect(
                 policy.id, str(file), targets(program),
-                (r.decision for r in results if r.decision is not None)))
+                (r.decision for r in results if r.decision is not None),
+                _impossible(program.policy)))
         if not results:
             # Said even without -v: "0 passed" must not read as "all is well".
             print(f"fitn7 test: note: {file}: no examples (looked in {examples_dir(file)}/)",

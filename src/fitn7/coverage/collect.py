@@ -24,11 +24,14 @@ class Coverage:
     examples: int
     targets: tuple[Target, ...]
     seen: frozenset[tuple[str, str, str]]
+    #: Targets proved impossible (`fitn7.proofs.possible`): not counted.
+    impossible: frozenset[tuple[str, str, str]] = frozenset()
 
     @property
     def counted(self) -> tuple[Target, ...]:
-        """The targets that make the percentage."""
-        return tuple(t for t in self.targets if t.counted)
+        """The targets that make the percentage: not the uncounted kinds, nor what no
+        dossier can exercise."""
+        return tuple(t for t in self.targets if t.counted and t.key not in self.impossible)
 
     @property
     def missed(self) -> tuple[Target, ...]:
@@ -55,14 +58,16 @@ class Coverage:
             "total": len(self.counted),
             "targets": [
                 {"kind": t.kind, "id": t.id, "outcome": t.outcome, "file": t.file,
-                 "line": t.line, "counted": t.counted, "seen": t.key in self.seen}
+                 "line": t.line, "counted": t.counted and t.key not in self.impossible,
+                 "possible": t.key not in self.impossible, "seen": t.key in self.seen}
                 for t in self.targets
             ],
         }
 
 
 def collect(policy: str, file: str, targets: tuple[Target, ...],
-            decisions: Iterable[Decision]) -> Coverage:
+            decisions: Iterable[Decision],
+            impossible: frozenset[tuple[str, str, str]] = frozenset()) -> Coverage:
     """Mark the targets the traces of `decisions` exercised (decisions made with a trace)."""
     bands = [t for t in targets if t.kind == "band"]
     seen: set[tuple[str, str, str]] = set()
@@ -71,7 +76,7 @@ def collect(policy: str, file: str, targets: tuple[Target, ...],
         count += 1
         for entry in decision.trace:
             seen.update(_keys(entry, bands))
-    return Coverage(policy, file, count, targets, frozenset(seen))
+    return Coverage(policy, file, count, targets, frozenset(seen), impossible)
 
 
 def _keys(entry: TraceEntry, bands: list[Target]) -> list[tuple[str, str, str]]:

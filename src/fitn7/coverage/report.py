@@ -18,6 +18,10 @@ def text(coverages: Sequence[Coverage]) -> str:
         for target in cov.missed:
             lines.append(f"  never {target.outcome:<8} {target.kind:<8} {target.id:<28} "
                          f"{target.where}")
+        cannot = [t for t in cov.targets if t.key in cov.impossible]
+        if cannot:
+            names = ", ".join(f"{t.id} {t.outcome}" for t in cannot)
+            lines.append(f"  cannot happen (proved, not counted): {names}")
         undetermined = [t for t in cov.targets if not t.counted and t.key in cov.seen]
         if undetermined:
             names = ", ".join(t.id for t in undetermined)

@@ -87,6 +87,8 @@ class PolicyModel:
     computed: State | None = None
     score: Any = None
     failing: Any = FALSE
+    #: Some rule turns the dossier away (the amount is then not computed).
+    rules_fail: Any = FALSE
     #: For each forfait and rate: the dossiers for which it gives the amount.
     chosen: dict[str, Any] = attrs.field(factory=dict)
 
@@ -136,6 +138,7 @@ def build(policy: ast.Policy, inputs: Inputs) -> PolicyModel:
         else:
             reviews.append(holds(cond))
     rules_fail = z3.Or(failing) if failing else FALSE
+    m.rules_fail = rules_fail
 
     state, below = _amount(m, tr, eligible)
     m.computed = state
