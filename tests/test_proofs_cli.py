@@ -95,3 +95,14 @@ invariant etude_requise: status == eligible implies eligible_expenses > 0 €
         "evaluator does not confirm" in out
     assert "1 unknown" in err
     assert code == 0
+
+
+def test_without_z3_the_commands_say_how_to_install_it(monkeypatch, tmp_path, capsys):
+    # `None` in sys.modules makes `import z3` raise ImportError, as when it is absent.
+    monkeypatch.setitem(__import__("sys").modules, "z3", None)
+    policy = POLICIES / "paca.fitn7"
+    path = ["--policy-path", str(POLICIES)]
+    assert main(["check", "--prove", *path, str(policy)]) == 2
+    assert "pip install 'fitn7[proofs]'" in capsys.readouterr().err
+    assert main(["diff", "--symbolic", *path, str(policy), str(policy)]) == 2
+    assert "pip install 'fitn7[proofs]'" in capsys.readouterr().err

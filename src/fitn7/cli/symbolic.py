@@ -28,15 +28,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_symbolic(args: argparse.Namespace, host: PluginHost) -> int:
     """Print the symbolic diff; 0 equivalent, 1 different, 2 unknown."""
-    from fitn7.audit.inputs import load_version
     from fitn7.cli.prove import need_z3
+
+    need_z3()  # before anything imports it: a missing solver is a usage error
+    from fitn7.audit.inputs import load_version
     from fitn7.evaluation import compile_policy
     from fitn7.loading import dossier_from_mapping
     from fitn7.proofs.diff import symbolic_diff
     from fitn7.proofs.witness import write
     from fitn7.runner import Runner
 
-    need_z3()
     old = load_version(args.old, args.policy_path, checked=True, plugins=host)
     new = load_version(args.new, args.policy_path, checked=True, plugins=host)
     runners = [Runner(compile_policy(p, plugins=host), host) for p in (old, new)]
