@@ -153,6 +153,9 @@ class Translator:
         if name in FIELDS or name == "joint":
             return self.inputs.field(name)
         if name == "session":
+            if any(not isinstance(s.closes, ast.DateLit)
+                   for s in self.policy.of_type(ast.Session)):
+                return self.opaque(node, "a session closing on a computed date")
             return self._session()
         if name in t.CONSTANTS:
             enum = _ENUM_OF.get(t.CONSTANTS[name])

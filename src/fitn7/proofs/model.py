@@ -182,6 +182,8 @@ def _amount(m: PolicyModel, tr: Translator, eligible: Sym) -> tuple[State, Any]:
             assert section.part is not None
             own = tr.opaque(section.part.lines, f"the lines of part `{section.part.id}` "
                             "are a filter of the expense list")
+            # Whatever lines it takes, their sum is an amount: never below 0.
+            m.inputs.constraints.append(own.as_num() >= 0)
             base = own
             base_nodes = [s for s in section.steps if isinstance(s, ast.Base)]
             if base_nodes:
