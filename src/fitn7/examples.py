@@ -64,23 +64,24 @@ def examples_dir(policy_file: Path) -> Path:
 
 
 def run_examples(
-    policy_file: Path, program: CompiledPolicy, plugins: PluginHost | None = None
+    policy_file: Path, program: CompiledPolicy, plugins: PluginHost | None = None,
+    *, trace: bool = False,
 ) -> list[ExampleResult]:
     """Run every example of a policy; an unreadable example is a failed result, not a crash.
 
     Examples go through the same enrichment as `fitn7 eval` (the plugins the
-    policy `uses`)."""
+    policy `uses`); `trace=True` keeps the trace in each decision (for coverage)."""
     directory = examples_dir(policy_file)
     if not directory.is_dir():
         return []
     results: list[ExampleResult] = []
     for file in sorted(directory.glob("*.toml"), key=lambda p: p.name):
-        results.extend(_run_file(file, program, plugins))
+        results.extend(_run_file(file, program, plugins, trace))
     return results
 
 
 def _run_file(
-    file: Path, program: CompiledPolicy, plugins: PluginHost | None
+    file: Path, program: CompiledPolicy, plugins: PluginHost | None, trace: bool = False
 ) -> list[ExampleResult]:
     name = str(file)
     try:
@@ -99,11 +100,12 @@ def _run_file(
         entries = [(f"$.dossier[{i}]", e) for i, e in enumerate(document["dossier"])]
     else:
         entries = [("$", document)]
-    return [_run_entry(name, path, entry, program, plugins) for path, entry in entries]
+    return [_run_entry(name, path, entry, program, plugins, trace) for path, entry in entries]
 
 
 def _run_entry(
-    file: str, path: str, entry: Any, program: CompiledPolicy, plugins: PluginHost | None
+    file: str, path: str, entry: Any, program: CompiledPolicy, plugins: PluginHost | None,
+    trace: bool = False,
 ) -> ExampleResult:
     if not isinstance(entry, Mapping):
         return ExampleResult(file, "?", None, (f"expected a table @ {path}",))
@@ -133,7 +135,7 @@ def _run_entry(
         dossier = dossier_from_mapping(data, file=file, base_path=path,
                                        vocabulary=program.vocabulary)
         runner = Runner(program, plugins, params or None)
-        decision = runner.decide(dossier, trace=False).decision
+        decision = runner.decide(dossier, trace=trace).decision
     except DossierError as exc:
         return ExampleResult(file, ident, description, (str(exc),))
     except Fitn7Error as exc:

@@ -19,6 +19,7 @@ import attrs
 
 from fitn7.checker import check
 from fitn7.cli.common import add_plugins_dir, add_policy_path, plugin_host, positive_int
+from fitn7.cli.prove import add_arguments as add_prove_arguments
 from fitn7.diagnostics import Diagnostic, Severity
 from fitn7.dsl import ast
 from fitn7.dsl.source import SourceText
@@ -54,6 +55,7 @@ def register(sub: Any) -> None:
         metavar="N",
         help="with --properties: how many dossiers to generate (default 500)",
     )
+    add_prove_arguments(parser)
     add_policy_path(parser)
     add_plugins_dir(parser)
     parser.set_defaults(run=run)
@@ -201,6 +203,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"fitn7 check: {problem}", file=sys.stderr)
     if problems:
         return 2
+    if args.prove:
+        from fitn7.cli.prove import need_z3
+
+        need_z3()  # before any work: a missing solver is said first
     host = plugin_host(args)
     search_path = search_path_from_env(args.policy_path)
     parsed = PolicyFiles()
@@ -211,6 +217,14 @@ def run(args: argparse.Namespace) -> int:
     print(summary(reports), file=sys.stderr)
     if any(r.errors for r in reports):
         return 1
+    status = 0
+    if args.prove:
+        from fitn7.cli.prove import prove_files
+
+        proved, refuted, unknown = prove_files([r.path for r in reports], search_path, host,
+                                               args.timeout, args.witness_dir)
+        print(f"proofs: {proved} proved, {refuted} failed, {unknown} unknown", file=sys.stderr)
+        status = 1 if refuted else 0
     if args.properties:
         broken = [check_invariants(r.path, search_path, host, args.examples) for r in reports]
         failing = sum(1 for b in broken if b)
@@ -220,8 +234,8 @@ def run(args: argparse.Namespace) -> int:
             f"an invariant fails in {_plural(failing, 'policy', 'policies')}" if failing
             else f"every invariant holds in {_plural(len(reports), 'policy', 'policies')}"
         ), file=sys.stderr)
-        return 1 if failing else 0
-    return 0
+        return 1 if failing or status else 0
+    return status
 
 
 def check_invariants(path: Path, search_path: Sequence[Path], host: PluginHost,

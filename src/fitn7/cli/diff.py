@@ -10,6 +10,10 @@ evaluated under both versions and those whose decision changes are listed;
 Dossiers are read, enriched and decided as `fitn7 eval` does them, with the
 plugins the versions `uses` (installed, or `--plugins-dir`).
 
+With `--symbolic`, the versions are compared for every possible dossier by
+an SMT solver instead (`fitn7.cli.symbolic`): 0 equivalent, 1 different, 2
+unknown.
+
 Exit codes, like `diff`: 0 no semantic change, 1 changes, 2 trouble (a
 policy that does not load, a bad revision, a dossier that does not load or
 that a version cannot evaluate; the others are still compared). `--impact`
@@ -23,6 +27,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from fitn7.cli.common import UsageError, add_plugins_dir, add_policy_path, plugin_host
+from fitn7.cli.symbolic import add_arguments as add_symbolic_arguments
 from fitn7.errors import Fitn7Error
 from fitn7.vocabulary import Vocabulary
 
@@ -53,6 +58,7 @@ def register(sub: Any) -> None:
                         help="with --impact: also run the committee allocation under both "
                         "versions and list the dossiers whose outcome (awarded, waitlisted…) "
                         "or awarded amount changes")
+    add_symbolic_arguments(parser)
     add_policy_path(parser)
     add_plugins_dir(parser)
     parser.set_defaults(run=run)
@@ -83,6 +89,13 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.allocate and args.impact is None:
         raise UsageError("fitn7 diff: --allocate needs --impact DOSSIER...")
+    if args.symbolic:
+        if args.impact is not None or args.format == "toml":
+            raise UsageError("fitn7 diff: --symbolic goes with --format text or json only, "
+                             "without --impact")
+        from fitn7.cli.symbolic import run_symbolic
+
+        return run_symbolic(args, plugin_host(args))
     # An evaluation needs checked policies; a diff alone reads any policy that parses.
     checked = args.impact is not None
     host = plugin_host(args) if checked else None

@@ -1,0 +1,148 @@
+"""The dossier as solver variables, created on first read and shared by the policies
+compared (a symbolic diff reads one dossier with two policies)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import attrs
+import z3
+
+from fitn7 import types as t
+from fitn7.dossier import Category, Kind
+from fitn7.proofs.values import TRUE, Sym
+
+#: Enum members by code: a kind, category or status is its index here.
+ENUMS: dict[str, tuple[str, ...]] = {
+    "kind": tuple(k.value for k in Kind),
+    "category": tuple(c.value for c in Category),
+    "status": t.STATUSES,
+}
+
+#: The dossier fields the model reads directly, with how: `int` and `money` are
+#: numbers ≥ 0, `date` a day number, `str` and enums codes, `strlist` a list of strings.
+FIELDS: dict[str, str] = {
+    "submitted": "date",
+    "requested": "money",
+    "id": "str",
+    "applicant.name": "str",
+    "applicant.code": "str",
+    "applicant.kind": "kind",
+    "applicant.population": "int",
+    "applicant.departement": "str",
+    "applicant.region": "str",
+    "applicant.zrr": "bool",
+    "applicant.qpv": "bool",
+    "project.title": "str",
+    "project.themes": "strlist",
+    "project.tags": "strlist",
+    "project.started": "bool",
+    "project.duration_months": "int",
+    "project.participatory": "bool",
+    "project.open_source": "bool",
+    "project.communes_covered": "int",
+}
+
+
+class Codes:
+    """String literals numbered as the policies mention them: a string field is an Int,
+    equal to a literal's code when it holds that literal, any other code for any other
+    string (so infinitely many other strings stay possible)."""
+
+    def __init__(self) -> None:
+        self.by_text: dict[str, int] = {}
+
+    def code(self, text: str) -> int:
+        """The code of a string literal (assigned on first use)."""
+        return self.by_text.setdefault(text, len(self.by_text))
+
+    def text(self, code: int) -> str:
+        """The string a code stands for; a code of no literal is some other string."""
+        for text, number in self.by_text.items():
+            if number == code:
+                return text
+        return f"autre-{code}"
+
+
+@attrs.define
+class Inputs:
+    """The variables of one symbolic dossier, and the constraints every dossier meets."""
+
+    codes: Codes = attrs.field(factory=Codes)
+    fields: dict[str, Sym] = attrs.field(factory=dict)
+    constraints: list[Any] = attrs.field(factory=list)
+    #: Free terms standing for what the model does not interpret, by key.
+    opaque: dict[str, Sym] = attrs.field(factory=dict)
+
+    def field(self, path: str) -> Sym:
+        """The variable of a dossier field (FIELDS), or a derived value."""
+        if path in self.fields:
+            return self.fields[path]
+        kind = FIELDS.get(path) or _DERIVED_KINDS[path.split("@")[0]]
+        name = path.replace(".", "_")
+        known = TRUE if path == "joint" else z3.Bool(f"{name}?")
+        sym: Sym
+        if kind == "bool":
+            sym = Sym("bool", known, z3.Bool(name))
+        elif kind in ("int", "date"):
+            value = z3.Int(name)
+            if kind == "int":
+                self.constraints.append(value >= 0)
+            else:
+                # Dates a dossier can hold: years 1900 to 2200.
+                self.constraints.append(z3.And(value >= _ORDINAL_MIN, value <= _ORDINAL_MAX))
+            sym = Sym("num", known, z3.ToReal(value))
+        elif kind == "money":
+            cents = z3.Int(f"{name}¢")
+            self.constraints.append(cents >= 0)
+            sym = Sym("num", known, z3.ToReal(cents) / 100)
+        elif kind == "str":
+            value = z3.Int(name)
+            self.constraints.append(value >= 0)
+            sym = Sym("code", known, value)
+        elif kind in ENUMS:
+            value = z3.Int(name)
+            self.constraints.append(z3.And(value >= 0, value < len(ENUMS[kind])))
+            sym = Sym("code", known, value)
+        else:  # strlist
+            sym = Sym("strlist", known, contains=z3.Function(name, z3.IntSort(), z3.BoolSort()))
+        self.fields[path] = sym
+        return sym
+
+    def expenses(self, basis: str, categories: frozenset[str]) -> tuple[Sym, Sym]:
+        """`eligible_expenses` and `total_expenses` of a policy funding these categories
+        on this basis: two policies with the same declarations read the same values."""
+        total = self.field(f"total_expenses@{basis}")
+        key = f"eligible_expenses@{basis}:{','.join(sorted(categories))}"
+        fresh = key not in self.fields
+        eligible = self.field(key)
+        if fresh:
+            both = z3.And(total.known, eligible.known)
+            if categories == frozenset(ENUMS["category"]):
+                # Every line counts: the eligible base is the total, known or not alike.
+                self.constraints.append(eligible.known == total.known)
+                self.constraints.append(z3.Implies(both, eligible.value == total.value))
+            elif not categories:
+                self.constraints.append(z3.Implies(eligible.known, eligible.value == 0))
+            else:
+                self.constraints.append(z3.Implies(both, eligible.value <= total.value))
+        return eligible, total
+
+    def free(self, key: str) -> Sym:
+        """A free value for an unmodelled expression: the same key, the same value."""
+        if key not in self.opaque:
+            n = len(self.opaque)
+            self.opaque[key] = Sym("opaque", z3.Bool(f"u{n}?"), z3.Real(f"u{n}"),
+                                   opaque_bool=z3.Bool(f"u{n}b"))
+        return self.opaque[key]
+
+
+_DERIVED_KINDS = {
+    "joint": "bool",
+    "eligible_expenses": "money",
+    "total_expenses": "money",
+}
+
+_ORDINAL_MIN = datetime.date(1900, 1, 1).toordinal()
+_ORDINAL_MAX = datetime.date(2200, 12, 31).toordinal()

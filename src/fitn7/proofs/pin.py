@@ -1,0 +1,69 @@
+"""The symbolic dossier pinned to a concrete one: the model's decision on a real dossier,
+to hold the model to the evaluator (property tests) and to read a witness back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import z3
+
+from fitn7.dossier import Dossier
+from fitn7.evaluation import CompiledPolicy
+from fitn7.proofs.inputs import ENUMS, FIELDS, Inputs
+from fitn7.proofs.values import Sym
+
+
+def _get(dossier: Dossier, path: str) -> Any:
+    value: Any = dossier
+    for part in path.split("."):
+        value = getattr(value, part, None) if value is not None else None
+    return value
+
+
+def pins(inputs: Inputs, dossier: Dossier, program: CompiledPolicy) -> list[Any]:
+    """Constraints fixing every variable of `inputs` to `dossier`'s values (the derived
+    values as `program` computes them)."""
+    out: list[Any] = []
+    others: dict[str, int] = {}
+
+    def code(text: str) -> int:
+        if text in inputs.codes.by_text:
+            return inputs.codes.by_text[text]
+        # A string no policy names: a code above every literal's, one per string.
+        return others.setdefault(text, 10_000 + len(others))
+
+    lists: list[tuple[Sym, set[int]]] = []
+    env = program.env(dossier, None, trace=False)
+    for path, sym in inputs.fields.items():
+        if path.startswith(("eligible_expenses@", "total_expenses@")):
+            value = env.derived(path.split("@")[0])
+        elif path == "joint":
+            value = env.derived("joint")
+        else:
+            value = _get(dossier, path)
+        out.append(sym.known == (value is not None))
+        if value is None:
+            continue
+        kind = FIELDS.get(path, "num")
+        if kind == "strlist":
+            lists.append((sym, {code(v) for v in value}))
+        else:
+            out.append(_pin_value(sym, kind, value, code))
+    # Lists last: every string seen has its code by now.
+    every = set(inputs.codes.by_text.values()) | set(others.values())
+    for sym, codes in lists:
+        out.extend(sym.contains(c) == (c in codes) for c in sorted(every))
+    return out
+
+
+def _pin_value(sym: Sym, kind: str, value: Any, code: Callable[[str], int]) -> Any:
+    if kind == "bool" or isinstance(value, bool):
+        return sym.value == bool(value)
+    if kind == "date":
+        return sym.value == value.toordinal()
+    if kind in ENUMS:
+        return sym.value == ENUMS[kind].index(value.value)
+    if kind == "str":
+        return sym.value == code(value)
+    return sym.value == z3.RealVal(str(value))

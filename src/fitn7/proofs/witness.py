@@ -1,0 +1,148 @@
+"""A solver model as a dossier the auditor can run (`fitn7 eval`), and the check that the
+evaluator decides on it what the model said."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+import z3
+
+from fitn7.dossier import Category
+from fitn7.proofs.inputs import ENUMS, FIELDS, Inputs
+
+
+def number(model: z3.ModelRef, term: Any) -> Decimal:
+    """The exact value of a numeric term in a model."""
+    value = model.eval(term, model_completion=True)
+    if z3.is_int_value(value):
+        return Decimal(value.as_long())
+    if z3.is_rational_value(value):
+        frac = Fraction(value.numerator_as_long(), value.denominator_as_long())
+    else:  # an algebraic number never comes out of these linear terms
+        frac = Fraction(str(value.as_decimal(6)).rstrip("?"))
+    return Decimal(frac.numerator) / Decimal(frac.denominator)
+
+
+def _bool(model: z3.ModelRef, term: Any) -> bool:
+    return bool(z3.is_true(model.eval(term, model_completion=True)))
+
+
+def dossier(model: z3.ModelRef, inputs: Inputs, ident: str) -> dict[str, Any]:
+    """The dossier a model describes, as the TOML tables `fitn7 eval` reads.
+
+    A field whose `known` flag is false is left out (absent); strings that
+    are no literal of the policy get a made-up value `autre-N`.
+    """
+    out: dict[str, Any] = {"id": ident}
+    applicant: dict[str, Any] = {}
+    project: dict[str, Any] = {}
+    for path, kind in FIELDS.items():
+        if path == "id" or path not in inputs.fields:
+            continue
+        sym = inputs.fields[path]
+        if not _bool(model, sym.known):
+            continue
+        value: Any
+        if kind == "bool":
+            value = _bool(model, sym.value)
+        elif kind == "int":
+            value = int(number(model, sym.value))
+        elif kind == "date":
+            value = datetime.date.fromordinal(int(number(model, sym.value)))
+        elif kind == "money":
+            value = _money(number(model, sym.value))
+        elif kind == "str":
+            value = inputs.codes.text(int(number(model, sym.value)))
+        elif kind in ENUMS:
+            value = ENUMS[kind][int(number(model, sym.value))]
+        else:
+            value = [text for text, code in inputs.codes.by_text.items()
+                     if _bool(model, sym.contains(code))]
+        head, _, rest = path.partition(".")
+        if head == "applicant":
+            applicant[rest] = value
+        elif head == "project":
+            project[rest] = value
+        else:
+            out[path] = value
+    if applicant:
+        out["applicant"] = applicant
+    if project:
+        out["project"] = project
+    if "joint" in inputs.fields and _bool(model, inputs.fields["joint"].value):
+        out["members"] = [{"name": "Membre du groupement", "kind": "commune"}]
+    expenses = _expenses(model, inputs)
+    if expenses is not None:
+        out["expenses"] = expenses
+    return out
+
+
+def _money(value: Decimal) -> Any:
+    return int(value) if value == value.to_integral_value() else f"{value:f}"
+
+
+def _expenses(model: z3.ModelRef, inputs: Inputs) -> list[dict[str, Any]] | None:
+    """Expense lines giving the model's eligible and total expenses: one line of an
+    eligible category, one of another for the rest."""
+    totals = [(k, s) for k, s in inputs.fields.items() if k.startswith("total_expenses@")]
+    eligibles = [(k, s) for k, s in inputs.fields.items() if k.startswith("eligible_expenses@")]
+    if not totals and not eligibles:
+        return None
+    known = [s for _, s in totals + eligibles if _bool(model, s.known)]
+    if not known:
+        return None  # expenses absent: every sum over them is unknown
+    total = max((number(model, s.value) for _, s in totals if _bool(model, s.known)),
+                default=Decimal(0))
+    lines: list[dict[str, Any]] = []
+    eligible = Decimal(0)
+    for key, sym in eligibles:
+        if not _bool(model, sym.known):
+            continue
+        eligible = number(model, sym.value)
+        cats = key.split(":", 1)[1].split(",") if ":" in key else []
+        cats = [c for c in cats if c]
+        if eligible > 0 and cats:
+            lines.append(_line("Dépense éligible", cats[0], eligible))
+        others = [c.value for c in Category if c.value not in cats]
+        if total > eligible and others:
+            lines.append(_line("Autre dépense", others[0], total - eligible))
+        break
+    else:
+        if total > 0:
+            lines.append(_line("Dépense", ENUMS["category"][0], total))
+    # One sum known and the other not is a dossier too: a line without a category
+    # leaves only the eligible sum unknown, a line of an excluded category without an
+    # amount only the total.
+    total_known = any(_bool(model, s.known) for _, s in totals)
+    eligible_known = any(_bool(model, s.known) for _, s in eligibles)
+    if totals and eligibles and total_known and not eligible_known:
+        lines.append({"label": "Dépense sans catégorie", "amount": 0, "amount_ht": 0,
+                      "amount_ttc": 0, "vat_recovered": False})
+    elif totals and eligibles and eligible_known and not total_known:
+        excluded = [c for c in ENUMS["category"] if not _counts(c, eligibles)]
+        if excluded:
+            lines.append({"label": "Montant inconnu", "category": excluded[0]})
+    return lines
+
+
+def _counts(category: str, eligibles: list[tuple[str, Any]]) -> bool:
+    """Whether `category` is among those the eligible sums count."""
+    return any(category in key.split(":", 1)[1].split(",") for key, _ in eligibles
+               if ":" in key)
+
+
+def _line(label: str, category: str, amount: Decimal) -> dict[str, Any]:
+    figure = _money(amount)
+    return {"label": label, "category": category, "amount": figure, "amount_ht": figure,
+            "amount_ttc": figure, "vat_recovered": False}
+
+
+def write(path: Path, table: dict[str, Any], comment: str) -> None:
+    """Write a witness dossier, a comment at the top saying what it shows."""
+    lines = "".join(f"# {line}\n" for line in comment.splitlines())
+    path.write_text(lines + tomli_w.dumps(table), encoding="utf-8")

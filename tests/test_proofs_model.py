@@ -1,0 +1,158 @@
+"""The symbolic model against the evaluator: on random policies and random dossiers, the
+model pinned to a dossier decides what the evaluator decides (status, amount, score)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+z3 = pytest.importorskip("z3")
+
+from fitn7.api import check  # noqa: E402
+from fitn7.diagnostics import Severity  # noqa: E402
+from fitn7.dsl.parser import parse_policy  # noqa: E402
+from fitn7.evaluation import compile_policy  # noqa: E402
+from fitn7.proofs.inputs import ENUMS, Inputs  # noqa: E402
+from fitn7.proofs.model import build  # noqa: E402
+from fitn7.proofs.pin import pins  # noqa: E402
+from fitn7.strategies import dossiers  # noqa: E402
+
+CONDITIONS = (
+    "applicant.kind == commune",
+    "applicant.kind in {{commune, cc, ca}}",
+    "applicant.population < {n}",
+    "applicant.zrr",
+    "not joint",
+    'applicant.region == "53"',
+    '"inclusion" in project.tags',
+    'project.themes meets {{"relation_usagers", "competences_numeriques"}}',
+    "submitted <= 2021-06-30",
+    "eligible_expenses > {m} €",
+    "project.duration_months <= 24 or project.open_source",
+    "requested >= {m} €",
+    'session == "vague 1"',
+    'applicant.departement != "29" implies project.participatory',
+    "total_expenses - eligible_expenses < {m} €",
+    "min(requested, eligible_expenses) >= {m} €",
+)
+
+STEPS = (
+    "  rate taux{i}: {p}% when {c}",
+    "  forfait f{i}: {m} € when {c}",
+    "  forfait fb{i}: by applicant.population when {c}\n    below {n} : {m} €\n"
+    "    otherwise : {m2} €",
+    "  bonus b{i}: {m} € when {c}",
+    "  bonus bp{i}: {p}% when {c}",
+    "  cap plafond{i}: {m} € when {c}",
+    "  floor plancher{i}: {m} € when {c}",
+    "  ceiling plafond_aides{i}: {p}% of total_expenses minus {m2} €",
+    "  minimum mini{i}: {m} € when {c}",
+)
+
+
+@st.composite
+def policy_texts(draw: st.DrawFn) -> str:
+    def number(kind: str) -> str:
+        if kind == "n":
+            return str(draw(st.integers(0, 30_000)))
+        if kind == "p":
+            return str(draw(st.sampled_from((10, 33, 50, 80, 100, 120))))
+        return str(draw(st.integers(0, 60_000)))
+
+    def condition() -> str:
+        text = draw(st.sampled_from(CONDITIONS))
+        return text.format(n=number("n"), m=number("m"))
+
+    lines = ['policy "aleatoire"', 'session "vague 1" closes 2021-06-30',
+             "expenses ineligible {personnel, materiel}"]
+    for i in range(draw(st.integers(0, 2))):
+        kind = draw(st.sampled_from(("require", "exclude", "review")))
+        lines += [f"{kind} r{i}: {condition()}", '  source "s"']
+    lines.append("amount")
+    for i in range(draw(st.integers(1, 5))):
+        template = draw(st.sampled_from(STEPS))
+        lines.append(template.format(i=i, p=number("p"), m=number("m"), m2=number("m"),
+                                     n=number("n"), c=condition()))
+    lines.append("score")
+    lines.append(f"  critere: +2 when {condition()}")
+    return "\n".join(lines) + "\n"
+
+
+def _program(text: str):
+    policy = parse_policy(text, "aleatoire.fitn7")
+    errors = [d for d in check(policy) if d.severity is Severity.ERROR]
+    if errors:
+        return None
+    return compile_policy(policy)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(policy_texts(), st.one_of(dossiers(complete=True), dossiers()))
+def test_the_model_pinned_to_a_dossier_decides_as_the_evaluator(text, dossier):
+    program = _program(text)
+    if program is None:
+        return
+    decision = program.evaluate(dossier, trace=False)
+    inputs = Inputs()
+    model = build(program.policy, inputs)
+    assert model.unmodelled == []
+    solver = z3.Solver()
+    solver.add(inputs.constraints)
+    solver.add(pins(inputs, dossier, program))
+    assert solver.check() == z3.sat, text
+    found = solver.model()
+    status = ENUMS["status"][found.eval(model.status).as_long()]
+    assert status == decision.status.value, text
+    if decision.amount is None:
+        assert z3.is_false(found.eval(model.amount.known)), text
+    else:
+        assert z3.is_true(found.eval(model.amount.known)), text
+        value = found.eval(model.amount.value)
+        got = Decimal(value.numerator_as_long()) / Decimal(value.denominator_as_long())
+        assert got == decision.amount, text
+    score = found.eval(model.score)
+    assert Decimal(score.numerator_as_long()) / Decimal(score.denominator_as_long()) == \
+        decision.score, text
+
+
+def _decide(program):
+    from fitn7.loading import dossier_from_mapping
+
+    def confirm(table):
+        decision = program.evaluate(dossier_from_mapping(table, file="<witness>"), trace=False)
+        return decision.status.value, decision.amount
+
+    return confirm
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(policy_texts(), st.data())
+def test_symbolic_diff_regions_have_witnesses_the_evaluator_confirms(text, data):
+    import re
+
+    from fitn7.proofs.diff import symbolic_diff
+
+    old = _program(text)
+    amounts = list(re.finditer(r"(\d+) €", text))
+    if old is None or not amounts:
+        return
+    target = data.draw(st.sampled_from(amounts))
+    changed = text[:target.start(1)] + str(data.draw(st.integers(0, 60_000))) + \
+        text[target.end(1):]
+    new = _program(changed)
+    if new is None:
+        return
+    assert symbolic_diff(old.policy, old.policy).verdict == "equivalent"
+    first, second = _decide(old), _decide(new)
+
+    def confirm(table):
+        return (*first(table), *second(table))
+
+    result = symbolic_diff(old.policy, new.policy, timeout_s=10, confirm=confirm)
+    if old.policy == new.policy:
+        assert result.verdict == "equivalent"
+    for region in result.regions:
+        assert region.confirmed is True, (changed, region)
