@@ -447,14 +447,12 @@ def dossier_batches(
     )
 
 
-@st.composite
 def focused_dossiers(
-    draw: st.DrawFn,
     words: frozenset[str],
     dates: frozenset[datetime.date] = frozenset(),
     numbers: frozenset[int] = frozenset(),
     amounts: frozenset[Decimal] = frozenset(),
-) -> Dossier:
+) -> st.SearchStrategy[Dossier]:
     """Dossiers steered towards what a policy tests.
 
     `words` are the policy's string literals and `dates` its date literals.
@@ -464,12 +462,43 @@ def focused_dossiers(
     dossier is complete, so that the rules a policy declares are reached
     (most random dossiers fail at the territory or the deadline).
     """
+    # What depends on the policy alone is worked out once here, not at every
+    # draw: scanning the map and building `sampled_from` over thousands of
+    # territories (hypothesis hashes its arguments) cost more than the draw.
+    codes = words & _DEPARTEMENT_CODES | words & set(REGION_CODES)
+    local = tuple(t for t in (*COMMUNES, *EPCIS, *LARGER)
+                  if t.departement in codes or t.region in codes)
+    places = st.sampled_from(local) if local else None
+    vocabulary = sorted(words - codes)
+    themes = (st.lists(st.sampled_from(vocabulary), min_size=1, max_size=3, unique=True)
+              if vocabulary else None)
+    tags = st.lists(st.sampled_from(vocabulary), max_size=1).map(tuple) if vocabulary else None
+    near_dates = st.sampled_from(sorted(dates)) if dates else None
+    thresholds = sorted(n for n in numbers if n >= 100)
+    bounds = st.sampled_from(thresholds) if thresholds else None
+    targets = st.sampled_from(sorted(amounts)) if amounts else None
+    return _focused(places, themes, tags, near_dates, bounds, targets)
+
+
+_DEPARTEMENT_CODES = frozenset(t.departement for t in COMMUNES)
+_SHIFTS = st.integers(-20, 1)
+_FACTORS = st.sampled_from([1, 2])
+
+
+@st.composite
+def _focused(
+    draw: st.DrawFn,
+    places: st.SearchStrategy[Territory] | None,
+    themes: st.SearchStrategy[list[str]] | None,
+    tags: st.SearchStrategy[tuple[str, ...]] | None,
+    near_dates: st.SearchStrategy[datetime.date] | None,
+    bounds: st.SearchStrategy[int] | None,
+    targets: st.SearchStrategy[Decimal] | None,
+) -> Dossier:
+    """`focused_dossiers` with the policy's strategies built (None: the policy has none)."""
     dossier = draw(dossiers(complete=draw(_BOOLEANS)))
-    codes = words & {t.departement for t in COMMUNES} | words & set(REGION_CODES)
-    local = [t for t in (*COMMUNES, *EPCIS, *LARGER)
-             if t.departement in codes or t.region in codes]
-    if local and dossier.applicant is not None and draw(_BOOLEANS):
-        place = draw(st.sampled_from(local))
+    if places is not None and dossier.applicant is not None and draw(_BOOLEANS):
+        place = draw(places)
         a = dossier.applicant
         dossier = attrs.evolve(dossier, applicant=attrs.evolve(
             a,
@@ -480,34 +509,30 @@ def focused_dossiers(
             departement=place.departement if a.departement is not None else None,
             region=place.region if a.region is not None else None,
         ))
-    vocabulary = sorted(words - codes)
-    if vocabulary and dossier.project is not None and draw(_BOOLEANS):
+    if themes is not None and tags is not None and dossier.project is not None and draw(_BOOLEANS):
         p = dossier.project
-        themes = st.lists(st.sampled_from(vocabulary), min_size=1, max_size=3, unique=True)
-        tags = st.lists(st.sampled_from(vocabulary), max_size=1).map(tuple)
         dossier = attrs.evolve(dossier, project=attrs.evolve(
             p,
             themes=tuple(draw(themes)) if p.themes is not None else None,
             tags=(draw(tags) if draw(_ONE_IN_FOUR) == 0 else ()) if p.tags is not None else None,
         ))
-    if dates and dossier.submitted is not None and draw(_BOOLEANS):
-        near = draw(st.sampled_from(sorted(dates)))
-        shift = datetime.timedelta(days=draw(st.integers(-20, 1)))
+    if near_dates is not None and dossier.submitted is not None and draw(_BOOLEANS):
+        near = draw(near_dates)
+        shift = datetime.timedelta(days=draw(_SHIFTS))
         dossier = attrs.evolve(dossier, submitted=near + shift)
     # Population bands and caps break at their bounds and above them: a
     # population next to one of the policy's numbers, and a budget and a
     # request around or above one of its amounts, reach the last band and
     # make a cap bind (random dossiers rarely do both at once).
-    thresholds = sorted(n for n in numbers if n >= 100)
     applicant = dossier.applicant
-    if (thresholds and applicant is not None and applicant.population is not None
+    if (bounds is not None and applicant is not None and applicant.population is not None
             and draw(_ONE_IN_FOUR) != 0):
-        bound = draw(st.sampled_from(thresholds))
+        bound = draw(bounds)
         population = draw(st.sampled_from([bound - 1, bound, bound + 1, bound * 2]))
         dossier = attrs.evolve(
             dossier, applicant=attrs.evolve(applicant, population=max(population, 0)))
-    if amounts and dossier.expenses and draw(_ONE_IN_FOUR) != 0:
-        amount = draw(st.sampled_from(sorted(amounts)))
+    if targets is not None and dossier.expenses and draw(_ONE_IN_FOUR) != 0:
+        amount = draw(targets)
         wanted = draw(st.sampled_from([amount, amount + 1, amount * 2, amount * 4]))
         lines = dossier.expenses
         total = sum((e.amount for e in lines if e.amount is not None), Decimal(0))
@@ -519,6 +544,6 @@ def focused_dossiers(
             )
             requested = dossier.requested
             if requested is not None:
-                requested = max(requested, wanted * draw(st.sampled_from([1, 2])))
+                requested = max(requested, wanted * draw(_FACTORS))
             dossier = attrs.evolve(dossier, expenses=lines, requested=requested)
     return dossier
