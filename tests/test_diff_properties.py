@@ -19,6 +19,7 @@ from fitn7 import format_policy, parse_policy
 from fitn7.audit import Added, Changed, Removed, diff
 from fitn7.audit.canonical import expr_text, node_text
 from fitn7.dsl import ast
+from tests.budget import examples
 from tests.strategies import (
     bands,
     bounded_bands,
@@ -31,8 +32,8 @@ from tests.strategies import (
 
 _HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
 #: Each diff hashes both versions (format, then re-parse to verify): keep the counts modest.
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=_HEALTH)
-MUTATIONS = settings(max_examples=60, deadline=None, suppress_health_check=_HEALTH)
+SETTINGS = settings(max_examples=examples(100), deadline=None, suppress_health_check=_HEALTH)
+MUTATIONS = settings(max_examples=examples(60), deadline=None, suppress_health_check=_HEALTH)
 
 #: Ids no generated policy uses (strategies.IDENTIFIERS has none of them), so an
 #: injected rule or step is the only one with its id.

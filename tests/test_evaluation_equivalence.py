@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from fitn7 import parse_policy
@@ -33,6 +33,7 @@ from fitn7.functions import FunctionDecl, builtin_registry
 from fitn7.properties import policy_literals
 from fitn7.strategies import focused_dossiers
 from fitn7.testing import make_dossier
+from tests.budget import examples
 from tests.strategies import evaluable_policies
 from tests.strategies_dossier import dossiers
 
@@ -110,7 +111,7 @@ def test_shipped_policies_decide_alike_on_both_paths(path: Path) -> None:
     program = compile_policy(load_policy(path))
     assert program.fast is not None
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(150))
     @given(dossiers_for(program))
     def run(dossier: Dossier) -> None:
         assert_same(program, dossier)
@@ -122,7 +123,7 @@ def test_params_overrides_reach_the_fast_path() -> None:
     """Overridden params give the same decisions on both paths."""
     program = compile_policy(load_policy(ROOT / "policies" / "paca.fitn7"))
 
-    @settings(max_examples=80, deadline=None)
+    @settings(max_examples=examples(80))
     @given(dossiers_for(program), st.integers(0, 200_000))
     def run(dossier: Dossier, seuil: int) -> None:
         assert_same(program, dossier, {"seuil_petite_collectivite": seuil})
@@ -274,7 +275,7 @@ def test_inline_policies_decide_alike_on_both_paths(name: str) -> None:
     program = _inline(INLINE[name])
     assert program.fast is not None
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(300))
     @given(dossiers_for(program))
     def run(dossier: Dossier) -> None:
         assert_same(program, dossier)
@@ -339,7 +340,7 @@ def test_untyped_conditions_decide_alike(declaration: str) -> None:
     program = compile_policy(parse_policy(text, "untyped.fitn7"))
     assert program.fast is not None
 
-    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(200))
     @given(dossiers_for(program))
     def run(dossier: Dossier) -> None:
         assert_same(program, dossier)
@@ -464,7 +465,7 @@ def test_plugin_functions_are_called_through_their_declaration() -> None:
 _SIMPLE = make_dossier()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200))
 @given(evaluable_policies(), st.one_of(dossiers(), st.just(_SIMPLE)))
 def test_random_policies_decide_alike_or_fail_alike(policy: Any, dossier: Dossier) -> None:
     """Any syntax tree the parser can give (typed or not) that the evaluator compiles:
