@@ -302,13 +302,27 @@ _WORDS = {
 }
 
 
+# Strategies are built once here, not at each draw: building one (even a cached
+# `st.integers`) costs about as much as drawing from it.
+_SEAT_NUMBER = st.integers(0, 999_999)
+_SIREN_BODY = st.integers(30_000_000, 99_999_999)
+_ESTABLISHMENT = st.integers(1, 9999)
+_CATEGORY = st.sampled_from(Category)
+_PROVIDER_NAME = st.sampled_from(_PROVIDERS)
+_REGION = st.sampled_from(REGION_CODES)
+_TITLE = st.sampled_from(_TITLES)
+_DURATION = st.integers(1, 48)
+_COVERED = {joint: st.integers(2 if joint else 1, 150) for joint in (False, True)}
+_DOSSIER_NUMBER = st.integers(1, 999)
+
+
 @st.composite
 def syndicats(draw: st.DrawFn) -> Territory:
     """A syndicat named after a real commune of the sample (synthetic SIREN)."""
     seat = draw(_COMMUNE)
     kind = draw(_SYNDICAT_KIND)
     label = "Syndicat mixte" if kind is Kind.SYNDICAT_MIXTE else "Syndicat intercommunal"
-    digits = draw(st.integers(0, 999_999))
+    digits = draw(_SEAT_NUMBER)
     return Territory(
         f"{label} numérique {seat.name.removeprefix('Commune ')}",
         kind,
@@ -331,6 +345,9 @@ def territories(draw: st.DrawFn) -> Territory:
     if n < 8:
         return draw(_EPCI)
     return draw(_SYNDICAT if n == 8 else _LARGER)
+
+
+_TERRITORY = territories()
 
 
 @st.composite
@@ -362,18 +379,18 @@ def _collectivite(draw: st.DrawFn, territory: Territory, complete: bool) -> Coll
 @st.composite
 def collectivites(draw: st.DrawFn, complete: bool = False) -> Collectivite:
     """An applicant or member from the real map; fields randomly absent unless `complete`."""
-    return _collectivite(draw, draw(territories()), complete)
+    return _collectivite(draw, draw(_TERRITORY), complete)
 
 
 @st.composite
 def providers(draw: st.DrawFn, complete: bool = False) -> Provider:
     """A provider with a synthetic, check-digit valid SIRET."""
-    siren = _luhn_complete(f"{draw(st.integers(30_000_000, 99_999_999)):08d}")
-    siret = _luhn_complete(f"{siren}{draw(st.integers(1, 9999)):04d}")
+    siren = _luhn_complete(f"{draw(_SIREN_BODY):08d}")
+    siret = _luhn_complete(f"{siren}{draw(_ESTABLISHMENT):04d}")
     return Provider(
-        name=_opt(draw, st.sampled_from(_PROVIDERS), complete),
+        name=_opt(draw, _PROVIDER_NAME, complete),
         siret=_const(draw, siret, complete),
-        region=_opt(draw, st.sampled_from(REGION_CODES), complete),
+        region=_opt(draw, _REGION, complete),
     )
 
 
@@ -383,7 +400,7 @@ _PROVIDER = {complete: providers(complete) for complete in (False, True)}
 @st.composite
 def expenses(draw: st.DrawFn, complete: bool = False) -> Expense:
     """One budget line with a label fitting its category."""
-    category = draw(st.sampled_from(Category))
+    category = draw(_CATEGORY)
     return Expense(
         label=_opt(draw, _LABEL[category], complete),
         category=_const(draw, category, complete),
@@ -396,14 +413,14 @@ def expenses(draw: st.DrawFn, complete: bool = False) -> Expense:
 def projects(draw: st.DrawFn, complete: bool = False, joint: bool = False) -> Project:
     """A project with themes and tags from the policies' vocabularies."""
     return Project(
-        title=_opt(draw, st.sampled_from(_TITLES), complete),
+        title=_opt(draw, _TITLE, complete),
         themes=_opt(draw, _WORDS[THEMES], complete),
         tags=_opt(draw, _WORDS[TAGS], complete),
         started=_opt(draw, _BOOLEANS, complete),
-        duration_months=_opt(draw, st.integers(1, 48), complete),
+        duration_months=_opt(draw, _DURATION, complete),
         participatory=_opt(draw, _BOOLEANS, complete),
         open_source=_opt(draw, _BOOLEANS, complete),
-        communes_covered=_opt(draw, st.integers(2 if joint else 1, 150), complete),
+        communes_covered=_opt(draw, _COVERED[joint], complete),
         extra=draw(_EXTRAS),
     )
 
@@ -418,14 +435,14 @@ _PROJECTS = {(c, j): projects(c, j) for c in (False, True) for j in (False, True
 @st.composite
 def dossiers(draw: st.DrawFn, complete: bool = False) -> Dossier:
     """A dossier from a real collectivité, joint now and then with communes of its département."""
-    territory = draw(territories())
+    territory = draw(_TERRITORY)
     members: tuple[Collectivite, ...] = ()
     if draw(_ONE_IN_FOUR) == 0:
         neighbours = draw(_NEIGHBOURS[territory.departement])
         members = tuple(_collectivite(draw, t, complete) for t in neighbours if t != territory)
     submitted = draw(_DAYS)
     prefix = _ID_PREFIXES.get(territory.departement, "PACA")
-    number = draw(st.integers(1, 999))
+    number = draw(_DOSSIER_NUMBER)
     return Dossier(
         id=f"{prefix}-{submitted.year}-{number:03d}",
         submitted=_const(draw, submitted, complete),
@@ -436,6 +453,9 @@ def dossiers(draw: st.DrawFn, complete: bool = False) -> Dossier:
         requested=_opt(draw, _BUDGET_MONEY, complete),
         extra=draw(_EXTRAS),
     )
+
+
+_DOSSIERS = {complete: dossiers(complete) for complete in (False, True)}
 
 
 def dossier_batches(
@@ -496,7 +516,7 @@ def _focused(
     targets: st.SearchStrategy[Decimal] | None,
 ) -> Dossier:
     """`focused_dossiers` with the policy's strategies built (None: the policy has none)."""
-    dossier = draw(dossiers(complete=draw(_BOOLEANS)))
+    dossier = draw(_DOSSIERS[draw(_BOOLEANS)])
     if places is not None and dossier.applicant is not None and draw(_BOOLEANS):
         place = draw(places)
         a = dossier.applicant
