@@ -493,6 +493,12 @@ def test_random_policies_decide_alike_or_fail_alike(policy: Any, dossier: Dossie
     except EvaluationError:  # an unknown name: the checker's business, not this test's
         assume(False)
         return
+    except RecursionError:
+        # A `let` read in its own definition (`let x = x.population`), which the
+        # checker refuses (E203): compile_policy has no cycle check of its own and
+        # recurses. Found by the `explore` profile; not what this test is about.
+        assume(False)
+        return
     if program.fast is None:
         return
     expected = _outcome(lambda: program.evaluate_reference(dossier, trace=False))
