@@ -108,3 +108,11 @@ def test_a_forfait_raised_for_large_communes_is_caught(tmp_path):
     assert counter.dossier.applicant is not None
     assert counter.dossier.applicant.population is not None
     assert counter.dossier.applicant.population >= 5_000
+    # The slip breaks two promises; each is reported once, with a dossier that breaks it.
+    ids = [c.invariant.meta.id for c in report.counterexamples]
+    assert len(ids) == len(set(ids))
+    assert "forfait_autre_commune" in broken_ids
+    for c in report.counterexamples:
+        results = {inv.meta.id: value
+                   for inv, value in program.check_invariants(c.dossier, c.decision)}
+        assert results[c.invariant.meta.id] is False
