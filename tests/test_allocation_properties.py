@@ -19,6 +19,7 @@ from fitn7 import load_policy, parse_policy
 from fitn7.allocation import Allocation, Outcome, PriorAward, allocate, render
 from fitn7.dossier import Category, Collectivite, Dossier, Expense, Kind, Project, Provider
 from fitn7.evaluation import CompiledPolicy, Status, compile_policy
+from tests.budget import examples
 from tests.strategies_dossier import dossier_batches
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,7 +129,7 @@ def run(
     return allocate(program, batch, history=history, envelope=envelope)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(batches(), histories(), envelopes)
 def test_awarded_total_never_exceeds_what_the_envelope_has_left(batch, history, envelope):
     """Awards of a run fit in the envelope minus the history, and the totals add up."""
@@ -144,7 +145,7 @@ def test_awarded_total_never_exceeds_what_the_envelope_has_left(batch, history, 
     assert sum((s.awarded_total for s in result.sessions), Decimal(0)) == result.awarded_total
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(batches(), histories(), envelopes)
 def test_no_limit_is_ever_exceeded_counting_history(batch, history, envelope):
     """Per applicant: at most one individual win and `max_par_porteur` wins in all, prior ones
@@ -166,7 +167,7 @@ def test_no_limit_is_ever_exceeded_counting_history(batch, history, envelope):
     assert len(not_counted) == len(history)  # each prior award, once, for par_departement
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(batches(), histories(), envelopes, st.randoms(use_true_random=False))
 def test_result_does_not_depend_on_input_order(batch, history, envelope, rng):
     """Shuffled dossiers and history give an equal allocation and the same bytes."""
@@ -180,7 +181,7 @@ def test_result_does_not_depend_on_input_order(batch, history, envelope, rng):
         assert render(again, fmt) == render(result, fmt)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(batches(), histories(), envelopes)
 def test_every_eligible_dossier_is_awarded_or_waitlisted_with_a_reason(batch, history, envelope):
     """Eligible dossiers are awarded (no reason) or waitlisted (a reason); the others keep
@@ -201,7 +202,7 @@ def test_every_eligible_dossier_is_awarded_or_waitlisted_with_a_reason(batch, hi
             assert (row.reason, row.rank) == (None, None)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(batches(), histories(), envelopes, envelopes)
 def test_raising_the_envelope_never_lowers_the_awarded_total(batch, history, one, two):
     """A larger envelope awards at least as much in total (which dossiers win may change:
@@ -211,7 +212,7 @@ def test_raising_the_envelope_never_lowers_the_awarded_total(batch, history, one
     assert run(batch, history, high).awarded_total <= run(batch, history, None).awarded_total
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(batches(), envelopes)
 def test_ranks_follow_score_then_filing_date_then_id(batch, envelope):
     """Within a session, ranks 1..n follow score (highest first), filing date, then id."""
@@ -223,7 +224,7 @@ def test_ranks_follow_score_then_filing_date_then_id(batch, envelope):
         assert keys == sorted(keys)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(dossier_batches(max_size=10), envelopes)
 def test_shipped_bretagne_policy_on_generated_batches(batch, envelope):
     """On the shared generator's realistic batches and the shipped Bretagne policy, the

@@ -27,6 +27,7 @@ from fitn7.dsl.parser import load_policy_file, parse_policy
 from fitn7.dsl.source import Span
 from fitn7.errors import PolicySyntaxError
 from fitn7.functions import FunctionDecl, builtin_registry
+from tests.budget import examples
 from tests.strategies import policies
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1068,7 +1069,7 @@ def test_unparse_round_trips(text):
 
 # ------------------------------------------------------------- properties
 
-_PROPERTY = settings(max_examples=150, deadline=None, derandomize=True,
+_PROPERTY = settings(max_examples=examples(150), deadline=None,
                      suppress_health_check=[HealthCheck.too_slow])
 
 

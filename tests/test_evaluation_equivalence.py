@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
 from fitn7 import parse_policy
@@ -33,7 +33,8 @@ from fitn7.functions import FunctionDecl, builtin_registry
 from fitn7.properties import policy_literals
 from fitn7.strategies import focused_dossiers
 from fitn7.testing import make_dossier
-from tests.strategies import policies
+from tests.budget import examples
+from tests.strategies import evaluable_policies
 from tests.strategies_dossier import dossiers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,6 +75,19 @@ def assert_same(
         assert isinstance(raw, tuple) or raw == expected, raw
 
 
+#: A budget line with its category, amount or provider (region) missing now and then.
+#: Built once: a strategy built at each draw (st.decimals above all) cost ten times
+#: the draw.
+_ODD_LINES = st.builds(
+    Expense,
+    st.just("ligne"),
+    st.none() | st.sampled_from(list(Category)),
+    st.none() | st.decimals(0, 50_000, places=2),
+    st.none() | st.builds(Provider, st.none() | st.just("P"), st.none(),
+                          st.none() | st.sampled_from(["53", "93", "76"])),
+)
+
+
 @st.composite
 def odd_dossiers(draw: st.DrawFn, base: st.SearchStrategy[Dossier]) -> Dossier:
     """Dossiers with what real files rarely hold: a line repeated (the same object
@@ -83,21 +97,17 @@ def odd_dossiers(draw: st.DrawFn, base: st.SearchStrategy[Dossier]) -> Dossier:
     if lines and draw(st.booleans()):
         lines.append(lines[0])
     if draw(st.booleans()):
-        lines.append(Expense(
-            "ligne",
-            draw(st.none() | st.sampled_from(list(Category))),
-            draw(st.none() | st.decimals(0, 50_000, places=2)),
-            draw(st.none() | st.builds(Provider, st.none() | st.just("P"), st.none(),
-                                        st.none() | st.sampled_from(["53", "93", "76"]))),
-        ))
+        lines.append(draw(_ODD_LINES))
     if dossier.expenses is None and not lines:
         return dossier
     return attrs.evolve(dossier, expenses=tuple(lines))
 
 
-def dossiers_for(program: CompiledPolicy) -> st.SearchStrategy[Dossier]:
-    """Random dossiers, dossiers steered to the policy's literals, and odd ones."""
-    steered = focused_dossiers(*policy_literals(program.policy))
+def dossiers_for(*programs: CompiledPolicy) -> st.SearchStrategy[Dossier]:
+    """Random dossiers, dossiers steered to the policies' literals, and odd ones."""
+    literals = [policy_literals(program.policy) for program in programs]
+    steered = focused_dossiers(frozenset().union(*(words for words, _ in literals)),
+                               frozenset().union(*(dates for _, dates in literals)))
     return st.one_of(dossiers(), steered, odd_dossiers(steered))
 
 
@@ -110,7 +120,7 @@ def test_shipped_policies_decide_alike_on_both_paths(path: Path) -> None:
     program = compile_policy(load_policy(path))
     assert program.fast is not None
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(150))
     @given(dossiers_for(program))
     def run(dossier: Dossier) -> None:
         assert_same(program, dossier)
@@ -122,7 +132,7 @@ def test_params_overrides_reach_the_fast_path() -> None:
     """Overridden params give the same decisions on both paths."""
     program = compile_policy(load_policy(ROOT / "policies" / "paca.fitn7"))
 
-    @settings(max_examples=80, deadline=None)
+    @settings(max_examples=examples(80))
     @given(dossiers_for(program), st.integers(0, 200_000))
     def run(dossier: Dossier, seuil: int) -> None:
         assert_same(program, dossier, {"seuil_petite_collectivite": seuil})
@@ -274,7 +284,7 @@ def test_inline_policies_decide_alike_on_both_paths(name: str) -> None:
     program = _inline(INLINE[name])
     assert program.fast is not None
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(300))
     @given(dossiers_for(program))
     def run(dossier: Dossier) -> None:
         assert_same(program, dossier)
@@ -331,18 +341,26 @@ UNTYPED = [
 ]
 
 
-@pytest.mark.parametrize("declaration", UNTYPED)
-def test_untyped_conditions_decide_alike(declaration: str) -> None:
+def test_untyped_conditions_decide_alike() -> None:
     """Conditions the checker would refuse (a value where a truth is expected): the
-    closures' reading (`is True`, truthiness) is kept on the fast path."""
-    text = f'policy "non-type"\n  version "1"\n{declaration}\n'
-    program = compile_policy(parse_policy(text, "untyped.fitn7"))
-    assert program.fast is not None
+    closures' reading (`is True`, truthiness) is kept on the fast path.
 
-    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(dossiers_for(program))
+    One policy per condition, all run on the same dossiers: drawing a dossier costs
+    more than deciding it, so they are drawn once for the nine.
+    """
+    programs = {
+        declaration: compile_policy(parse_policy(
+            f'policy "non-type"\n  version "1"\n{declaration}\n', "untyped.fitn7"))
+        for declaration in UNTYPED
+    }
+    assert all(program.fast is not None for program in programs.values())
+
+    @settings(max_examples=examples(200))
+    @given(dossiers_for(*programs.values()))
     def run(dossier: Dossier) -> None:
-        assert_same(program, dossier)
+        for declaration, program in programs.items():
+            note(f"condition: {declaration!r}")
+            assert_same(program, dossier)
 
     run()
 
@@ -464,15 +482,21 @@ def test_plugin_functions_are_called_through_their_declaration() -> None:
 _SIMPLE = make_dossier()
 
 
-@settings(max_examples=200, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(policies(), st.one_of(dossiers(), st.just(_SIMPLE)))
+@settings(max_examples=examples(200))
+@given(evaluable_policies(), st.one_of(dossiers(), st.just(_SIMPLE)))
 def test_random_policies_decide_alike_or_fail_alike(policy: Any, dossier: Dossier) -> None:
-    """Any syntax tree the parser can give (typed or not): the same decision, or an error
-    on both paths; the raw fast path never decides where the closures fail."""
+    """Any syntax tree the parser can give (typed or not) that the evaluator compiles:
+    the same decision, or an error on both paths; the raw fast path never decides where
+    the closures fail."""
     try:
         program = compile_policy(policy, functions=FUNCTIONS, schema=EXTRA_SCHEMA)
-    except Exception:  # trees the evaluator refuses are not the point here
+    except EvaluationError:  # an unknown name: the checker's business, not this test's
+        assume(False)
+        return
+    except RecursionError:
+        # A `let` read in its own definition (`let x = x.population`), which the
+        # checker refuses (E203): compile_policy has no cycle check of its own and
+        # recurses. Found by the `explore` profile; not what this test is about.
         assume(False)
         return
     if program.fast is None:

@@ -12,6 +12,7 @@ from fitn7 import parse_policy
 from fitn7.dossier import Dossier, Kind
 from fitn7.evaluation import Status, compile_policy
 from fitn7.testing import make_dossier
+from tests.budget import examples
 from tests.strategies_dossier import dossiers
 
 POLICY = compile_policy(parse_policy("""
@@ -39,7 +40,7 @@ score
 """, "proprietes.fitn7"))
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(dossiers())
 def test_evaluation_is_deterministic(dossier):
     """The same dossier gives the same decision, trace included."""
@@ -47,7 +48,7 @@ def test_evaluation_is_deterministic(dossier):
     assert POLICY.evaluate(dossier).to_dict() == POLICY.evaluate(dossier).to_dict()
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(dossiers())
 def test_amount_never_above_caps_base_or_requested_and_never_negative(dossier):
     """Whatever the dossier, the amount respects every applicable cap and bound."""
@@ -87,7 +88,7 @@ def _removals(dossier: Dossier) -> list[Dossier]:
     return out
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(dossiers())
 def test_removing_a_field_never_makes_an_ineligible_dossier_eligible(dossier):
     """Missing data can leave a decision open, never turn a refusal into an acceptance."""

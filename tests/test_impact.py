@@ -14,6 +14,7 @@ from fitn7.audit.inputs import dossiers_or_errors
 from fitn7.evaluation import Status, compile_policy
 from fitn7.loading import Loaded
 from fitn7.testing import make_dossier
+from tests.budget import examples
 from tests.strategies_dossier import dossier_batches
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,7 +149,7 @@ versions = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(versions, versions, dossier_batches(max_size=6))
 def test_impact_lists_exactly_the_decisions_that_differ(old_values, new_values, batch):
     """`impact` lists exactly the dossiers whose status, amount, score or reasons differ

@@ -38,6 +38,7 @@ from fitn7.loading import (
     load_dossier,
     load_dossiers,
 )
+from tests.budget import examples
 from tests.strategies_dossier import COMMUNES, dossier_batches, dossiers
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dossiers"
@@ -643,7 +644,7 @@ def test_any_mapping_loads_or_raises_dossier_error(data: Any) -> None:
         assert floats_in(dossier) == []
 
 
-@settings(max_examples=50)
+@settings(max_examples=examples(50))
 @given(st.text(max_size=60), st.sampled_from([".toml", ".json"]))
 def test_any_file_text_loads_or_fails_cleanly(text: str, suffix: str) -> None:
     """Arbitrary file contents give Loaded or Failed results, never an exception."""
@@ -788,7 +789,7 @@ def test_strategy_uses_real_communes(dossier: Dossier) -> None:
         assert applicant.name in (None, real.name)
 
 
-@settings(max_examples=20)
+@settings(max_examples=examples(20))
 @given(dossier_batches(min_size=2))
 def test_batches_have_distinct_ids(batch: list[Dossier]) -> None:
     """A batch never repeats an id, so it loads without duplicate errors."""

@@ -41,36 +41,44 @@ def _broken_paca(tmp_path: Path) -> Path:
     return broken
 
 
-def test_a_broken_invariant_gets_a_counterexample_that_really_breaks_it(tmp_path):
-    """The counterexample is a collectivité outside PACA found eligible, and re-evaluating
-    it from its TOML breaks the same invariant and no other."""
-    program = compile_policy(load_policy(_broken_paca(tmp_path)))
-    report = check_properties(program, examples=200)
-    assert not report.ok
-    (counter,) = report.counterexamples
-    assert counter.invariant.meta.id == "hors_region_ineligible"
+def test_a_broken_invariant_gets_a_counterexample_that_really_breaks_it(tmp_path, capsys):
+    """`fitn7 check --properties` exits 1 and prints the counterexample as TOML: a
+    collectivité outside PACA found eligible; saved as is and evaluated again, it breaks
+    the same invariant and no other.
+
+    One test for the command and the counterexample, so that the search (most of the
+    cost) runs once; the command prints `Counterexample.to_toml()`.
+    """
+    broken = _broken_paca(tmp_path)
+    code = main(["check", "--properties", "--examples", "200", str(broken)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert err.splitlines()[-1] == "properties: an invariant fails in 1 policy"
+    assert out.count("fails; counterexample:") == 1
+    assert "invariant `hors_region_ineligible` fails; counterexample:" in out
+    assert "invariant `jamais_urbanisme` holds for 200 generated dossiers" in out
+
+    # The TOML runs from its header comment to the next line the command prints.
+    lines = out.splitlines()
+    first = lines.index(next(line for line in lines if line.startswith("# counterexample")))
+    toml = []
+    for line in lines[first:]:
+        if line.startswith(f"{broken}: "):
+            break
+        toml.append(line)
+    assert toml[0].startswith("# counterexample to invariant `hors_region_ineligible`")
     saved = tmp_path / "contre-exemple.toml"
-    saved.write_text(counter.to_toml(), "utf-8")
+    saved.write_text("\n".join(toml) + "\n", "utf-8")
     dossier = load_dossier(saved)
+    assert dossier.id == "contre-exemple-hors_region_ineligible"
+    assert dossier.applicant is not None and dossier.applicant.region == "53"
+    program = compile_policy(load_policy(broken))
     decision = program.evaluate(dossier)
-    assert dossier.applicant.region == "53"
     assert decision.status.value != "ineligible"
     results = {inv.meta.id: value for inv, value in program.check_invariants(dossier, decision)}
     assert results["hors_region_ineligible"] is False
     assert all(value is not False for key, value in results.items()
                if key != "hors_region_ineligible")
-
-
-def test_check_properties_command_prints_the_counterexample_and_fails(tmp_path, capsys):
-    """`fitn7 check --properties` exits 1 and prints the counterexample as TOML."""
-    code = main(["check", "--properties", "--examples", "200", str(_broken_paca(tmp_path))])
-    out, err = capsys.readouterr()
-    assert code == 1
-    assert err.splitlines()[-1] == "properties: an invariant fails in 1 policy"
-    assert "invariant `hors_region_ineligible` fails; counterexample:" in out
-    assert "# counterexample to invariant `hors_region_ineligible`" in out
-    assert 'region = "53"' in out
-    assert "invariant `jamais_urbanisme` holds for 200 generated dossiers" in out
 
 
 def test_check_properties_command_passes_on_a_sound_policy(capsys):
@@ -100,3 +108,11 @@ def test_a_forfait_raised_for_large_communes_is_caught(tmp_path):
     assert counter.dossier.applicant is not None
     assert counter.dossier.applicant.population is not None
     assert counter.dossier.applicant.population >= 5_000
+    # The slip breaks two promises; each is reported once, with a dossier that breaks it.
+    ids = [c.invariant.meta.id for c in report.counterexamples]
+    assert len(ids) == len(set(ids))
+    assert "forfait_autre_commune" in broken_ids
+    for c in report.counterexamples:
+        results = {inv.meta.id: value
+                   for inv, value in program.check_invariants(c.dossier, c.decision)}
+        assert results[c.invariant.meta.id] is False

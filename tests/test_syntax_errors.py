@@ -14,6 +14,7 @@ from fitn7.dsl import parser
 from fitn7.dsl.parser import MAX_NESTING, load_policy_file, parse_policy, read_policy_text
 from fitn7.dsl.syntax_errors import CATALOGUE
 from fitn7.errors import PolicySyntaxError
+from tests.budget import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 BRETAGNE = (ROOT / "policies" / "bretagne.fitn7").read_text(encoding="utf-8")
@@ -371,11 +372,9 @@ def _parses_or_syntax_error(text: str) -> None:
         assert all(re.fullmatch(r"E0\d\d", d.code) for d in exc.diagnostics)
 
 
-# Derandomized so that a failure is reproducible from one run to the next.
 _FUZZ = settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,
-    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 

@@ -128,9 +128,10 @@ def check_properties(
     strategy = focused_dossiers(*policy_literals(program.policy),
                                 *policy_numbers(program.policy))
 
-    def search(watched: tuple[CompiledInvariant, ...]) -> Counterexample | None:
-        """One hypothesis run over the invariants still unbroken; the first broken one."""
-        last: list[Counterexample] = []
+    def search(watched: tuple[CompiledInvariant, ...]) -> list[Counterexample]:
+        """One hypothesis run over the invariants still unbroken: every one of them the
+        shrunk counterexample breaks (none if they all hold)."""
+        last: list[tuple[Dossier, Decision]] = []
 
         @settings(
             max_examples=examples,
@@ -138,6 +139,10 @@ def check_properties(
             database=None,
             deadline=None,
             suppress_health_check=list(HealthCheck),
+            # Every break raises the same exception, so hypothesis would look
+            # for "more bugs" in vain, for a time measured on the clock: the
+            # shrunk example would then depend on the machine's speed.
+            report_multiple_bugs=False,
         )
         @given(strategy)
         def run(dossier: Dossier) -> None:
@@ -147,25 +152,33 @@ def check_properties(
             for inv, value in program.check_invariants(dossier, decision, params):
                 if inv in watched and value is False:
                     # hypothesis replays the shrunk example last: keep the latest.
-                    last[:] = [Counterexample(inv, dossier, decision)]
+                    last[:] = [(dossier, decision)]
                     raise _Broken(inv.meta.id)
 
         try:
             run()
         except _Broken:
-            return last[0]
-        return None
+            dossier, decision = last[0]
+            return [
+                Counterexample(inv, dossier, decision)
+                for inv, value in program.check_invariants(dossier, decision, params)
+                if inv in watched and value is False
+            ]
+        return []
 
-    # The common case (every invariant holds) costs one run; each broken
-    # invariant costs one more, so that each gets its own counterexample.
+    # The common case (every invariant holds) costs one run. A counterexample
+    # is reported for every invariant it breaks (one slip often breaks two
+    # promises: a forfait and the bound on it); each run after it searches the
+    # invariants still unbroken, so that each gets a counterexample.
     found: list[Counterexample] = []
     watched = tuple(program.invariants)
     while watched:
         broken = search(watched)
-        if broken is None:
+        if not broken:
             break
-        found.append(broken)
-        watched = tuple(inv for inv in watched if inv is not broken.invariant)
+        found.extend(broken)
+        watched = tuple(inv for inv in watched
+                        if all(inv is not c.invariant for c in broken))
     return PropertyReport(
         tuple(inv.meta.id for inv in program.invariants), examples, tuple(found)
     )

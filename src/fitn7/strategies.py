@@ -302,13 +302,27 @@ _WORDS = {
 }
 
 
+# Strategies are built once here, not at each draw: building one (even a cached
+# `st.integers`) costs about as much as drawing from it.
+_SEAT_NUMBER = st.integers(0, 999_999)
+_SIREN_BODY = st.integers(30_000_000, 99_999_999)
+_ESTABLISHMENT = st.integers(1, 9999)
+_CATEGORY = st.sampled_from(Category)
+_PROVIDER_NAME = st.sampled_from(_PROVIDERS)
+_REGION = st.sampled_from(REGION_CODES)
+_TITLE = st.sampled_from(_TITLES)
+_DURATION = st.integers(1, 48)
+_COVERED = {joint: st.integers(2 if joint else 1, 150) for joint in (False, True)}
+_DOSSIER_NUMBER = st.integers(1, 999)
+
+
 @st.composite
 def syndicats(draw: st.DrawFn) -> Territory:
     """A syndicat named after a real commune of the sample (synthetic SIREN)."""
     seat = draw(_COMMUNE)
     kind = draw(_SYNDICAT_KIND)
     label = "Syndicat mixte" if kind is Kind.SYNDICAT_MIXTE else "Syndicat intercommunal"
-    digits = draw(st.integers(0, 999_999))
+    digits = draw(_SEAT_NUMBER)
     return Territory(
         f"{label} numérique {seat.name.removeprefix('Commune ')}",
         kind,
@@ -331,6 +345,9 @@ def territories(draw: st.DrawFn) -> Territory:
     if n < 8:
         return draw(_EPCI)
     return draw(_SYNDICAT if n == 8 else _LARGER)
+
+
+_TERRITORY = territories()
 
 
 @st.composite
@@ -373,18 +390,18 @@ def _siret(territory: Territory) -> str:
 @st.composite
 def collectivites(draw: st.DrawFn, complete: bool = False) -> Collectivite:
     """An applicant or member from the real map; fields randomly absent unless `complete`."""
-    return _collectivite(draw, draw(territories()), complete)
+    return _collectivite(draw, draw(_TERRITORY), complete)
 
 
 @st.composite
 def providers(draw: st.DrawFn, complete: bool = False) -> Provider:
     """A provider with a synthetic, check-digit valid SIRET."""
-    siren = _luhn_complete(f"{draw(st.integers(30_000_000, 99_999_999)):08d}")
-    siret = _luhn_complete(f"{siren}{draw(st.integers(1, 9999)):04d}")
+    siren = _luhn_complete(f"{draw(_SIREN_BODY):08d}")
+    siret = _luhn_complete(f"{siren}{draw(_ESTABLISHMENT):04d}")
     return Provider(
-        name=_opt(draw, st.sampled_from(_PROVIDERS), complete),
+        name=_opt(draw, _PROVIDER_NAME, complete),
         siret=_const(draw, siret, complete),
-        region=_opt(draw, st.sampled_from(REGION_CODES), complete),
+        region=_opt(draw, _REGION, complete),
     )
 
 
@@ -394,7 +411,7 @@ _PROVIDER = {complete: providers(complete) for complete in (False, True)}
 @st.composite
 def expenses(draw: st.DrawFn, complete: bool = False) -> Expense:
     """One budget line with a label fitting its category."""
-    category = draw(st.sampled_from(Category))
+    category = draw(_CATEGORY)
     return Expense(
         label=_opt(draw, _LABEL[category], complete),
         category=_const(draw, category, complete),
@@ -424,14 +441,14 @@ def _vat_figures(draw: st.DrawFn, complete: bool) -> dict[str, Any]:
 def projects(draw: st.DrawFn, complete: bool = False, joint: bool = False) -> Project:
     """A project with themes and tags from the policies' vocabularies."""
     return Project(
-        title=_opt(draw, st.sampled_from(_TITLES), complete),
+        title=_opt(draw, _TITLE, complete),
         themes=_opt(draw, _WORDS[THEMES], complete),
         tags=_opt(draw, _WORDS[TAGS], complete),
         started=_opt(draw, _BOOLEANS, complete),
-        duration_months=_opt(draw, st.integers(1, 48), complete),
+        duration_months=_opt(draw, _DURATION, complete),
         participatory=_opt(draw, _BOOLEANS, complete),
         open_source=_opt(draw, _BOOLEANS, complete),
-        communes_covered=_opt(draw, st.integers(2 if joint else 1, 150), complete),
+        communes_covered=_opt(draw, _COVERED[joint], complete),
         extra=draw(_EXTRAS),
     )
 
@@ -446,14 +463,14 @@ _PROJECTS = {(c, j): projects(c, j) for c in (False, True) for j in (False, True
 @st.composite
 def dossiers(draw: st.DrawFn, complete: bool = False) -> Dossier:
     """A dossier from a real collectivité, joint now and then with communes of its département."""
-    territory = draw(territories())
+    territory = draw(_TERRITORY)
     members: tuple[Collectivite, ...] = ()
     if draw(_ONE_IN_FOUR) == 0:
         neighbours = draw(_NEIGHBOURS[territory.departement])
         members = tuple(_collectivite(draw, t, complete) for t in neighbours if t != territory)
     submitted = draw(_DAYS)
     prefix = _ID_PREFIXES.get(territory.departement, "PACA")
-    number = draw(st.integers(1, 999))
+    number = draw(_DOSSIER_NUMBER)
     return Dossier(
         id=f"{prefix}-{submitted.year}-{number:03d}",
         submitted=_const(draw, submitted, complete),
@@ -466,6 +483,9 @@ def dossiers(draw: st.DrawFn, complete: bool = False) -> Dossier:
     )
 
 
+_DOSSIERS = {complete: dossiers(complete) for complete in (False, True)}
+
+
 def dossier_batches(
     complete: bool = False, min_size: int = 0, max_size: int = 8
 ) -> st.SearchStrategy[list[Dossier]]:
@@ -475,14 +495,12 @@ def dossier_batches(
     )
 
 
-@st.composite
 def focused_dossiers(
-    draw: st.DrawFn,
     words: frozenset[str],
     dates: frozenset[datetime.date] = frozenset(),
     numbers: frozenset[int] = frozenset(),
     amounts: frozenset[Decimal] = frozenset(),
-) -> Dossier:
+) -> st.SearchStrategy[Dossier]:
     """Dossiers steered towards what a policy tests.
 
     `words` are the policy's string literals and `dates` its date literals.
@@ -492,12 +510,43 @@ def focused_dossiers(
     dossier is complete, so that the rules a policy declares are reached
     (most random dossiers fail at the territory or the deadline).
     """
-    dossier = draw(dossiers(complete=draw(_BOOLEANS)))
-    codes = words & {t.departement for t in COMMUNES} | words & set(REGION_CODES)
-    local = [t for t in (*COMMUNES, *EPCIS, *LARGER)
-             if t.departement in codes or t.region in codes]
-    if local and dossier.applicant is not None and draw(_BOOLEANS):
-        place = draw(st.sampled_from(local))
+    # What depends on the policy alone is worked out once here, not at every
+    # draw: scanning the map and building `sampled_from` over thousands of
+    # territories (hypothesis hashes its arguments) cost more than the draw.
+    codes = words & _DEPARTEMENT_CODES | words & set(REGION_CODES)
+    local = tuple(t for t in (*COMMUNES, *EPCIS, *LARGER)
+                  if t.departement in codes or t.region in codes)
+    places = st.sampled_from(local) if local else None
+    vocabulary = sorted(words - codes)
+    themes = (st.lists(st.sampled_from(vocabulary), min_size=1, max_size=3, unique=True)
+              if vocabulary else None)
+    tags = st.lists(st.sampled_from(vocabulary), max_size=1).map(tuple) if vocabulary else None
+    near_dates = st.sampled_from(sorted(dates)) if dates else None
+    thresholds = sorted(n for n in numbers if n >= 100)
+    bounds = st.sampled_from(thresholds) if thresholds else None
+    targets = st.sampled_from(sorted(amounts)) if amounts else None
+    return _focused(places, themes, tags, near_dates, bounds, targets)
+
+
+_DEPARTEMENT_CODES = frozenset(t.departement for t in COMMUNES)
+_SHIFTS = st.integers(-20, 1)
+_FACTORS = st.sampled_from([1, 2])
+
+
+@st.composite
+def _focused(
+    draw: st.DrawFn,
+    places: st.SearchStrategy[Territory] | None,
+    themes: st.SearchStrategy[list[str]] | None,
+    tags: st.SearchStrategy[tuple[str, ...]] | None,
+    near_dates: st.SearchStrategy[datetime.date] | None,
+    bounds: st.SearchStrategy[int] | None,
+    targets: st.SearchStrategy[Decimal] | None,
+) -> Dossier:
+    """`focused_dossiers` with the policy's strategies built (None: the policy has none)."""
+    dossier = draw(_DOSSIERS[draw(_BOOLEANS)])
+    if places is not None and dossier.applicant is not None and draw(_BOOLEANS):
+        place = draw(places)
         a = dossier.applicant
         dossier = attrs.evolve(dossier, applicant=attrs.evolve(
             a,
@@ -508,34 +557,30 @@ def focused_dossiers(
             departement=place.departement if a.departement is not None else None,
             region=place.region if a.region is not None else None,
         ))
-    vocabulary = sorted(words - codes)
-    if vocabulary and dossier.project is not None and draw(_BOOLEANS):
+    if themes is not None and tags is not None and dossier.project is not None and draw(_BOOLEANS):
         p = dossier.project
-        themes = st.lists(st.sampled_from(vocabulary), min_size=1, max_size=3, unique=True)
-        tags = st.lists(st.sampled_from(vocabulary), max_size=1).map(tuple)
         dossier = attrs.evolve(dossier, project=attrs.evolve(
             p,
             themes=tuple(draw(themes)) if p.themes is not None else None,
             tags=(draw(tags) if draw(_ONE_IN_FOUR) == 0 else ()) if p.tags is not None else None,
         ))
-    if dates and dossier.submitted is not None and draw(_BOOLEANS):
-        near = draw(st.sampled_from(sorted(dates)))
-        shift = datetime.timedelta(days=draw(st.integers(-20, 1)))
+    if near_dates is not None and dossier.submitted is not None and draw(_BOOLEANS):
+        near = draw(near_dates)
+        shift = datetime.timedelta(days=draw(_SHIFTS))
         dossier = attrs.evolve(dossier, submitted=near + shift)
     # Population bands and caps break at their bounds and above them: a
     # population next to one of the policy's numbers, and a budget and a
     # request around or above one of its amounts, reach the last band and
     # make a cap bind (random dossiers rarely do both at once).
-    thresholds = sorted(n for n in numbers if n >= 100)
     applicant = dossier.applicant
-    if (thresholds and applicant is not None and applicant.population is not None
+    if (bounds is not None and applicant is not None and applicant.population is not None
             and draw(_ONE_IN_FOUR) != 0):
-        bound = draw(st.sampled_from(thresholds))
+        bound = draw(bounds)
         population = draw(st.sampled_from([bound - 1, bound, bound + 1, bound * 2]))
         dossier = attrs.evolve(
             dossier, applicant=attrs.evolve(applicant, population=max(population, 0)))
-    if amounts and dossier.expenses and draw(_ONE_IN_FOUR) != 0:
-        amount = draw(st.sampled_from(sorted(amounts)))
+    if targets is not None and dossier.expenses and draw(_ONE_IN_FOUR) != 0:
+        amount = draw(targets)
         wanted = draw(st.sampled_from([amount, amount + 1, amount * 2, amount * 4]))
         lines = dossier.expenses
         total = sum((e.amount for e in lines if e.amount is not None), Decimal(0))
@@ -547,6 +592,6 @@ def focused_dossiers(
             )
             requested = dossier.requested
             if requested is not None:
-                requested = max(requested, wanted * draw(st.sampled_from([1, 2])))
+                requested = max(requested, wanted * draw(_FACTORS))
             dossier = attrs.evolve(dossier, expenses=lines, requested=requested)
     return dossier
