@@ -563,7 +563,7 @@ def date_meant(expr: ast.Expr) -> str | None:
             return None
     try:
         return datetime.date(year, month, day).isoformat()
-    except ValueError:
+    except (ValueError, OverflowError):  # a year of 21 digits is no date either
         return None
 
 

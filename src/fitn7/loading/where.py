@@ -12,13 +12,20 @@ import re
 import attrs
 
 from fitn7.errors import DossierError
+from fitn7.limits import text_shown
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def dossier_error(file: str, path: str, message: str, hint: str | None = None) -> DossierError:
-    """A `DossierError` rendered as `file: message @ path (hint)`; no hint, no parentheses."""
-    return DossierError(file, path, message, hint)
+    """A `DossierError` rendered as `file: message @ path (hint)`; no hint, no parentheses.
+
+    A message may quote the dossier's own text: a lone surrogate in it (a JSON
+    `"\\ud800"`) is written as its escape, so the error can always be printed.
+    """
+    return DossierError(
+        file, text_shown(path), text_shown(message), None if hint is None else text_shown(hint)
+    )
 
 
 def error_hint(error: DossierError) -> str | None:
