@@ -34,16 +34,25 @@ STANDARD_EXAMPLES = 100
 # passes elsewhere. The deadline is off for the same reason.
 _NOT_TIMED = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
 
+# Hypothesis loads its own `ci` profile when the CI variable is set, and a profile
+# inherits the settings in force when it is registered: each of ours starts from
+# Hypothesis's defaults, so `dev` and `explore` stay random on a CI machine too.
+_DEFAULTS = settings.get_profile("default")
+
 settings.register_profile(
     "ci",
+    parent=_DEFAULTS,
     max_examples=STANDARD_EXAMPLES,
     derandomize=True,
     database=None,
     print_blob=True,
     **_NOT_TIMED,
 )
-settings.register_profile("dev", max_examples=STANDARD_EXAMPLES, **_NOT_TIMED)
 settings.register_profile(
-    "explore", max_examples=10 * STANDARD_EXAMPLES, print_blob=True, **_NOT_TIMED
+    "dev", parent=_DEFAULTS, max_examples=STANDARD_EXAMPLES, **_NOT_TIMED
+)
+settings.register_profile(
+    "explore", parent=_DEFAULTS, max_examples=10 * STANDARD_EXAMPLES, print_blob=True,
+    **_NOT_TIMED,
 )
 settings.load_profile(os.environ.get("FITN7_HYPOTHESIS_PROFILE", "dev"))
