@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -46,13 +46,11 @@ from fitn7.evaluation.exprgen import ExprGen
 from fitn7.evaluation.steps import (
     CompiledAdjustment,
     CompiledCeiling,
+    Steps,
     missing_document_reason,
     missing_input_reason,
     unsure_document_reason,
 )
-
-if TYPE_CHECKING:
-    from fitn7.evaluation.program import CompiledPolicy
 
 #: The generated function: (dossier, params with their defaults) -> decision.
 FastFn = Callable[[Dossier, Mapping[str, Any]], Decision]
@@ -94,7 +92,7 @@ def _comment(text: str) -> str:
 class _PolicyGen:
     """Writes the body of the decision function of one policy."""
 
-    def __init__(self, policy: ast.Policy, compiler: Compiler, program: CompiledPolicy) -> None:
+    def __init__(self, policy: ast.Policy, compiler: Compiler, program: Steps) -> None:
         self.policy = policy
         self.program = program
         self.ns: dict[str, Any] = {}
@@ -519,7 +517,7 @@ def _bound(x: Atom, op: str, bound: Atom) -> str:
     return f"({bound.code} is not None and {compare})" if test else f"({compare})"
 
 
-def generate(policy: ast.Policy, compiler: Compiler, program: CompiledPolicy) -> FastPath | None:
+def generate(policy: ast.Policy, compiler: Compiler, program: Steps) -> FastPath | None:
     """The fast path of a compiled policy, or None when it cannot be generated."""
     gen = _PolicyGen(policy, compiler, program)
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fitn7.evaluation.compiler import Fn, document_path, input_path
 from fitn7.evaluation.decision import Decision, Reason, Status, TraceEntry, slot_setters
@@ -30,13 +30,11 @@ from fitn7.evaluation.steps import (
     Computation,
     Meta,
     Pipeline,
+    Steps,
     missing_document_reason,
     missing_input_reason,
     unsure_document_reason,
 )
-
-if TYPE_CHECKING:
-    from fitn7.evaluation.program import CompiledPolicy
 
 _CENT = Decimal("0.01")
 _ZERO = Decimal(0)
@@ -75,7 +73,7 @@ _trace_entry = _trace_entry_builder()
 class Run:
     """The reference evaluation of one dossier by the closures (mutable, one per dossier)."""
 
-    def __init__(self, program: CompiledPolicy, env: Env) -> None:
+    def __init__(self, program: Steps, env: Env) -> None:
         self.p = program
         self.env = env
         self.trace: list[TraceEntry] = []
