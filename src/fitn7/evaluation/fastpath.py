@@ -40,9 +40,10 @@ from fitn7.evaluation.codegen import (
     none_test,
 )
 from fitn7.evaluation.compiler import NOT_CONSTANT, Compiler, document_path, input_path
-from fitn7.evaluation.decision import Decision, Reason, Status, slot_setters
+from fitn7.evaluation.decision import Decision, Reason, Status
 from fitn7.evaluation.env import ceiling_limit, claim_lines, sum_amounts
 from fitn7.evaluation.exprgen import ExprGen
+from fitn7.evaluation.packed import value_setter
 from fitn7.evaluation.steps import (
     CompiledAdjustment,
     CompiledCeiling,
@@ -473,15 +474,11 @@ class _PolicyGen:
             "trace": "()",
             "provenance": "{}",
         }
-        setters = slot_setters(Decision)
-        if setters is None or set(setters) != set(values):
+        if tuple(values) != tuple(field.name for field in attrs.fields(Decision)):
             raise Unsupported("Decision changed shape")  # pragma: no cover
-        # Filled slot by slot: the same object `Decision(...)` builds, for about
-        # half the cost of its generated __init__ (it has no validator to skip).
+        # Filled at once: the very object `Decision(...)` builds, without its __init__.
         out.emit("o = _new(_Decision)")
-        for name, setter in setters.items():
-            self.ns[f"_set_{name}"] = setter
-            out.emit(f"_set_{name}(o, {values[name]})")
+        out.emit(f"_store(o, ({', '.join(values.values())}))")
         out.emit("return o")
 
     def source(self) -> str:
@@ -547,6 +544,7 @@ def generate(policy: ast.Policy, compiler: Compiler, program: Steps) -> FastPath
         _Fail=FastPathFailed,
         _Decision=Decision,
         _new=object.__new__,
+        _store=value_setter(Decision),
         _REF=program.ref,
         _ELIGIBLE=Status.ELIGIBLE,
         _REVIEW=Status.REVIEW,

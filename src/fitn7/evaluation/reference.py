@@ -8,12 +8,11 @@ path hands back, and the tests that hold the fast path to it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from fitn7.evaluation.compiler import Fn, document_path, input_path
-from fitn7.evaluation.decision import Decision, Reason, Status, TraceEntry, slot_setters
+from fitn7.evaluation.decision import Decision, Reason, Status, TraceEntry
 from fitn7.evaluation.env import (
     CEILING_READ,
     Env,
@@ -22,6 +21,7 @@ from fitn7.evaluation.env import (
     claim_lines,
     sum_amounts,
 )
+from fitn7.evaluation.packed import value_setter
 from fitn7.evaluation.steps import (
     ELIGIBLE_BASE,
     REQUESTED,
@@ -40,34 +40,18 @@ _CENT = Decimal("0.01")
 _ZERO = Decimal(0)
 
 
-def _trace_entry_builder() -> Callable[..., TraceEntry]:
-    """`TraceEntry(...)` (positional), filled slot by slot: a traced decision builds
-    one per rule and step, and this halves their cost (see `slot_setters`)."""
-    setters = slot_setters(TraceEntry)
-    names = ("rule", "kind", "outcome", "read", "amount", "source", "file", "line")
-    if setters is None or tuple(setters) != names:  # pragma: no cover - shape changed
-        return TraceEntry
-    s_rule, s_kind, s_outcome, s_read, s_amount, s_source, s_file, s_line = setters.values()
-    new = object.__new__
-
-    def build(rule: str, kind: str, outcome: str, read: tuple[tuple[str, Any], ...],
-              amount: Decimal | None, source: str | None, file: str | None,
-              line: int | None) -> TraceEntry:
-        entry: TraceEntry = new(TraceEntry)
-        s_rule(entry, rule)
-        s_kind(entry, kind)
-        s_outcome(entry, outcome)
-        s_read(entry, read)
-        s_amount(entry, amount)
-        s_source(entry, source)
-        s_file(entry, file)
-        s_line(entry, line)
-        return entry
-
-    return build
+def _trace_entry(rule: str, kind: str, outcome: str, read: tuple[tuple[str, Any], ...],
+                 amount: Decimal | None, source: str | None, file: str | None,
+                 line: int | None) -> TraceEntry:
+    """`TraceEntry(...)` (positional) without its `__init__`: a traced decision builds one
+    per rule and step."""
+    entry: TraceEntry = _new(TraceEntry)
+    _store_entry(entry, (rule, kind, outcome, read, amount, source, file, line))
+    return entry
 
 
-_trace_entry = _trace_entry_builder()
+_new = object.__new__
+_store_entry = value_setter(TraceEntry)
 
 
 class Run:
