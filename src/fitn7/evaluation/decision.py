@@ -2,7 +2,8 @@
 
 Serialised exactly as docs/evaluation.md shows (`Decision.to_dict`), the shape
 auditors and other tools read. `Decision` and `TraceEntry`, built by the
-thousand, are frozen attrs classes stored in one tuple (`fitn7.evaluation.packed`).
+thousand, are frozen attrs classes that generated code fills quickly
+(`fitn7.evaluation.records`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from fitn7.evaluation.packed import packed
+from fitn7.evaluation.records import fast_record
 
 
 class Status(enum.Enum):
@@ -50,7 +51,7 @@ class Reason:
     source: str | None
 
 
-@packed
+@fast_record
 @attrs.frozen
 class TraceEntry:
     """One rule or amount step as evaluated: its outcome and the values it read."""
@@ -80,7 +81,7 @@ class TraceEntry:
         return out
 
 
-@packed
+@fast_record
 @attrs.frozen
 class Decision:
     """The result of evaluating one dossier against one policy."""

@@ -17,11 +17,11 @@ from fitn7.evaluation.env import (
     CEILING_READ,
     Env,
     NotAField,
+    absent_paths,
     ceiling_limit,
     claim_lines,
     sum_amounts,
 )
-from fitn7.evaluation.packed import value_setter
 from fitn7.evaluation.steps import (
     ELIGIBLE_BASE,
     REQUESTED,
@@ -39,21 +39,6 @@ from fitn7.evaluation.steps import (
 _CENT = Decimal("0.01")
 _ZERO = Decimal(0)
 
-
-def _trace_entry(rule: str, kind: str, outcome: str, read: tuple[tuple[str, Any], ...],
-                 amount: Decimal | None, source: str | None, file: str | None,
-                 line: int | None) -> TraceEntry:
-    """`TraceEntry(...)` (positional) without its `__init__`: a traced decision builds one
-    per rule and step."""
-    entry: TraceEntry = _new(TraceEntry)
-    _store_entry(entry, (rule, kind, outcome, read, amount, source, file, line))
-    return entry
-
-
-_new = object.__new__
-_store_entry = value_setter(TraceEntry)
-
-
 class Run:
     """The reference evaluation of one dossier by the closures (mutable, one per dossier)."""
 
@@ -69,12 +54,11 @@ class Run:
         """Close a step: its missing fields when unknown; its trace entry when tracing."""
         reads = self.env.reads
         if outcome == "unknown":
-            for path, value in reads:
-                if value is None and not isinstance(path, NotAField):
-                    self.missing[path] = None
+            for path in absent_paths(reads):
+                self.missing[path] = None
         if self.env.trace:
             span = meta.span
-            self.trace.append(_trace_entry(
+            self.trace.append(TraceEntry(
                 meta.id, meta.kind, outcome, tuple(reads), amount, meta.source,
                 span.file if span else None, span.line if span else None,
             ))

@@ -1,8 +1,8 @@
-"""A packed class behaves as the frozen attrs class it is made from (fitn7.evaluation.packed).
+"""A fast record behaves as the frozen attrs class it is made from (fitn7.evaluation.records).
 
-`Decision` and `TraceEntry` are packed: their fields live in one tuple, so that
-evaluation builds them with one call. Everything a user sees must stay that of
-the attrs class: constructor, attributes, equality, hash, repr, immutability,
+`Decision` and `TraceEntry` are fast records: each field in a private slot that
+generated code assigns directly. Everything a user sees must stay that of the
+attrs class: constructor, attributes, equality, hash, repr, immutability,
 pickling, `attrs.evolve` / `attrs.asdict` / `attrs.fields`.
 """
 
@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fitn7.evaluation.decision import Decision, PolicyRef, Reason, Status, TraceEntry
-from fitn7.evaluation.packed import packed
+from fitn7.evaluation.records import fast_record
 from tests.budget import examples
 
 
@@ -42,7 +42,7 @@ def _declare() -> Any:
 
 
 PLAIN = _declare()
-PACKED = packed(_declare())
+RECORD = fast_record(_declare())
 
 _ARGS = st.tuples(
     st.sampled_from(["a", "b"]), st.integers(0, 3), st.tuples() | st.tuples(st.just("x")),
@@ -52,33 +52,33 @@ _ARGS = st.tuples(
 
 @settings(max_examples=examples(100))
 @given(_ARGS, _ARGS)
-def test_a_packed_class_compares_hashes_and_shows_as_its_attrs_class(
+def test_a_fast_record_compares_hashes_and_shows_as_its_attrs_class(
         one: tuple[Any, ...], other: tuple[Any, ...]) -> None:
     """Equality, hash (a field left out of it included) and repr are the attrs class's."""
     plain_one, plain_other = PLAIN(*one), PLAIN(*other)
-    packed_one, packed_other = PACKED(*one), PACKED(*other)
-    assert (packed_one == packed_other) == (plain_one == plain_other)
-    assert (packed_one != packed_other) == (plain_one != plain_other)
+    record_one, record_other = RECORD(*one), RECORD(*other)
+    assert (record_one == record_other) == (plain_one == plain_other)
+    assert (record_one != record_other) == (plain_one != plain_other)
     if plain_one == plain_other or one[:3] == other[:3]:
-        assert hash(packed_one) == hash(packed_other)
-    assert repr(packed_one) == repr(plain_one)
-    assert packed_one.total() == plain_one.total()
-    assert [getattr(packed_one, f.name) for f in attrs.fields(PACKED)] == list(one)
+        assert hash(record_one) == hash(record_other)
+    assert repr(record_one) == repr(plain_one)
+    assert record_one.total() == plain_one.total()
+    assert [getattr(record_one, f.name) for f in attrs.fields(RECORD)] == list(one)
 
 
-def test_a_packed_object_is_frozen_and_works_with_attrs() -> None:
+def test_a_fast_record_is_frozen_and_works_with_attrs() -> None:
     """Immutable; attrs.evolve, asdict, fields, has; keyword construction."""
-    sample = PACKED("a", items=("x",))
+    sample = RECORD("a", items=("x",))
     assert (sample.name, sample.count, sample.items, sample.notes) == ("a", 0, ("x",), {})
-    assert sample.notes is not PACKED("a").notes  # a factory gives each its own
+    assert sample.notes is not RECORD("a").notes  # a factory gives each its own
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         sample.count = 3
     with pytest.raises(AttributeError):
         del sample.name
-    assert attrs.has(PACKED)
-    assert attrs.evolve(sample, count=2) == PACKED("a", 2, ("x",))
+    assert attrs.has(RECORD)
+    assert attrs.evolve(sample, count=2) == RECORD("a", 2, ("x",))
     assert attrs.asdict(sample) == {"name": "a", "count": 0, "items": ("x",), "notes": {}}
-    assert PACKED.__match_args__ == ("name", "count", "items", "notes")
+    assert RECORD.__match_args__ == ("name", "count", "items", "notes")
     assert sample != PLAIN("a", items=("x",))  # another class, as between attrs classes
 
 
@@ -107,12 +107,12 @@ def test_decisions_and_trace_entries_keep_their_constructors() -> None:
     assert pickle.loads(pickle.dumps(stamped)) == stamped
 
 
-def test_only_plain_fields_can_be_packed() -> None:
-    """A validator or converter would be skipped by the packed constructor: refused."""
+def test_only_plain_fields_are_supported() -> None:
+    """A validator or converter would be skipped by the generated code: refused."""
 
     @attrs.frozen
     class Checked:
         value: int = attrs.field(validator=attrs.validators.instance_of(int))
 
     with pytest.raises(TypeError, match="only plain fields"):
-        packed(Checked)
+        fast_record(Checked)
