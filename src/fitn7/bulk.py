@@ -66,6 +66,13 @@ def collected_as_a_batch() -> Iterator[None]:
             gc.collect(1)
 
 
+def batches(items: Iterable[_T], size: int = BATCH) -> Iterator[list[_T]]:
+    """`items` in lists of `size` (the last one shorter), read as they are needed."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
 def mapped_in_batches(
     function: Callable[[_T], _R], items: Iterable[_T], size: int = BATCH
 ) -> Iterator[_R]:
@@ -77,8 +84,7 @@ def mapped_in_batches(
     `function` raises, the results before are yielded first, then the error is
     raised (the rest of that batch is read from `items` but not mapped).
     """
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
+    for batch in batches(items, size):
         results: list[_R] = []
         failure: Exception | None = None
         with collected_as_a_batch():

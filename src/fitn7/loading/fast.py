@@ -124,14 +124,13 @@ def _money(value: Any) -> Decimal | None:
     """Euros to the cent, as `read_money` gives them (two decimals)."""
     if value is None:
         return None
-    if type(value) is int:
-        if 0 <= value < _EUROS_LIMIT:
-            return Decimal(value).quantize(_CENT)
-    elif type(value) is Decimal:
-        if value.is_finite() and not value.is_signed() and value.adjusted() < EUROS_DIGITS:
-            cents = value.quantize(_CENT)
-            if cents == value:
-                return cents
+    if type(value) is int and 0 <= value < _EUROS_LIMIT:
+        return Decimal(value).quantize(_CENT)
+    if type(value) is Decimal and value.is_finite() and not value.is_signed() \
+            and value.adjusted() < EUROS_DIGITS:
+        cents = value.quantize(_CENT)
+        if cents == value:
+            return cents
     return v.read_money(value, _ANYWHERE)
 
 
