@@ -74,6 +74,30 @@ _PROVIDER = frozenset(PROVIDER_KEYS[0])
 _KINDS = {kind.value: kind for kind in Kind}
 #: A built-in category as a dossier holds it (`fitn7.loading.vocabulary.category_value`).
 _BUILT_IN = {category.value: category for category in Category}
+def _builder(cls: type[Any]) -> Any:
+    """`cls(...)`, all fields given in order, for a frozen attrs class: its slots filled
+    one by one directly, about half the cost of its `__init__` (which goes through
+    `object.__setattr__`); the class itself when a field has a validator, converter or
+    hook that the `__init__` runs."""
+    fields = attrs.fields(cls)
+    if any(f.validator is not None or f.converter is not None or f.on_setattr is not None
+           for f in fields) or "__slots__" not in cls.__dict__:
+        return cls  # pragma: no cover - the dossier classes have plain fields
+    names = [f.name for f in fields]
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    namespace.update({f"_set_{name}": cls.__dict__[name].__set__ for name in names})
+    source = (f"def build({', '.join(names)}):\n    o = _new(_cls)\n"
+              + "".join(f"    _set_{name}(o, {name})\n" for name in names)
+              + "    return o\n")
+    exec(compile(source, f"<build {cls.__name__}>", "exec"), namespace)
+    return namespace["build"]
+
+
+_APPLICANT = _builder(Collectivite)
+_PROJECT_OF = _builder(Project)
+_PROVIDER_OF = _builder(Provider)
+_EXPENSE_OF = _builder(Expense)
+_DOSSIER_OF = _builder(Dossier)
 _WHOLE_LIMIT = 10**WHOLE_DIGITS
 _EUROS_LIMIT = 10**EUROS_DIGITS
 _CENT = Decimal("0.01")
@@ -162,18 +186,11 @@ def _collectivite(value: Any) -> Collectivite:
             raise Unusual
     elif siret is not None:
         siren = siret[:9]
-    return Collectivite(
-        name=_text(data.get("name")),
-        kind=kind,
-        code=_text(data.get("code")),
-        population=_whole(data.get("population")),
-        departement=_text(data.get("departement")),
-        region=_text(data.get("region")),
-        zrr=_flag(data.get("zrr")),
-        qpv=_flag(data.get("qpv")),
-        extra=_extra(data),
-        siret=siret,
-        siren=siren,
+    return _APPLICANT(  # type: ignore[no-any-return]
+        _text(data.get("name")), kind, _text(data.get("code")),
+        _whole(data.get("population")), _text(data.get("departement")),
+        _text(data.get("region")), _flag(data.get("zrr")), _flag(data.get("qpv")),
+        _extra(data), siret, siren, None,
     )
 
 
@@ -188,16 +205,11 @@ def _words(value: Any) -> tuple[str, ...] | None:
 
 def _project(value: Any) -> Project:
     data = _table(value, _PROJECT)
-    return Project(
-        title=_text(data.get("title")),
-        themes=_words(data.get("themes")),
-        tags=_words(data.get("tags")),
-        started=_flag(data.get("started")),
-        duration_months=_whole(data.get("duration_months")),
-        participatory=_flag(data.get("participatory")),
-        open_source=_flag(data.get("open_source")),
-        communes_covered=_whole(data.get("communes_covered")),
-        extra=_extra(data),
+    return _PROJECT_OF(  # type: ignore[no-any-return]
+        _text(data.get("title")), _words(data.get("themes")), _words(data.get("tags")),
+        _flag(data.get("started")), _whole(data.get("duration_months")),
+        _flag(data.get("participatory")), _flag(data.get("open_source")),
+        _whole(data.get("communes_covered")), _extra(data),
     )
 
 
@@ -205,7 +217,8 @@ def _provider(value: Any) -> Provider | None:
     if value is None:
         return None
     data = _table(value, _PROVIDER)
-    return Provider(_text(data.get("name")), _text(data.get("siret")), _text(data.get("region")))
+    return _PROVIDER_OF(  # type: ignore[no-any-return]
+        _text(data.get("name")), _text(data.get("siret")), _text(data.get("region")))
 
 
 def _expense(value: Any, categories: Mapping[str, str]) -> Expense:
@@ -219,14 +232,10 @@ def _expense(value: Any, categories: Mapping[str, str]) -> Expense:
     amount_ttc = _money(data.get("amount_ttc"))
     if amount_ht is not None and amount_ttc is not None and amount_ttc < amount_ht:
         raise Unusual
-    return Expense(
-        label=_text(data.get("label")),
-        category=category,
-        amount=_money(data.get("amount")),
-        provider=_provider(data.get("provider")),
-        amount_ht=amount_ht,
-        amount_ttc=amount_ttc,
-        vat_recovered=_flag(data.get("vat_recovered")),
+    return _EXPENSE_OF(  # type: ignore[no-any-return]
+        _text(data.get("label")), category, _money(data.get("amount")),
+        _provider(data.get("provider")), amount_ht, amount_ttc,
+        _flag(data.get("vat_recovered")),
     )
 
 
@@ -248,18 +257,18 @@ def _dossier(value: Any, file: str, vocabulary: Vocabulary | None) -> Dossier:
         inputs = v.read_extra(inputs, _ANYWHERE)
     else:
         inputs = read_inputs(inputs, _ANYWHERE, vocabulary)
-    return Dossier(
-        id=ident,
-        submitted=_date(data.get("submitted")),
-        applicant=None if applicant is None else _collectivite(applicant),
-        members=() if members is None else tuple(_collectivite(m) for m in _list(members)),
-        project=None if project is None else _project(project),
-        expenses=None if expenses is None else tuple(
+    return _DOSSIER_OF(  # type: ignore[no-any-return]
+        ident,
+        _date(data.get("submitted")),
+        None if applicant is None else _collectivite(applicant),
+        () if members is None else tuple(_collectivite(m) for m in _list(members)),
+        None if project is None else _project(project),
+        None if expenses is None else tuple(
             _expense(line, categories) for line in _list(expenses)),
-        requested=_money(data.get("requested")),
-        extra=_extra(data),
-        inputs=inputs,
-        documents=() if documents is None else read_documents(documents, _ANYWHERE, vocabulary),
-        origin=file,
+        _money(data.get("requested")),
+        _extra(data),
+        inputs,
+        () if documents is None else read_documents(documents, _ANYWHERE, vocabulary),
+        file,
     )
 
