@@ -131,7 +131,7 @@ def test_shipped_policies_decide_alike_on_every_path(path: Path) -> None:
 
 
 def test_params_overrides_reach_the_generated_functions() -> None:
-    """Overridden params give the same decisions on both paths."""
+    """Overridden params give the same decisions on every path."""
     program = compile_policy(load_policy(ROOT / "policies" / "paca.fitn7"))
 
     @settings(max_examples=examples(80))
@@ -296,7 +296,7 @@ def test_inline_policies_decide_alike_on_every_path(name: str) -> None:
 
 
 def test_missing_fields_are_named_in_the_reference_order() -> None:
-    """A dossier missing many fields: the same paths, in the same order, on both paths."""
+    """A dossier missing many fields: the same paths, in the same order, on every path."""
     program = _inline(RULES)
     lines = (
         Expense("a", Category.ETUDE, None, Provider("P", None, None)),
@@ -500,8 +500,8 @@ _SIMPLE = make_dossier()
 @given(evaluable_policies(), st.one_of(dossiers(), st.just(_SIMPLE)))
 def test_random_policies_decide_alike_or_fail_alike(policy: Any, dossier: Dossier) -> None:
     """Any syntax tree the parser can give (typed or not) that the evaluator compiles:
-    the same decision, or an error on both paths; the raw fast path never decides where
-    the closures fail."""
+    the same decision, or an error on every path; a raw generated function never decides
+    where the closures fail."""
     try:
         program = compile_policy(policy, functions=FUNCTIONS, schema=EXTRA_SCHEMA)
     except EvaluationError:  # an unknown name: the checker's business, not this test's
