@@ -57,12 +57,11 @@ def collected_as_a_batch() -> Iterator[None]:
     decisions). When the oldest generation is collected stays Python's choice.
     """
     running = gc.isenabled()
-    gc.disable()
     try:
-        yield
+        with no_cycle_collection():
+            yield
     finally:
         if running:
-            gc.enable()
             gc.collect(1)
 
 
