@@ -78,7 +78,7 @@ def _run(args: argparse.Namespace) -> int:
     from fitn7.audit.diff import diff
     from fitn7.audit.impact import impact
     from fitn7.audit.inputs import dossiers_or_errors, load_version, warn_if_empty
-    from fitn7.audit.render import (
+    from fitn7.render.audit import (
         committee_text,
         diff_text,
         diff_to_dict,

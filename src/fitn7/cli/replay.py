@@ -55,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from fitn7.audit.inputs import dossiers_or_errors, load_version, warn_if_empty
-    from fitn7.audit.render import replay_text, to_json
     from fitn7.audit.replay import read_decisions, replay
+    from fitn7.render.audit import replay_text, to_json
 
     records = read_decisions(args.decisions)
     host = plugin_host(args)
