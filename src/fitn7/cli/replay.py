@@ -69,7 +69,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(to_json(report.to_dict()))
     else:
-        sys.stdout.write(replay_text(report))
+        sys.stdout.write(replay_text(report, args.lang))
     if errors:
         return 2
     return 0 if report.ok else 1

@@ -179,6 +179,88 @@ _DECISION = {
     "decision.read": Text("lu : {reads}", "read {reads}"),
 }
 
+#: What `fitn7 diff` prints (`fitn7.render.audit`).
+_DIFF = {
+    "diff.section.policy": Text("règlement", "policy"),
+    "diff.section.params": Text("paramètres", "params"),
+    "diff.section.let": Text("valeurs nommées (let)", "named values (let)"),
+    "diff.section.sessions": Text("sessions de comité", "sessions"),
+    "diff.section.categories": Text("catégories de dépenses", "expense categories"),
+    "diff.section.inputs": Text("informations demandées (input)", "inputs"),
+    "diff.section.documents": Text("pièces justificatives", "documents"),
+    "diff.section.expenses": Text("dépenses retenues", "expenses"),
+    "diff.section.rules": Text("règles d'éligibilité", "eligibility rules"),
+    "diff.section.amount": Text("montant", "amount"),
+    "diff.section.score": Text("notation (score)", "score"),
+    "diff.section.limits": Text("limites", "limits"),
+    "diff.section.invariants": Text("invariants", "invariants"),
+    "diff.no_change": Text("aucun changement de sens", "no semantic change"),
+    "diff.summary": Text("{changes} : {parts}", "{changes}: {parts}"),
+    "diff.none": Text("(aucun)", "(none)"),
+    "diff.value": Text("valeur", "value"),
+    "diff.was": Text("avant", "was"),
+    "diff.now": Text("après", "now"),
+    "diff.added": Text("ajouté", "added"),
+    "diff.removed": Text("supprimé", "removed"),
+    "diff.renamed": Text("{old} renommé en {new}", "{old} renamed to {new}"),
+    "count.changes.one": Text("{n} changement", "{n} change"),
+    "count.changes.many": Text("{n} changements", "{n} changes"),
+    "count.added.one": Text("{n} ajouté", "{n} added"),
+    "count.added.many": Text("{n} ajoutés", "{n} added"),
+    "count.removed.one": Text("{n} supprimé", "{n} removed"),
+    "count.removed.many": Text("{n} supprimés", "{n} removed"),
+    "count.changed.one": Text("{n} modifié", "{n} changed"),
+    "count.changed.many": Text("{n} modifiés", "{n} changed"),
+    "count.renamed.one": Text("{n} renommé", "{n} renamed"),
+    "count.renamed.many": Text("{n} renommés", "{n} renamed"),
+}
+
+#: What `fitn7 diff --impact` and `--allocate` print (`fitn7.render.audit`).
+_IMPACT = {
+    "impact.title": Text("effet sur {dossiers} : {decisions}", "impact on {dossiers}: {decisions}"),
+    "impact.total": Text("total (éligibles et à revoir) : {before} → {after} ({delta})",
+                         "total (eligible and review): {before} → {after} ({delta})"),
+    "impact.reasons": Text("motifs : {before} → {after}", "reasons: {before} → {after}"),
+    "impact.causes": Text("à cause de : {causes}", "because of: {causes}"),
+    "committee.title": Text("comité : {outcomes}", "committee: {outcomes}"),
+    "committee.awarded": Text("attribué : {before} → {after} ({delta})",
+                              "awarded: {before} → {after} ({delta})"),
+    "committee.remaining": Text("enveloppe restante : {before} → {after}",
+                                "envelope left: {before} → {after}"),
+    "committee.waiting": Text("en attente : {before} → {after}", "waiting: {before} → {after}"),
+    "committee.not_waiting": Text("(non)", "(no)"),
+    "count.dossiers.one": Text("{n} dossier", "{n} dossier"),
+    "count.dossiers.many": Text("{n} dossiers", "{n} dossiers"),
+    "count.decisions_change.one": Text("{n} décision change", "{n} decision changes"),
+    "count.decisions_change.many": Text("{n} décisions changent", "{n} decisions change"),
+    "count.outcomes_change.one": Text("{n} résultat change", "{n} outcome changes"),
+    "count.outcomes_change.many": Text("{n} résultats changent", "{n} outcomes change"),
+}
+
+#: What `fitn7 replay` prints (`fitn7.render.audit`).
+_REPLAY = {
+    "replay.title": Text("{decisions} avec {policy} : {reproduced}, {bad} non",
+                         "replayed {decisions} against {policy}: {reproduced}, {bad} did not"),
+    "replay.reproduced": Text("reproduite", "reproduced"),
+    "replay.differs": Text("NE SE REPRODUIT PAS", "DOES NOT REPRODUCE"),
+    "replay.values": Text("enregistré {recorded}, rejoué {replayed}",
+                          "recorded {recorded}, replayed {replayed}"),
+    "replay.note": Text("remarque : {note}", "note: {note}"),
+    "replay.absent": Text("(absent)", "(absent)"),
+    "replay.no_id": Text("(sans id)", "(no id)"),
+    "replay.bad_id": Text("(id {id}, pas un texte)", "(id {id}, not a string)"),
+    "replay.replayed_only": Text("seulement au rejeu", "replayed only"),
+    "replay.recorded_only": Text("seulement à l'enregistrement", "recorded only"),
+    "replay.more": Text("… et {more} de plus (voir --format json)",
+                        "… and {more} more (see --format json)"),
+    "count.decisions_replayed.one": Text("{n} décision rejouée", "{n} decision"),
+    "count.decisions_replayed.many": Text("{n} décisions rejouées", "{n} decisions"),
+    "count.reproduced.one": Text("{n} reproduite", "{n} reproduced"),
+    "count.reproduced.many": Text("{n} reproduites", "{n} reproduced"),
+    "count.entries.one": Text("{n} entrée", "{n} entries"),
+    "count.entries.many": Text("{n} entrées", "{n} entries"),
+}
+
 #: Words and short phrases shared by the renderings.
 _WORDS = {
     "word.score": Text("score", "score"),
@@ -217,7 +299,7 @@ _WORDS = {
 #: Every label, by key.
 LABELS: Mapping[str, Text] = {
     **_STATUSES, **_ALLOCATION, **_ALLOCATION_TEXT, **_CSV, **_OUTCOMES, **_KINDS,
-    **_COLUMNS, **_DECISION, **_WORDS,
+    **_COLUMNS, **_DECISION, **_DIFF, **_IMPACT, **_REPLAY, **_WORDS,
 }
 
 #: The labels spelt the same in French and English: the words both languages share.
@@ -227,7 +309,8 @@ SAME_IN_BOTH = frozenset({
     "csv.session", "csv.dossier", "csv.score",
     "column.session", "column.dossier", "column.population", "column.score", "column.source",
     "word.score", "word.absent", "word.version", "word.date",
-    "title.dossiers",
+    "title.dossiers", "diff.section.invariants", "replay.absent", "count.dossiers.one",
+    "count.dossiers.many",
 })
 
 #: The group of outcomes each trace entry kind shares (`outcome.GROUP.OUTCOME`).
