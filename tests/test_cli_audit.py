@@ -395,9 +395,10 @@ def test_empty_inputs_are_not_silent(capsys, tmp_path, decisions):
 
 
 def test_docs_worked_example_is_the_real_output():
-    """docs/audit.md shows exactly what `fitn7 diff … --impact` prints on the golden files."""
+    """docs/audit.md shows exactly what `fitn7 diff … --impact` prints on the golden files
+    (in French, the default)."""
     doc = (ROOT / "docs" / "audit.md").read_text(encoding="utf-8")
     command = "$ fitn7 diff paca-2021.1.fitn7 paca-2021.2.fitn7 --impact dossiers/\n"
     start = doc.index(command) + len(command)
     shown = doc[start:doc.index("```", start)]
-    assert shown == (GOLDEN / "cap-impact.txt").read_text(encoding="utf-8")
+    assert shown == (GOLDEN / "cap-impact.fr.txt").read_text(encoding="utf-8")
