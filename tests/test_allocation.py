@@ -22,11 +22,11 @@ from fitn7.allocation import (
     render,
 )
 from fitn7.allocation.engine import history_dossier, limit_key, read_envelope
-from fitn7.render.formats import money
 from fitn7.dossier import Category, Collectivite, Dossier, Expense, Kind, Provider
 from fitn7.errors import EvaluationError
 from fitn7.evaluation import compile_policy
 from fitn7.loading import Loaded, load_dossiers
+from fitn7.render.formats import money
 from fitn7.testing import make_dossier
 
 ROOT = Path(__file__).resolve().parents[1]
