@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 import tomli_w
@@ -265,6 +266,13 @@ def _change(before: str, after: str, same: bool | None = None) -> str:
     return before if same else f"{before} → {after}"
 
 
+def _total_line(key: str, before: Decimal, after: Decimal, delta: Decimal, lang: Lang) -> str:
+    """`  total …: 408 000,00 € → 423 000,00 € (+15 000,00 €)`: a total before and after."""
+    sign = "+" if delta > 0 else ""
+    return "  " + label(key, lang, before=money(before, lang), after=money(after, lang),
+                        delta=f"{sign}{money(delta, lang)}")
+
+
 def impact_text(impact: Impact, lang: Lang = "fr") -> str:
     """The impact for a person: a summary, then the changed dossiers, largest first."""
     n = len(impact.changes)
@@ -273,10 +281,8 @@ def impact_text(impact: Impact, lang: Lang = "fr") -> str:
                    decisions=count_label("count.decisions_change", n, lang))]
     for before, after, count in impact.flips:
         lines.append(f"  {count} {status_label(before, lang)} → {status_label(after, lang)}")
-    sign = "+" if impact.delta > 0 else ""
-    lines.append("  " + label(
-        "impact.total", lang, before=money(impact.total_before, lang),
-        after=money(impact.total_after, lang), delta=f"{sign}{money(impact.delta, lang)}"))
+    lines.append(_total_line("impact.total", impact.total_before, impact.total_after,
+                             impact.delta, lang))
     if not impact.changes:
         return "\n".join(lines) + "\n"
     width = max(len(c.dossier) for c in impact.changes)
@@ -309,10 +315,8 @@ def committee_text(result: CommitteeImpact, lang: Lang = "fr") -> str:
     for before, after, count in result.flips:
         lines.append(f"  {count} {allocation_label(before, lang)} → "
                      f"{allocation_label(after, lang)}")
-    sign = "+" if result.delta > 0 else ""
-    lines.append("  " + label(
-        "committee.awarded", lang, before=money(b.awarded_total, lang),
-        after=money(a.awarded_total, lang), delta=f"{sign}{money(result.delta, lang)}"))
+    lines.append(_total_line("committee.awarded", b.awarded_total, a.awarded_total,
+                             result.delta, lang))
     if b.remaining is not None or a.remaining is not None:
         lines.append("  " + label("committee.remaining", lang, before=money(b.remaining, lang),
                                   after=money(a.remaining, lang)))
