@@ -51,7 +51,8 @@ class Block:
     @property
     def is_fragment(self) -> bool:
         """A fragment has no header of its own (comments may come first)."""
-        code = [ln for ln in self.text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        code = [ln for ln in self.text.splitlines()
+                if ln.strip() and not ln.lstrip().startswith("#")]
         return not (code and code[0].startswith("policy "))
 
     @property
