@@ -90,6 +90,20 @@ def test_the_page_has_recipes_and_dossiers() -> None:
     assert all(p.line < d.line for d, p in DOSSIERS)
 
 
+def slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to `-`."""
+    kept = "".join(c for c in heading.strip().lower() if c.isalnum() or c in " -_")
+    return kept.replace(" ", "-")
+
+
+def test_the_page_links_to_its_own_headings() -> None:
+    """Every `(#anchor)` of the page is one of its headings."""
+    page = COOKBOOK.read_text(encoding="utf-8")
+    anchors = {slug(h) for h in re.findall(r"^#+ (.+)$", page, re.MULTILINE)}
+    links = set(re.findall(r"\]\(#([^)]+)\)", page))
+    assert links and links <= anchors, sorted(links - anchors)
+
+
 @pytest.mark.parametrize("block", POLICIES, ids=lambda b: f"line{b.line}")
 def test_every_fitn7_block_checks(block: Block) -> None:
     """No error, no warning but the expected ones, and the canonical layout."""
