@@ -220,7 +220,7 @@ def _vocabulary_field(
 
 def _no_type(text: str, written_type: str | None) -> None:
     if written_type is not None:
-        raise FieldPathError(f"`{text}` lists documents: `type` does not apply to it")
+        raise FieldPathError(f"`{text}` is about documents: `type` does not apply to it")
 
 
 def _listed(names: Any) -> str:
