@@ -84,6 +84,16 @@ def run_examples(
     return results
 
 
+def run_example_table(
+    table: Mapping[str, Any], program: CompiledPolicy, *, file: str, path: str = "$",
+    plugins: PluginHost | None = None,
+) -> ExampleResult:
+    """One example given as a parsed table (a dossier with its `[expected]` and optional
+    `[example]` tables), run as `fitn7 test` runs an example file: for examples kept
+    elsewhere than a policy's directory (docs/cookbook.md)."""
+    return _run_entry(file, path, table, program, plugins)
+
+
 def _run_file(
     file: Path, program: CompiledPolicy, plugins: PluginHost | None, trace: bool = False,
     lang: Lang = "fr",
