@@ -3,9 +3,10 @@
 Each message has one key and one entry holding both languages, so that a
 wording is changed, or a language added, in one place. The English is the
 wording fitn7 printed before it spoke French, kept so that `--lang en`
-gives the same bytes as before; an outcome or status in English is the
-stable identifier itself (`pass`, `eligible`), which is also what JSON and
-TOML hold.
+gives the same words as before (its amounts and dates are now written the
+English way, by `fitn7.render.formats`); an outcome or status in English is
+the stable identifier itself (`pass`, `eligible`), which is also what JSON
+and TOML hold.
 
 A label may have named fields (`{fields}`), the same in both languages,
 filled by `label(key, lang, fields=...)`.
