@@ -46,11 +46,17 @@ def test_text_report_for_the_committee(capsys):
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0].startswith("fitn7-bretagne 2021-04-13 (sha256 ")
-    assert lines[0].endswith("…) — committee allocation")
-    assert lines[1] == "params: part_materiel_finalite = 50%"
+    assert lines[0].endswith("…) — répartition proposée au comité")
+    assert lines[1] == "paramètres : part_materiel_finalite = 50%"
     assert lines[7].split()[:2] == ["3", "BZH-2021-102"]
+    assert lines[7].endswith("en attente  limite une_victoire_individuelle")
+    assert lines[-1].startswith("enveloppe 1 188 000,00 € · aides déjà attribuées 0,00 € (0)")
+    # In English, the words fitn7 always printed.
+    code, out, err = run(capsys, BRETAGNE, JUIN, "--lang", "en")
+    lines = out.splitlines()
+    assert lines[0].endswith("…) — committee allocation")
     assert lines[7].endswith("waitlisted  limit:une_victoire_individuelle")
-    assert lines[-1].startswith("envelope 1 188 000,00 € · prior awards 0,00 € (0)")
+    assert lines[-1].startswith("envelope €1,188,000.00 · prior awards €0.00 (0)")
 
 
 def test_json_report(capsys):
@@ -143,12 +149,14 @@ def test_text_report_shows_its_warnings_itself(capsys, tmp_path):
     (tmp_path / "juin.json").write_text(june, encoding="utf-8")
     code, out, err = run(capsys, BRETAGNE, JUIN, "--history", str(tmp_path / "juin.json"))
     assert (code, err) == (0, "")
+    # The warnings are data of the allocation (its JSON holds them): only their mark is French.
     assert out.splitlines()[-4:-1] == [
-        f"warning: dossier `{d}` was already awarded in session `comité T2 2021` (history): "
-        "not allocated again"
+        f"avertissement : dossier `{d}` was already awarded in session `comité T2 2021` "
+        "(history): not allocated again"
         for d in ("BZH-2021-101", "BZH-2021-103", "BZH-2021-104")
     ]
-    assert out.splitlines()[-1].startswith("warning: session `comité T2 2021` already met")
+    assert out.splitlines()[-1].startswith(
+        "avertissement : session `comité T2 2021` already met")
 
 
 def test_history_piped_from_the_previous_run(capsys, monkeypatch):
@@ -198,7 +206,7 @@ def test_csv_report(capsys):
     code, out, _ = run(capsys, BRETAGNE, JUIN, "--format", "csv")
     lines = out.removeprefix("\ufeff").splitlines()
     assert code == 0
-    assert lines[0].split(";")[:3] == ["session", "rank", "dossier"]
+    assert lines[0].split(";")[:3] == ["session", "rang", "dossier"]
     assert lines[4] == (
         "comité T2 2021;4;BZH-2021-104;29239;Commune de Roscoff;no;1;9500,00;awarded;"
     )
@@ -347,7 +355,7 @@ def test_csv_opens_right_in_a_spreadsheet(capsys, tmp_path):
         encoding="utf-8")
     code, out, _ = run(capsys, BRETAGNE, str(tmp_path / "f.toml"), "--format", "csv")
     assert code == 0
-    assert out.startswith("\ufeffsession;rank;dossier;")
+    assert out.startswith("\ufeffsession;rang;dossier;")
     (roscoff,) = [line for line in out.splitlines() if "29239" in line]
     assert ';"\'=HYPERLINK(""http://x"")";' in roscoff
 
