@@ -22,7 +22,7 @@ from fitn7.allocation import (
     render,
 )
 from fitn7.allocation.engine import history_dossier, limit_key, read_envelope
-from fitn7.allocation.render import euros
+from fitn7.render.formats import money
 from fitn7.dossier import Category, Collectivite, Dossier, Expense, Kind, Provider
 from fitn7.errors import EvaluationError
 from fitn7.evaluation import compile_policy
@@ -737,4 +737,4 @@ def test_toml_report_leaves_nulls_out():
 )
 def test_euros(amount, text):
     """Amounts in the committee report are written the French way."""
-    assert euros(amount) == text
+    assert money(amount, "fr") == text

@@ -17,7 +17,7 @@ from typing import Any
 import tomli_w
 
 from fitn7.allocation.model import AllocatedDossier, Allocation, Outcome, SessionTotal
-from fitn7.display import euros
+from fitn7.render.formats import money
 
 #: Formats `render` knows.
 FORMATS = ("text", "json", "toml", "csv")
@@ -87,7 +87,7 @@ def why(row: AllocatedDossier) -> str:
 def _session_title(total: SessionTotal) -> str:
     closes = f" · closes {total.closes.isoformat()}" if total.closes else ""
     return (
-        f"{total.name}{closes} · awarded {euros(total.awarded_total)} "
+        f"{total.name}{closes} · awarded {money(total.awarded_total, 'fr')} "
         f"({total.awarded} awarded, {total.waitlisted} waitlisted)"
     )
 
@@ -100,7 +100,7 @@ def _table(rows: list[AllocatedDossier]) -> list[str]:
             r.dossier,
             applicant_label(r),
             str(r.score),
-            euros(r.amount),
+            money(r.amount, 'fr'),
             r.outcome.value,
             why(r),
         )
@@ -121,15 +121,15 @@ def _table(rows: list[AllocatedDossier]) -> list[str]:
 
 def envelope_line(allocation: Allocation) -> str:
     """`envelope … · prior awards … · awarded … · remaining …`, or `unlimited`."""
-    prior = f" · prior awards {euros(allocation.prior_total)} ({len(allocation.history)})"
+    prior = f" · prior awards {money(allocation.prior_total, 'fr')} ({len(allocation.history)})"
     if allocation.envelope is None:
         return (
             f"envelope unlimited (none in the policy, none given){prior} · "
-            f"awarded {euros(allocation.awarded_total)}"
+            f"awarded {money(allocation.awarded_total, 'fr')}"
         )
     return (
-        f"envelope {euros(allocation.envelope)}{prior} · awarded "
-        f"{euros(allocation.awarded_total)} · remaining {euros(allocation.remaining)}"
+        f"envelope {money(allocation.envelope, 'fr')}{prior} · awarded "
+        f"{money(allocation.awarded_total, 'fr')} · remaining {money(allocation.remaining, 'fr')}"
     )
 
 

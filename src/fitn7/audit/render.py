@@ -19,7 +19,8 @@ from fitn7.audit.committee import CommitteeImpact
 from fitn7.audit.diff import Added, Changed, Edit, PolicyDiff, PolicyVersion, Removed, Renamed
 from fitn7.audit.impact import Impact
 from fitn7.audit.replay import Replayed, ReplayReport
-from fitn7.display import euros, toml_ready
+from fitn7.render.formats import money
+from fitn7.render.toml import toml_ready
 
 #: Section titles, in the order the text shows them, by the kind of the edit.
 _SECTIONS = (
@@ -257,8 +258,8 @@ def impact_text(impact: Impact) -> str:
     for before, after, count in impact.flips:
         lines.append(f"  {count} {before} → {after}")
     sign = "+" if impact.delta > 0 else ""
-    lines.append(f"  total (eligible and review): {euros(impact.total_before)} → "
-                 f"{euros(impact.total_after)} ({sign}{euros(impact.delta)})")
+    lines.append(f"  total (eligible and review): {money(impact.total_before, 'fr')} → "
+                 f"{money(impact.total_after, 'fr')} ({sign}{money(impact.delta, 'fr')})")
     if not impact.changes:
         return "\n".join(lines) + "\n"
     width = max(len(c.dossier) for c in impact.changes)
@@ -266,8 +267,8 @@ def impact_text(impact: Impact) -> str:
     for change in impact.changes:
         b, a = change.before, change.after
         status = b.status.value if b.status == a.status else f"{b.status.value} → {a.status.value}"
-        amount = euros(b.amount) if b.amount == a.amount else (
-            f"{euros(b.amount)} → {euros(a.amount)}")
+        amount = money(b.amount, 'fr') if b.amount == a.amount else (
+            f"{money(b.amount, 'fr')} → {money(a.amount, 'fr')}")
         score = str(b.score) if b.score == a.score else f"{b.score} → {a.score}"
         lines.append(f"  {change.dossier:<{width}}  {status}  {amount}  score {score}")
         old_reasons, new_reasons = [r.rule for r in b.reasons], [r.rule for r in a.reasons]
@@ -287,10 +288,10 @@ def committee_text(result: CommitteeImpact) -> str:
     for before, after, count in result.flips:
         lines.append(f"  {count} {before} → {after}")
     sign = "+" if result.delta > 0 else ""
-    lines.append(f"  awarded: {euros(b.awarded_total)} → {euros(a.awarded_total)} "
-                 f"({sign}{euros(result.delta)})")
+    lines.append(f"  awarded: {money(b.awarded_total, 'fr')} → {money(a.awarded_total, 'fr')} "
+                 f"({sign}{money(result.delta, 'fr')})")
     if b.remaining is not None or a.remaining is not None:
-        lines.append(f"  envelope left: {euros(b.remaining)} → {euros(a.remaining)}")
+        lines.append(f"  envelope left: {money(b.remaining, 'fr')} → {money(a.remaining, 'fr')}")
     if not result.changes:
         return "\n".join(lines) + "\n"
     width = max(len(c.dossier) for c in result.changes)
@@ -299,8 +300,8 @@ def committee_text(result: CommitteeImpact) -> str:
         was, now = change.before, change.after
         outcome = (was.outcome.value if was.outcome == now.outcome
                    else f"{was.outcome.value} → {now.outcome.value}")
-        amount = euros(was.amount) if was.amount == now.amount else (
-            f"{euros(was.amount)} → {euros(now.amount)}")
+        amount = money(was.amount, 'fr') if was.amount == now.amount else (
+            f"{money(was.amount, 'fr')} → {money(now.amount, 'fr')}")
         lines.append(f"  {change.dossier:<{width}}  {outcome}  {amount}")
         if was.reason != now.reason:
             lines.append(f"  {'':<{width}}  waiting: {was.reason or '(no)'} → "

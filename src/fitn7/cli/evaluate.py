@@ -18,10 +18,10 @@ from fitn7.cli.common import (
     add_plugins_dir,
     add_policy_path,
     decide_all,
-    euros,
     prepare,
     toml_ready,
 )
+from fitn7.render.formats import money
 
 if TYPE_CHECKING:
     from fitn7.evaluation import CompiledPolicy, Decision
@@ -87,9 +87,8 @@ def render_text(decisions: list[Decision], program: CompiledPolicy, explain: boo
     lines = [f"{ref.id} {ref.version or ''} (sha256 {ref.sha256[:12]}…)".replace("  ", " ")]
     width = max((len(d.dossier) for d in decisions), default=8)
     for d in decisions:
-        lines.append(
-            f"{d.dossier:<{width}}  {d.status.value:<10}  {euros(d.amount):>14}  score {d.score}"
-        )
+        amount = money(d.amount, "fr")
+        lines.append(f"{d.dossier:<{width}}  {d.status.value:<10}  {amount:>14}  score {d.score}")
         for reason in d.reasons:
             mark = _MARKS.get(reason.effect, "-")
             text = f"  {mark} {reason.rule}"
@@ -114,7 +113,7 @@ def _trace_lines(d: Decision) -> list[str]:
         # for a reader, as in the JSON, where `read` is a table keyed by path.
         reads = ", ".join(f"{path} = {_show(value)}" for path, value in dict(entry.read).items())
         where = f"{entry.file}:{entry.line}" if entry.file else ""
-        amount = f" → {euros(entry.amount)}" if entry.amount is not None else ""
+        amount = f" → {money(entry.amount, 'fr')}" if entry.amount is not None else ""
         out.append(f"    {entry.kind:<8} {entry.rule:<28} {entry.outcome:<12}{amount}")
         if reads:
             out.append(f"             read {reads}")
