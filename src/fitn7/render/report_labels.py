@@ -25,6 +25,7 @@ _REPORT = {
         "The policy has no session nor limit: the report shows the decisions, and the "
         "amount proposed is each eligible dossier's.",
     ),
+    "report.share_used": Text("part de l'enveloppe consommée", "share of the envelope used"),
     "report.unlimited": Text("illimitée", "unlimited"),
     "report.proposed": Text("Montant proposé", "Amount proposed"),
     "report.gauge_label": Text("enveloppe consommée : {share}", "envelope used: {share}"),
@@ -32,7 +33,9 @@ _REPORT = {
         "{used} sur {envelope} ({share} de l'enveloppe), aides déjà attribuées comprises",
         "{used} of {envelope} ({share} of the envelope), prior awards included",
     ),
-    "report.counts": Text("Dossiers par résultat et par session", "Dossiers by outcome and session"),
+    "report.counts": Text(
+        "Dossiers par résultat et par session", "Dossiers by outcome and session"
+    ),
     "report.no_session_short": Text("hors session", "no session"),
     "report.all": Text("Total", "All"),
     "report.dossiers_by_session": Text("Dossiers par session", "Dossiers by session"),
@@ -61,6 +64,8 @@ _REPORT = {
     "report.sheet_summary": Text("Synthèse", "Summary"),
     "report.sheet_rules": Text("Règles", "Rules"),
     "report.sheet_limits": Text("Limites", "Limits"),
+    "report.applicant_code": Text("code du porteur", "applicant code"),
+    "report.message": Text("message", "message"),
     "report.moved": Text("Dossier mis en attente", "Dossier held back"),
     "report.held_by_column": Text("Déjà retenus", "Already awarded"),
     "report.count_column": Text("Nombre", "Count"),
@@ -68,7 +73,7 @@ _REPORT = {
 }
 
 #: Labels spelt the same in both languages (see `fitn7.render.labels.SAME_IN_BOTH`).
-SAME_IN_BOTH = frozenset({"report.date_given"})
+SAME_IN_BOTH = frozenset({"report.date_given", "report.message"})
 
 #: Every label of the report and the notice, by key.
 REPORT_LABELS: Mapping[str, Text] = {**_REPORT}

@@ -53,7 +53,7 @@ def _texts(decl: ast.Declaration) -> list[RuleText]:
             return [RuleText(decl.id, decl.kind, decl.message, decl.source,
                              unparse(decl.condition))]
         case ast.Amount():
-            return [t for i, s in enumerate(decl.steps, start=1) if (t := step_text(s, i))]
+            return [step_text(s, i) for i, s in enumerate(decl.steps, start=1)]
         case ast.Score():
             return [RuleText(c.id, "score", c.message, c.source, _when(c.when))
                     for c in decl.criteria]
@@ -69,8 +69,8 @@ def _texts(decl: ast.Declaration) -> list[RuleText]:
     return []
 
 
-def step_text(step: ast.AmountStep, index: int) -> RuleText | None:
-    """An amount step as a `RuleText`; None for `base` and `total` without a message."""
+def step_text(step: ast.AmountStep, index: int) -> RuleText:
+    """An amount step as a `RuleText` (`base` and `total` by those names)."""
     match step:
         case ast.ForfaitBands() | ast.Forfait() | ast.Rate():
             kind = "rate" if isinstance(step, ast.Rate) else "forfait"
@@ -89,4 +89,3 @@ def step_text(step: ast.AmountStep, index: int) -> RuleText | None:
             return RuleText("base", "base", step.message, step.source, None)
         case ast.Total():
             return RuleText("total", "total", step.message, step.source, None)
-    return None

@@ -71,7 +71,9 @@ def markdown_code(value: Any) -> Any:
 @functools.cache
 def environment(flavour: Flavour) -> jinja2.Environment:
     """The template environment of `flavour`, built once (it holds no state of a run)."""
-    jinja2 = need("jinja2")
+    need("jinja2")
+    import jinja2
+
     options: dict[str, Any] = {}
     if flavour == "markdown":
         options["finalize"] = markdown_text

@@ -190,13 +190,15 @@ def build_report(
     decisions: Iterable[tuple[Dossier, Decision, str | None]],
     allocation: Allocation | None,
     *,
+    params: Mapping[str, Any] | None = None,
     date: datetime.date | None = None,
 ) -> Report:
     """The report of `decisions` (each enriched dossier, its traced decision, its file).
 
     `allocation` is the allocation of those dossiers (None: the decisions are
-    the report, see the module docstring). `date` is printed on the report;
-    without it, the latest filing date of the dossiers is.
+    the report, see the module docstring); `params` the overrides of the
+    policy's params they were decided and allocated with. `date` is printed on
+    the report; without it, the latest filing date of the dossiers is.
     """
     texts = rule_texts(program.policy)
     batch = {dossier.id: (dossier, decision, file) for dossier, decision, file in decisions}
@@ -209,14 +211,13 @@ def build_report(
         history: tuple[PriorAward, ...] = ()
         warnings: tuple[str, ...] = ()
         envelope = program.envelope
-        params = tuple(sorted((name, _param_text(program, name)) for name in program.param_defaults))
-        values: Mapping[str, Any] = program.param_defaults
+        texts_of_params = tuple(
+            sorted((name, _param_text(program, name)) for name in program.param_defaults))
     else:
         sessions = _allocation_blocks(program, allocation, batch, texts)
         prior, history, warnings = allocation.prior_total, allocation.history, allocation.warnings
         envelope = allocation.envelope
-        params = tuple(sorted(allocation.param_texts.items()))
-        values = allocation.params
+        texts_of_params = tuple(sorted(allocation.param_texts.items()))
     proposed = sum((r.proposed for b in sessions for r in b.rows if r.proposed), _ZERO)
     rows = [r for b in sessions for r in b.rows]
     counts = tuple((o, n) for o in OUTCOMES if (n := sum(r.outcome == o for r in rows)))
@@ -233,8 +234,8 @@ def build_report(
         remaining=None if envelope is None else envelope - prior - proposed,
         sessions=sessions,
         counts=counts,
-        limits=_limit_blocks(program, rows, batch, values, history),
-        params=params,
+        limits=_limit_blocks(program, rows, batch, params, history),
+        params=texts_of_params,
         history=history,
         warnings=warnings,
     )
@@ -345,7 +346,7 @@ def _limit_blocks(
     program: CompiledPolicy,
     rows: Sequence[DossierRow],
     batch: Mapping[str, tuple[Dossier, Decision, str | None]],
-    params: Mapping[str, Any],
+    params: Mapping[str, Any] | None,
     history: Sequence[PriorAward],
 ) -> tuple[LimitBlock, ...]:
     """Each limit of the policy (by id, as allocation applies them) and whom it moved."""
@@ -381,7 +382,7 @@ class _LimitKeys:
     """What one limit counts a dossier under (None when the limit does not concern it)."""
 
     def __init__(self, program: CompiledPolicy, limit: CompiledLimit,
-                 params: Mapping[str, Any]) -> None:
+                 params: Mapping[str, Any] | None) -> None:
         self.program, self.limit, self.params = program, limit, params
 
     def of(self, dossier: Dossier) -> str | None:
