@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from fitn7.cli import allocate, check, diff, evaluate, fmt, plugins_cmd, replay, testing
+from fitn7.cli import allocate, check, diff, evaluate, fmt, plugins_cmd, replay, report, testing
 from fitn7.cli import hash as hash_command
 from fitn7.cli.common import UsageError
 from fitn7.errors import Fitn7Error
@@ -28,7 +28,7 @@ from fitn7.errors import Fitn7Error
 INTERNAL_ERROR = 70
 
 _COMMANDS = (
-    check, fmt, evaluate, testing, allocate, diff, replay, hash_command, plugins_cmd,
+    check, fmt, evaluate, testing, allocate, report, diff, replay, hash_command, plugins_cmd,
 )
 
 

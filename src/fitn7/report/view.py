@@ -192,6 +192,7 @@ def build_report(
     *,
     params: Mapping[str, Any] | None = None,
     date: datetime.date | None = None,
+    envelope: Decimal | None = None,
 ) -> Report:
     """The report of `decisions` (each enriched dossier, its traced decision, its file).
 
@@ -199,6 +200,8 @@ def build_report(
     the report, see the module docstring); `params` the overrides of the
     policy's params they were decided and allocated with. `date` is printed on
     the report; without it, the latest filing date of the dossiers is.
+    `envelope` replaces the policy's when there is no allocation (an
+    allocation has its own).
     """
     texts = rule_texts(program.policy)
     batch = {dossier.id: (dossier, decision, file) for dossier, decision, file in decisions}
@@ -210,7 +213,7 @@ def build_report(
         prior = _ZERO
         history: tuple[PriorAward, ...] = ()
         warnings: tuple[str, ...] = ()
-        envelope = program.envelope
+        envelope = envelope if envelope is not None else program.envelope
         texts_of_params = tuple(
             sorted((name, _param_text(program, name)) for name in program.param_defaults))
     else:
