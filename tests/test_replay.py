@@ -252,8 +252,8 @@ def test_the_same_dossier_written_otherwise_reproduces(tmp_path, capsys):
 
 
 def _text(records, dossiers) -> str:
-    import fitn7.cli  # noqa: F401  (fitn7.audit.render is imported through the CLI)
-    from fitn7.audit.render import replay_text
+    import fitn7.cli  # noqa: F401  (fitn7.render.audit is imported through the CLI)
+    from fitn7.render.audit import replay_text
 
     return replay_text(replay(records, V1, dossiers))
 

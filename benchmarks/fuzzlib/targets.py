@@ -31,9 +31,9 @@ from typing import Any
 import attrs
 
 from fitn7.allocation import allocate
-from fitn7.allocation.render import render as render_allocation
+from fitn7.render.allocation import render as render_allocation
 from fitn7.audit import diff
-from fitn7.audit.render import diff_text, diff_to_dict, to_json, to_toml
+from fitn7.render.audit import diff_text, diff_to_dict, to_json, to_toml
 from fitn7.cli.evaluate import write as write_decisions
 from fitn7.diagnostics import Diagnostic, Severity, render_all
 from fitn7.dossier import Dossier

@@ -14,7 +14,6 @@ import sys
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from fitn7.allocation.render import FORMATS
 from fitn7.cli.common import (
     UsageError,
     add_loader,
@@ -26,6 +25,7 @@ from fitn7.cli.common import (
 )
 from fitn7.diagnostics import did_you_mean
 from fitn7.errors import DossierError, EvaluationError
+from fitn7.render.allocation import FORMATS
 
 if TYPE_CHECKING:
     from fitn7.allocation import PriorAward
@@ -106,7 +106,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.format != "text":  # the text report shows its warnings itself
         for warning in allocation.warnings:
             print(f"fitn7: warning: {warning}", file=sys.stderr)
-    sys.stdout.write(render(allocation, args.format))
+    sys.stdout.write(render(allocation, args.format, args.lang))
     return 1 if failed else 0
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,19 +58,12 @@ def register(sub: Any) -> None:
     parser.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD",
                         help="the date printed on the report (the committee's); by default the "
                         "report gives the latest filing date of the dossiers instead")
-    add_lang(parser)
     add_committee_options(parser)
     add_params(parser)
     add_policy_path(parser)
     add_plugins_dir(parser)
     add_loader(parser)
     parser.set_defaults(run=run)
-
-
-def add_lang(parser: argparse.ArgumentParser) -> None:
-    """`--lang fr|en`: the language of what is written for people."""
-    parser.add_argument("--lang", metavar="LANG", default=None,
-                        help="the language of the report: fr (default) or en (also FITN7_LANG)")
 
 
 def iso_date(text: str) -> datetime.date:
@@ -95,12 +87,11 @@ def output_format(out: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Write the report; 1 when a dossier could not be loaded, 2 for a wrong command line."""
-    from fitn7.render.lang import LangError
     from fitn7.report.extras import MissingExtra
 
     try:
         return _run(args)
-    except (UsageError, LangError, MissingExtra) as exc:
+    except (UsageError, MissingExtra) as exc:
         print(str(exc), file=sys.stderr)
         return 2
 
@@ -108,13 +99,12 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from fitn7.allocation import allocate
     from fitn7.cli.allocate import committee_start, unique_dossiers
-    from fitn7.render import choose_lang
     from fitn7.report.extras import need
     from fitn7.report.view import build_report, has_committee
     from fitn7.runner import Runner
 
     fmt = output_format(args.out)
-    lang = choose_lang(args.lang, os.environ)
+    lang: Lang = args.lang  # resolved by `fitn7.cli.main` (--lang, FITN7_LANG, French)
     # Before any dossier is read: a missing library is said at once.
     need("jinja2") if fmt == "html" else need("openpyxl")
     host, program, params = prepare(args)

@@ -56,6 +56,48 @@ _ALLOCATION = {
     "waiting.limit-unknown": Text("limite {limit} invérifiable", "limit-unknown:{limit}"),
 }
 
+#: What `fitn7 allocate` prints around its tables (`fitn7.render.allocation`).
+_ALLOCATION_TEXT = {
+    "allocation.title": Text("{policy} — répartition proposée au comité",
+                             "{policy} — committee allocation"),
+    "allocation.params": Text("paramètres : {params}", "params: {params}"),
+    "allocation.session": Text("{session}{closes} · attribué {awarded} ({counts})",
+                               "{session}{closes} · awarded {awarded} ({counts})"),
+    "allocation.closes": Text(" · clôture le {date}", " · closes {date}"),
+    "allocation.joint": Text("{applicant} + partenaires", "{applicant} + partners"),
+    "allocation.missing": Text("manquant : {fields}", "missing {fields}"),
+    "allocation.none": Text("aucun dossier à répartir", "no dossier to allocate"),
+    "allocation.prior": Text(" · aides déjà attribuées {amount} ({count})",
+                             " · prior awards {amount} ({count})"),
+    "allocation.unlimited": Text(
+        "enveloppe illimitée (aucune dans le règlement, aucune donnée){prior} · "
+        "attribué {awarded}",
+        "envelope unlimited (none in the policy, none given){prior} · awarded {awarded}"),
+    "allocation.envelope": Text(
+        "enveloppe {envelope}{prior} · attribué {awarded} · reste {remaining}",
+        "envelope {envelope}{prior} · awarded {awarded} · remaining {remaining}"),
+    "allocation.warning": Text("avertissement : {warning}", "warning: {warning}"),
+    "count.awarded.one": Text("{n} retenu", "{n} awarded"),
+    "count.awarded.many": Text("{n} retenus", "{n} awarded"),
+    "count.waitlisted.one": Text("{n} en attente", "{n} waitlisted"),
+    "count.waitlisted.many": Text("{n} en attente", "{n} waitlisted"),
+}
+
+#: The headers of the allocation's CSV: for people, so in their language, and one word
+#: each so that a script can still name a column.
+_CSV = {
+    "csv.session": Text("session", "session"),
+    "csv.rank": Text("rang", "rank"),
+    "csv.dossier": Text("dossier", "dossier"),
+    "csv.applicant_code": Text("code_porteur", "applicant_code"),
+    "csv.applicant": Text("porteur", "applicant"),
+    "csv.joint": Text("projet_commun", "joint"),
+    "csv.score": Text("score", "score"),
+    "csv.amount": Text("montant", "amount"),
+    "csv.outcome": Text("résultat", "outcome"),
+    "csv.reason": Text("motif", "reason"),
+}
+
 #: Outcomes of trace entries, by group of entry kinds (see `_GROUPS`): a `require`
 #: that holds is satisfied, an `exclude` or `review` whose condition does not hold
 #: has no effect (its `pass` never means the exclusion applied).
@@ -113,10 +155,8 @@ _COLUMNS = {
     "column.rank": Text("rang", "rank"),
     "column.dossier": Text("dossier", "dossier"),
     "column.applicant": Text("porteur", "applicant"),
-    "column.applicant_code": Text("code_porteur", "applicant_code"),
     "column.applicant_kind": Text("nature", "kind"),
     "column.population": Text("population", "population"),
-    "column.joint": Text("projet_commun", "joint"),
     "column.requested": Text("montant demandé", "requested"),
     "column.proposed": Text("montant proposé", "proposed"),
     "column.amount": Text("montant", "amount"),
@@ -129,6 +169,96 @@ _COLUMNS = {
     "column.read": Text("valeurs lues", "read"),
     "column.source": Text("source", "source"),
     "column.where": Text("emplacement", "where"),
+}
+
+#: What `fitn7 eval` prints around the decisions (`fitn7.render.decision`).
+_DECISION = {
+    "decision.missing": Text("manquant : {fields}", "missing: {fields}"),
+    "decision.none": Text("aucun dossier évalué", "no dossier evaluated"),
+    "decision.trace": Text("détail :", "trace:"),
+    "decision.read": Text("lu : {reads}", "read {reads}"),
+}
+
+#: What `fitn7 diff` prints (`fitn7.render.audit`).
+_DIFF = {
+    "diff.section.policy": Text("règlement", "policy"),
+    "diff.section.params": Text("paramètres", "params"),
+    "diff.section.let": Text("valeurs nommées (let)", "named values (let)"),
+    "diff.section.sessions": Text("sessions de comité", "sessions"),
+    "diff.section.categories": Text("catégories de dépenses", "expense categories"),
+    "diff.section.inputs": Text("informations demandées (input)", "inputs"),
+    "diff.section.documents": Text("pièces justificatives", "documents"),
+    "diff.section.expenses": Text("dépenses retenues", "expenses"),
+    "diff.section.rules": Text("règles d'éligibilité", "eligibility rules"),
+    "diff.section.amount": Text("montant", "amount"),
+    "diff.section.score": Text("notation (score)", "score"),
+    "diff.section.limits": Text("limites", "limits"),
+    "diff.section.invariants": Text("invariants", "invariants"),
+    "diff.no_change": Text("aucun changement de sens", "no semantic change"),
+    "diff.summary": Text("{changes} : {parts}", "{changes}: {parts}"),
+    "diff.none": Text("(aucun)", "(none)"),
+    "diff.value": Text("valeur", "value"),
+    "diff.was": Text("avant", "was"),
+    "diff.now": Text("après", "now"),
+    "diff.added": Text("ajouté", "added"),
+    "diff.removed": Text("supprimé", "removed"),
+    "diff.renamed": Text("{old} renommé en {new}", "{old} renamed to {new}"),
+    "count.changes.one": Text("{n} changement", "{n} change"),
+    "count.changes.many": Text("{n} changements", "{n} changes"),
+    "count.added.one": Text("{n} ajouté", "{n} added"),
+    "count.added.many": Text("{n} ajoutés", "{n} added"),
+    "count.removed.one": Text("{n} supprimé", "{n} removed"),
+    "count.removed.many": Text("{n} supprimés", "{n} removed"),
+    "count.changed.one": Text("{n} modifié", "{n} changed"),
+    "count.changed.many": Text("{n} modifiés", "{n} changed"),
+    "count.renamed.one": Text("{n} renommé", "{n} renamed"),
+    "count.renamed.many": Text("{n} renommés", "{n} renamed"),
+}
+
+#: What `fitn7 diff --impact` and `--allocate` print (`fitn7.render.audit`).
+_IMPACT = {
+    "impact.title": Text("effet sur {dossiers} : {decisions}", "impact on {dossiers}: {decisions}"),
+    "impact.total": Text("total (éligibles et à revoir) : {before} → {after} ({delta})",
+                         "total (eligible and review): {before} → {after} ({delta})"),
+    "impact.reasons": Text("motifs : {before} → {after}", "reasons: {before} → {after}"),
+    "impact.causes": Text("à cause de : {causes}", "because of: {causes}"),
+    "committee.title": Text("comité : {outcomes}", "committee: {outcomes}"),
+    "committee.awarded": Text("attribué : {before} → {after} ({delta})",
+                              "awarded: {before} → {after} ({delta})"),
+    "committee.remaining": Text("enveloppe restante : {before} → {after}",
+                                "envelope left: {before} → {after}"),
+    "committee.waiting": Text("en attente : {before} → {after}", "waiting: {before} → {after}"),
+    "committee.not_waiting": Text("(non)", "(no)"),
+    "count.dossiers.one": Text("{n} dossier", "{n} dossier"),
+    "count.dossiers.many": Text("{n} dossiers", "{n} dossiers"),
+    "count.decisions_change.one": Text("{n} décision change", "{n} decision changes"),
+    "count.decisions_change.many": Text("{n} décisions changent", "{n} decisions change"),
+    "count.outcomes_change.one": Text("{n} résultat change", "{n} outcome changes"),
+    "count.outcomes_change.many": Text("{n} résultats changent", "{n} outcomes change"),
+}
+
+#: What `fitn7 replay` prints (`fitn7.render.audit`).
+_REPLAY = {
+    "replay.title": Text("{decisions} avec {policy} : {reproduced}, {bad} non",
+                         "replayed {decisions} against {policy}: {reproduced}, {bad} did not"),
+    "replay.reproduced": Text("reproduite", "reproduced"),
+    "replay.differs": Text("NE SE REPRODUIT PAS", "DOES NOT REPRODUCE"),
+    "replay.values": Text("enregistré {recorded}, rejoué {replayed}",
+                          "recorded {recorded}, replayed {replayed}"),
+    "replay.note": Text("remarque : {note}", "note: {note}"),
+    "replay.absent": Text("(absent)", "(absent)"),
+    "replay.no_id": Text("(sans id)", "(no id)"),
+    "replay.bad_id": Text("(id {id}, pas un texte)", "(id {id}, not a string)"),
+    "replay.replayed_only": Text("seulement au rejeu", "replayed only"),
+    "replay.recorded_only": Text("seulement à l'enregistrement", "recorded only"),
+    "replay.more": Text("… et {more} de plus (voir --format json)",
+                        "… and {more} more (see --format json)"),
+    "count.decisions_replayed.one": Text("{n} décision rejouée", "{n} decision"),
+    "count.decisions_replayed.many": Text("{n} décisions rejouées", "{n} decisions"),
+    "count.reproduced.one": Text("{n} reproduite", "{n} reproduced"),
+    "count.reproduced.many": Text("{n} reproduites", "{n} reproduced"),
+    "count.entries.one": Text("{n} entrée", "{n} entries"),
+    "count.entries.many": Text("{n} entrées", "{n} entries"),
 }
 
 #: Words and short phrases shared by the renderings.
@@ -168,16 +298,19 @@ _WORDS = {
 
 #: Every label, by key.
 LABELS: Mapping[str, Text] = {
-    **_STATUSES, **_ALLOCATION, **_OUTCOMES, **_KINDS, **_COLUMNS, **_WORDS,
+    **_STATUSES, **_ALLOCATION, **_ALLOCATION_TEXT, **_CSV, **_OUTCOMES, **_KINDS,
+    **_COLUMNS, **_DECISION, **_DIFF, **_IMPACT, **_REPLAY, **_WORDS,
 }
 
 #: The labels spelt the same in French and English: the words both languages share.
 SAME_IN_BOTH = frozenset({
     "kind.base", "kind.forfait", "kind.bonus", "kind.minimum", "kind.part", "kind.total",
     "kind.score", "kind.invariant",
+    "csv.session", "csv.dossier", "csv.score",
     "column.session", "column.dossier", "column.population", "column.score", "column.source",
     "word.score", "word.absent", "word.version", "word.date",
-    "title.dossiers",
+    "title.dossiers", "diff.section.invariants", "replay.absent", "count.dossiers.one",
+    "count.dossiers.many",
 })
 
 #: The group of outcomes each trace entry kind shares (`outcome.GROUP.OUTCOME`).
@@ -194,6 +327,10 @@ _GROUPS = {
         "step",
     ),
 }
+
+
+#: The kinds of entries a decision's trace holds.
+TRACE_KINDS = tuple(_GROUPS)
 
 
 def label(key: str, lang: Lang, **fields: Any) -> str:
@@ -215,6 +352,23 @@ def allocation_label(outcome: str | enum.Enum, lang: Lang) -> str:
     """What the committee does with a dossier: `retenu` (fr), `awarded` (en)."""
     value = outcome.value if isinstance(outcome, enum.Enum) else outcome
     return label(f"allocation.{value}", lang)
+
+
+def count_label(key: str, n: int, lang: Lang) -> str:
+    """`{n} retenu` or `{n} retenus`: the label `key.one` or `key.many` for `n` things
+    (0 and 1 take the singular in French)."""
+    one = abs(n) <= 1 if lang == "fr" else abs(n) == 1
+    return label(f"{key}.{'one' if one else 'many'}", lang, n=n)
+
+
+def waiting_label(reason: str, lang: Lang) -> str:
+    """Why an allocated dossier waits, from its stable reason (`envelope`, `limit:ID`):
+    the reason itself in English, words in French."""
+    code, _, limit = reason.partition(":")
+    text = LABELS.get(f"waiting.{code}")
+    if text is None:
+        return reason
+    return text[lang].format(limit=limit)
 
 
 def kind_label(kind: str, lang: Lang) -> str:
