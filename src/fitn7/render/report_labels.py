@@ -72,11 +72,83 @@ _REPORT = {
     "report.value_column": Text("Valeur", "Value"),
 }
 
+#: The call's notice (`fitn7 doc`).
+_NOTICE = {
+    "notice.kicker": Text("appel à projets : notice", "call for projects: notice"),
+    "notice.who": Text("Qui peut déposer", "Who may apply"),
+    "notice.territory": Text("Territoire", "Territory"),
+    "notice.calendar": Text("Calendrier et sessions", "Calendar and sessions"),
+    "notice.conditions": Text("Conditions d'éligibilité", "Eligibility conditions"),
+    "notice.exclusions": Text("Exclusions", "Exclusions"),
+    "notice.review": Text("Points examinés au cas par cas", "Points reviewed case by case"),
+    "notice.review_note": Text(
+        "Un dossier concerné n'est pas refusé : il est « à revoir » par le comité.",
+        "A dossier concerned is not refused: the committee reviews it.",
+    ),
+    "notice.expenses": Text("Dépenses éligibles", "Eligible expenses"),
+    "notice.amount": Text("Montant de l'aide", "Amount of the grant"),
+    "notice.amount_note": Text(
+        "Les étapes s'appliquent dans cet ordre ; l'aide ne dépasse jamais l'assiette des "
+        "dépenses éligibles ni le montant demandé, et elle est arrondie au centime.",
+        "The steps apply in this order; the grant is never more than the eligible expenses "
+        "nor the amount requested, and is rounded to the cent.",
+    ),
+    "notice.score": Text("Critères de sélection", "Selection criteria"),
+    "notice.score_note": Text(
+        "Les dossiers éligibles d'une session sont classés par score (la somme des points des "
+        "critères remplis), puis par date de dépôt.",
+        "The eligible dossiers of a session are ranked by score (the sum of the points of "
+        "the criteria met), then by filing date.",
+    ),
+    "notice.limits": Text("Limites", "Limits"),
+    "notice.limits_note": Text(
+        "Le comité les applique en retenant les dossiers dans l'ordre du classement.",
+        "The committee applies them as it awards the dossiers in ranking order.",
+    ),
+    "notice.documents": Text("Pièces à fournir", "Documents to provide"),
+    "notice.inputs": Text("Informations à déclarer", "Information to declare"),
+    "notice.params": Text("Paramètres du règlement", "Parameters of the policy"),
+    "notice.promises": Text("Engagements du règlement", "What the policy guarantees"),
+    "notice.value": Text("valeur", "value"),
+    "notice.condition": Text("règle", "rule"),
+    "notice.when": Text("s'applique quand", "applies when"),
+    "notice.where": Text("compte les dossiers où", "counts the dossiers where"),
+    "notice.closes": Text("Date limite de dépôt", "Last filing day"),
+    "notice.categories_counted": Text("Dépenses retenues", "Expenses counted"),
+    "notice.categories_not_counted": Text("Dépenses non retenues", "Expenses not counted"),
+    "notice.basis_ht": Text("Les dépenses sont retenues hors taxes (HT).",
+                            "Expenses count without VAT."),
+    "notice.basis_ttc": Text("Les dépenses sont retenues toutes taxes comprises (TTC).",
+                             "Expenses count with VAT."),
+    "notice.basis_ttc_net": Text(
+        "Les dépenses sont retenues TTC, hors TVA récupérée (ou compensée par le FCTVA).",
+        "Expenses count with VAT, less the VAT recovered (or covered by the FCTVA).",
+    ),
+    "notice.param_value": Text("{value} (paramètre {name})", "{value} (param {name})"),
+    "notice.limit_value": Text("au plus {count} dossier(s) retenu(s) par {per}",
+                               "at most {count} award(s) per {per}"),
+    "notice.input_required": Text("obligatoire ({type})", "required ({type})"),
+    "notice.input_optional": Text("facultative ({type})", "optional ({type})"),
+    "notice.input_default": Text(", {default} si absente", ", {default} when absent"),
+    "notice.ceiling_value": Text("au plus {share} de {cost}", "at most {share} of {cost}"),
+    "notice.ceiling_minus": Text(", moins {other}", ", less {other}"),
+    "notice.band_below": Text("moins de {high}", "below {high}"),
+    "notice.band_between": Text("de {low} à moins de {high}", "from {low} to below {high}"),
+    "notice.band_from": Text("{low} et plus", "{low} and more"),
+    "notice.band_otherwise": Text("autres cas", "otherwise"),
+    "notice.footer": Text(
+        "Notice établie par fitn7 à partir du règlement {policy}, version {version}, dont "
+        "découlent aussi les décisions :",
+        "Notice made by fitn7 from policy {policy}, version {version}, which the decisions "
+        "also come from:",
+    ),
+}
+
 #: Labels spelt the same in both languages (see `fitn7.render.labels.SAME_IN_BOTH`).
-SAME_IN_BOTH = frozenset({"report.date_given", "report.message"})
+SAME_IN_BOTH = frozenset({"report.date_given", "report.message", "notice.exclusions"})
 
 #: Every label of the report and the notice, by key.
-REPORT_LABELS: Mapping[str, Text] = {**_REPORT}
+REPORT_LABELS: Mapping[str, Text] = {**_REPORT, **_NOTICE}
 
 
 def report_label(key: str, lang: Lang, **fields: Any) -> str:

@@ -42,26 +42,39 @@ def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-#: What Markdown would read as markup in running text or in a table cell.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+#: What Markdown reads as markup anywhere in a line (emphasis, code, links, HTML,
+#: tables, entities).
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+#: What Markdown reads as a block when a line starts with it (heading, list, rule).
+_MARKDOWN_BLOCK = re.compile(r"^(?:([#+=-])(?=[\s#+=-]|$)|(\d+)([.)])(?=\s|$))")
 
 
 def markdown_text(value: Any) -> str:
-    """`value` as Markdown text: every character Markdown or a table would read escaped
-    with a backslash, line breaks as spaces. `Markup` (what a template wrote) is kept."""
+    """`value` as Markdown text, read back as the same characters: what Markdown or a
+    table would read as markup is escaped with a backslash, and line breaks are spaces
+    (a value is one line of the document). `Markup` (what a template wrote) is kept."""
     markupsafe = need("markupsafe", "jinja2")
     if isinstance(value, markupsafe.Markup):
         return str(value)
     if value is None:
         return ""
-    text = " ".join(str(value).split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = re.sub(r"[\r\n]+", " ", str(value))
+    text = _MARKDOWN_INLINE.sub(r"\\\1", text)
+    # A value may start a line of the document: `- x` or `1. x` must not become a list.
+    return _MARKDOWN_BLOCK.sub(
+        lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text, count=1)
+
+
+def markdown_raw(value: Any) -> Any:
+    """What the template itself wrote (a macro's output, a heading's `###`), kept as is."""
+    markupsafe = need("markupsafe", "jinja2")
+    return markupsafe.Markup(value)
 
 
 def markdown_code(value: Any) -> Any:
     """`value` as a Markdown code span, long enough a fence for the backticks it holds."""
     markupsafe = need("markupsafe", "jinja2")
-    text = " ".join(str(value).split())
+    text = re.sub(r"[\r\n]+", " ", str(value))
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
@@ -88,6 +101,7 @@ def environment(flavour: Flavour) -> jinja2.Environment:
     )
     env.filters["cap"] = cap
     env.filters["code"] = markdown_code
+    env.filters["raw"] = markdown_raw
     return env
 
 
