@@ -42,6 +42,9 @@ DATES = {"fr": "dd/mm/yyyy", "en": "yyyy-mm-dd"}
 
 #: The timestamp of every zip entry (the earliest a zip can hold): no clock in the bytes.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+#: The application properties: fitn7, not the version of the library that wrote the zip.
+_APP = (b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'extended-properties"><Application>fitn7</Application></Properties>')
 #: What a sheet's name cannot hold, and its longest length (Excel's rules).
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_LENGTH = 31
@@ -77,7 +80,8 @@ def workbook_bytes(report: Report, lang: Lang) -> bytes:
 
 
 def _saved(book: Workbook) -> bytes:
-    """The workbook's bytes, with no clock in them (openpyxl's `save` stamps the time)."""
+    """The workbook's bytes, with no clock in them (openpyxl's `save` stamps the time) nor
+    the version of openpyxl (its application properties name it)."""
     from openpyxl.writer.excel import ExcelWriter
 
     first = io.BytesIO()
@@ -89,7 +93,8 @@ def _saved(book: Workbook) -> bytes:
         for info in written.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
-            fixed.writestr(entry, written.read(info.filename))
+            data = _APP if info.filename == "docProps/app.xml" else written.read(info.filename)
+            fixed.writestr(entry, data)
     return out.getvalue()
 
 
