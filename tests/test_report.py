@@ -212,11 +212,11 @@ def test_the_date_comes_from_the_option_or_the_dossiers(tmp_path, capsys):
     the committee's date."""
     out = tmp_path / "r.html"
     run(capsys, "report", BRETAGNE, *map(str, SHIPPED["bretagne"]), "-o", str(out))
-    assert "dossiers déposés jusqu'au 9 février 2022" in Page(out.read_text()).root.all_text()
+    assert "Dossiers déposés jusqu'au 9 février 2022" in Page(out.read_text()).root.all_text()
     run(capsys, "report", BRETAGNE, *map(str, SHIPPED["bretagne"]), "-o", str(out),
         "--date", "2021-06-22")
     text = Page(out.read_text()).root.all_text()
-    assert "date 22 juin 2021" in text and "9 février 2022 " not in text.split("Synthèse")[0]
+    assert "Date 22 juin 2021" in text and "9 février 2022 " not in text.split("Synthèse")[0]
 
 
 def test_english_on_request(tmp_path, capsys):
