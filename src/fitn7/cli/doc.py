@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from fitn7.cli.common import UsageError, add_params, add_plugins_dir, add_policy_path, prepare
-from fitn7.errors import Fitn7Error
 
 #: The suffixes `--out` may have, and the format each one means.
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
@@ -52,19 +50,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from fitn7.atomic_write import write_atomic
+    from fitn7.cli.report import output_format, write_out
     from fitn7.evaluation.params import merge_params
     from fitn7.report.extras import need
     from fitn7.report.notice import build_notice
     from fitn7.report.notice_render import notice_html, notice_markdown
 
-    fmt = "markdown"
-    if args.out is not None:
-        suffix = Path(args.out).suffix.lower()
-        if suffix not in SUFFIXES:
-            raise UsageError(f"fitn7: --out `{args.out}`: the format comes from the suffix, "
-                             "which must be .html or .md")
-        fmt = SUFFIXES[suffix]
+    fmt = "markdown" if args.out is None else output_format(args.out, SUFFIXES, ".html or .md")
     need("jinja2")
     _, program, params = prepare(args)
     values = merge_params(program.param_defaults, program.param_nodes, params)
@@ -73,8 +65,5 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
         return 0
-    try:
-        write_atomic(args.out, text)
-    except OSError as exc:
-        raise Fitn7Error(f"fitn7: cannot write `{args.out}`: {exc.strerror or exc}") from None
+    write_out(args.out, text)
     return 0

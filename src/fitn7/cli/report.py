@@ -75,14 +75,26 @@ def iso_date(text: str) -> datetime.date:
             f"expected a date written YYYY-MM-DD, got `{text}`") from None
 
 
-def output_format(out: str) -> str:
-    """`html` or `xlsx` from the suffix of `out`; a usage error otherwise."""
+def output_format(out: str, suffixes: dict[str, str] = SUFFIXES,
+                  expected: str = ".html or .xlsx") -> str:
+    """The format `suffixes` gives the suffix of `out`; a usage error saying the `expected`
+    ones otherwise (shared with `fitn7 doc`)."""
     suffix = Path(out).suffix.lower()
-    if suffix not in SUFFIXES:
+    if suffix not in suffixes:
         raise UsageError(
-            f"fitn7: --out `{out}`: the format comes from the suffix, which must be .html or "
-            ".xlsx")
-    return SUFFIXES[suffix]
+            f"fitn7: --out `{out}`: the format comes from the suffix, which must be {expected}")
+    return suffixes[suffix]
+
+
+def write_out(out: str, data: str | bytes) -> None:
+    """Write `data` to `out` atomically (a failure leaves any old file whole); a
+    `Fitn7Error` saying why when it cannot be written."""
+    from fitn7.atomic_write import write_atomic
+
+    try:
+        write_atomic(out, data)
+    except OSError as exc:
+        raise Fitn7Error(f"fitn7: cannot write `{out}`: {exc.strerror or exc}") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -139,14 +151,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def write_report(report: Report, fmt: str, lang: Lang, out: str) -> None:
-    """Render `report` in `fmt` and write it to `out` atomically (a failure leaves any old
-    file whole)."""
-    from fitn7.atomic_write import write_atomic
+    """Render `report` in `fmt` and write it to `out` (see `write_out`)."""
     from fitn7.report.templating import report_html
     from fitn7.report.workbook import workbook_bytes
 
-    data: str | bytes = report_html(report, lang) if fmt == "html" else workbook_bytes(report, lang)
-    try:
-        write_atomic(out, data)
-    except OSError as exc:
-        raise Fitn7Error(f"fitn7: cannot write `{out}`: {exc.strerror or exc}") from None
+    write_out(out, report_html(report, lang) if fmt == "html" else workbook_bytes(report, lang))
