@@ -26,17 +26,25 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "diff"
 UPDATE = os.environ.get("FITN7_UPDATE_GOLDEN") == "1"
 
-#: name -> arguments of `fitn7 diff`, run from tests/golden/diff/.
+#: name -> arguments of `fitn7 diff`, run from tests/golden/diff/: the text in English
+#: (`NAME.txt`, `--lang en`) and in French, the default (`NAME.fr.txt`); JSON and TOML,
+#: the same in both languages, with the default.
 CASES = {
-    "cap.txt": ["paca-2021.1.fitn7", "paca-2021.2.fitn7"],
+    "cap.txt": ["paca-2021.1.fitn7", "paca-2021.2.fitn7", "--lang", "en"],
+    "cap.fr.txt": ["paca-2021.1.fitn7", "paca-2021.2.fitn7"],
     "cap.json": ["paca-2021.1.fitn7", "paca-2021.2.fitn7", "--format", "json"],
     "cap.toml": ["paca-2021.1.fitn7", "paca-2021.2.fitn7", "--format", "toml"],
-    "cap-impact.txt": ["paca-2021.1.fitn7", "paca-2021.2.fitn7", "--impact", "dossiers"],
-    "many.txt": ["paca-2021.1.fitn7", "paca-2021.3.fitn7"],
+    "cap-impact.txt": ["paca-2021.1.fitn7", "paca-2021.2.fitn7", "--impact", "dossiers",
+                       "--lang", "en"],
+    "cap-impact.fr.txt": ["paca-2021.1.fitn7", "paca-2021.2.fitn7", "--impact", "dossiers"],
+    "many.txt": ["paca-2021.1.fitn7", "paca-2021.3.fitn7", "--lang", "en"],
+    "many.fr.txt": ["paca-2021.1.fitn7", "paca-2021.3.fitn7"],
     "many.json": ["paca-2021.1.fitn7", "paca-2021.3.fitn7", "--format", "json"],
     "many.toml": ["paca-2021.1.fitn7", "paca-2021.3.fitn7", "--format", "toml"],
     "many-impact.txt": ["paca-2021.1.fitn7", "paca-2021.3.fitn7", "--impact", "dossiers",
-                        "--allocate"],
+                        "--allocate", "--lang", "en"],
+    "many-impact.fr.txt": ["paca-2021.1.fitn7", "paca-2021.3.fitn7", "--impact", "dossiers",
+                           "--allocate"],
     "many-impact.json": ["paca-2021.1.fitn7", "paca-2021.3.fitn7", "--impact", "dossiers",
                          "--allocate", "--format", "json"],
 }
@@ -387,9 +395,10 @@ def test_empty_inputs_are_not_silent(capsys, tmp_path, decisions):
 
 
 def test_docs_worked_example_is_the_real_output():
-    """docs/audit.md shows exactly what `fitn7 diff … --impact` prints on the golden files."""
+    """docs/audit.md shows exactly what `fitn7 diff … --impact` prints on the golden files
+    (in French, the default)."""
     doc = (ROOT / "docs" / "audit.md").read_text(encoding="utf-8")
     command = "$ fitn7 diff paca-2021.1.fitn7 paca-2021.2.fitn7 --impact dossiers/\n"
     start = doc.index(command) + len(command)
     shown = doc[start:doc.index("```", start)]
-    assert shown == (GOLDEN / "cap-impact.txt").read_text(encoding="utf-8")
+    assert shown == (GOLDEN / "cap-impact.fr.txt").read_text(encoding="utf-8")

@@ -147,6 +147,7 @@ _KINDS = {
     "kind.score": Text("score", "score"),
     "kind.limit": Text("limite", "limit"),
     "kind.invariant": Text("invariant", "invariant"),
+    "kind.band": Text("tranche", "band"),
 }
 
 #: Column headers of tables (text, CSV, HTML, workbook).
@@ -261,6 +262,51 @@ _REPLAY = {
     "count.entries.many": Text("{n} entrées", "{n} entries"),
 }
 
+#: What `fitn7 test` prints (`fitn7.cli.testing`, `fitn7.examples`, `fitn7.coverage.report`).
+_TEST = {
+    "test.pass": Text("OK", "PASS"),
+    "test.fail": Text("ÉCHEC", "FAIL"),
+    "test.summary": Text("{passed}, {failed}", "{passed}, {failed}"),
+    "test.no_examples": Text("remarque : {file} : aucun exemple (cherchés dans {folder}/)",
+                             "note: {file}: no examples (looked in {folder}/)"),
+    "test.below": Text("couverture inférieure à {percent}", "coverage below {percent}"),
+    "count.passed.one": Text("{n} réussi", "{n} passed"),
+    "count.passed.many": Text("{n} réussis", "{n} passed"),
+    "count.failed.one": Text("{n} en échec", "{n} failed"),
+    "count.failed.many": Text("{n} en échec", "{n} failed"),
+    "example.status": Text("le statut est `{got}`, `{expected}` attendu",
+                           "status is `{got}`, expected `{expected}`"),
+    "example.bad_amount": Text("le montant attendu `{expected}` n'est pas un montant",
+                               "expected amount `{expected}` is not an amount"),
+    "example.amount": Text("le montant est `{got}`, `{expected}` attendu",
+                           "amount is `{got}`, expected `{expected}`"),
+    "example.score": Text("le score est `{got}`, `{expected}` attendu",
+                          "score is `{got}`, expected `{expected}`"),
+    "example.reasons": Text("les motifs sont {got}, {expected} attendus",
+                            "reasons are {got}, expected {expected}"),
+    "example.missing": Text("les données manquantes sont {got}, {expected} attendues",
+                            "missing is {got}, expected {expected}"),
+    "coverage.summary": Text(
+        "{file} : {percent} ({covered}/{total} issues, {examples})",
+        "{file}: {percent} ({covered}/{total} outcomes, {examples})"),
+    "coverage.never": Text("jamais", "never"),
+    "coverage.line.impossible": Text("impossible (prouvé, non compté) : {names}",
+                                "cannot happen (proved, not counted): {names}"),
+    "coverage.line.undetermined": Text("vu indéterminé (non compté) : {names}",
+                                  "seen undetermined (not counted): {names}"),
+    "coverage.outcome.holds": Text("vraie", "holds"),
+    "coverage.outcome.fails": Text("fausse", "fails"),
+    "coverage.outcome.undetermined": Text("indéterminée", "undetermined"),
+    "coverage.outcome.applied": Text("appliqué", "applied"),
+    "coverage.outcome.binds": Text("effectif", "binds"),
+    "coverage.outcome.reached": Text("atteinte", "reached"),
+    "coverage.outcome.pass": Text("atteint", "pass"),
+    "coverage.outcome.fail": Text("non atteint", "fail"),
+    "coverage.outcome.scores": Text("compte", "scores"),
+    "count.examples.one": Text("{n} exemple", "{n} examples"),
+    "count.examples.many": Text("{n} exemples", "{n} examples"),
+}
+
 #: Words and short phrases shared by the renderings.
 _WORDS = {
     "word.score": Text("score", "score"),
@@ -299,7 +345,7 @@ _WORDS = {
 #: Every label, by key.
 LABELS: Mapping[str, Text] = {
     **_STATUSES, **_ALLOCATION, **_ALLOCATION_TEXT, **_CSV, **_OUTCOMES, **_KINDS,
-    **_COLUMNS, **_DECISION, **_DIFF, **_IMPACT, **_REPLAY, **_WORDS,
+    **_COLUMNS, **_DECISION, **_DIFF, **_IMPACT, **_REPLAY, **_TEST, **_WORDS,
 }
 
 #: The labels spelt the same in French and English: the words both languages share.
@@ -310,7 +356,7 @@ SAME_IN_BOTH = frozenset({
     "column.session", "column.dossier", "column.population", "column.score", "column.source",
     "word.score", "word.absent", "word.version", "word.date",
     "title.dossiers", "diff.section.invariants", "replay.absent", "count.dossiers.one",
-    "count.dossiers.many",
+    "count.dossiers.many", "test.summary",
 })
 
 #: The group of outcomes each trace entry kind shares (`outcome.GROUP.OUTCOME`).
