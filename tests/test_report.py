@@ -278,3 +278,18 @@ def test_a_bad_dossier_is_reported_and_the_others_are_in_the_report(tmp_path, ca
     assert "bad.toml" in err
     table = first(Page(out.read_text(encoding="utf-8")).root.find_all("table", "dossiers"))
     assert len(cells_by_header(table)) == len(batch_of("gers").dossiers)
+
+
+def test_params_given_are_the_ones_shown_and_applied(tmp_path, capsys):
+    """`--param` changes the decisions of a policy without session nor limit, and the
+    summary shows the value the run used."""
+    out = tmp_path / "r.html"
+    code, _, _ = run(capsys, "report", GERS, str(POLICIES / "gers"), "-o", str(out),
+                     "--param", "communes_par_point=5")
+    assert code == 0
+    page = Page(out.read_text(encoding="utf-8"))
+    assert "communes_par_point = 5" in page.root.all_text()
+    table = first(page.root.find_all("table", "dossiers"))
+    scores = {c["Dossier"].all_text(): c["Score"].all_text() for c in cells_by_header(table)}
+    default = {r.id: str(r.score) for r in batch_of("gers").report.rows}
+    assert scores != default

@@ -214,8 +214,7 @@ def build_report(
         history: tuple[PriorAward, ...] = ()
         warnings: tuple[str, ...] = ()
         envelope = envelope if envelope is not None else program.envelope
-        texts_of_params = tuple(
-            sorted((name, _param_text(program, name)) for name in program.param_defaults))
+        texts_of_params = _param_texts(program, params)
     else:
         sessions = _allocation_blocks(program, allocation, batch, texts)
         prior, history, warnings = allocation.prior_total, allocation.history, allocation.warnings
@@ -244,10 +243,17 @@ def build_report(
     )
 
 
-def _param_text(program: CompiledPolicy, name: str) -> str:
-    from fitn7.evaluation.params import param_text
+def _param_texts(
+    program: CompiledPolicy, params: Mapping[str, Any] | None
+) -> tuple[tuple[str, str], ...]:
+    """Each param's value in this run (its default, or the override), as the policy
+    writes it: what an allocation's `param_texts` holds."""
+    from fitn7.evaluation.params import merge_params, param_text
 
-    return param_text(program.param_defaults[name], program.param_nodes.get(name))
+    values = merge_params(program.param_defaults, program.param_nodes, params)
+    return tuple(sorted(
+        (name, param_text(value, program.param_nodes.get(name))) for name, value in values.items()
+    ))
 
 
 def _allocation_blocks(

@@ -125,8 +125,7 @@ class Words:
         if not row.reasons:
             return ""
         first = row.reasons[0]
-        text = f"{first.rule} : {first.message}" if self.lang == "fr" and first.message else (
-            f"{first.rule}: {first.message}" if first.message else first.rule)
+        text = f"{first.rule}{self.colon}{first.message}" if first.message else first.rule
         more = len(row.reasons) - 1
         return text + (self.t("report.why_more", n=more) if more else "")
 
