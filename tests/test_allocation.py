@@ -769,3 +769,21 @@ def test_toml_report_leaves_nulls_out():
 def test_euros(amount, text):
     """Amounts in the committee report are written the French way."""
     assert money(amount, "fr") == text
+
+
+def test_a_percent_param_decides_in_allocation_as_in_evaluation():
+    """A percent param (`part_materiel_finalite = 50%`) holds the share 0.5. Allocation
+    once merged the params, then had evaluation merge them again, which read 0.5 as
+    0.5 %: a dossier whose materiel is half its budget, eligible for `eval`, was
+    ineligible (materiel_finalite) in `allocate`."""
+    loaded = load_dossiers(ROOT / "policies" / "bretagne" / "BZH-03-materiel-moitie-pile.toml",
+                           vocabulary=BRETAGNE.vocabulary)
+    (half,) = [r.dossier for r in loaded if isinstance(r, Loaded)]
+    assert BRETAGNE.evaluate(half, trace=False).status.value == "eligible"
+    for params in (None, {}, {"part_materiel_finalite": "50%"}):
+        row = allocate(BRETAGNE, [half], params=params).get(half.id)
+        assert row.outcome is Outcome.AWARDED, params
+        assert row.amount == Decimal("10000.00")
+    # An override is still applied once: at 40 %, half the budget is the finality.
+    row = allocate(BRETAGNE, [half], params={"part_materiel_finalite": "40%"}).get(half.id)
+    assert row.outcome is Outcome.INELIGIBLE

@@ -24,7 +24,18 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from fitn7.cli import allocate, check, diff, evaluate, fmt, plugins_cmd, replay, testing
+from fitn7.cli import (
+    allocate,
+    check,
+    diff,
+    doc,
+    evaluate,
+    fmt,
+    plugins_cmd,
+    replay,
+    report,
+    testing,
+)
 from fitn7.cli import hash as hash_command
 from fitn7.cli.common import UsageError
 from fitn7.errors import Fitn7Error
@@ -34,7 +45,8 @@ from fitn7.render.lang import LangError, choose_lang
 INTERNAL_ERROR = 70
 
 _COMMANDS = (
-    check, fmt, evaluate, testing, allocate, diff, replay, hash_command, plugins_cmd,
+    check, fmt, evaluate, testing, allocate, report, doc, diff, replay, hash_command,
+    plugins_cmd,
 )
 
 
