@@ -18,7 +18,7 @@ from fitn7.proofs.inputs import Inputs
 from fitn7.proofs.model import PolicyModel, build
 from fitn7.proofs.solve import ask
 from fitn7.proofs.values import fails
-from fitn7.runner import Runner
+from fitn7.runner import Outcome, Runner
 
 
 @attrs.frozen
@@ -87,14 +87,23 @@ def _counterexample(program: CompiledPolicy, m: PolicyModel, inv: ast.Invariant,
 def confirm(program: CompiledPolicy, table: dict[str, object], invariant: str,
             plugins: PluginHost | None = None) -> tuple[bool, str]:
     """Whether the evaluator breaks `invariant` on this dossier, and what it decided."""
-    try:
-        dossier = dossier_from_mapping(table, file="<witness>")
-        outcome = Runner(program, plugins).decide(dossier, trace=False)
-    except Fitn7Error as exc:
-        return False, f"the witness does not load: {exc}"
+    outcome = evaluate(program, table, plugins)
+    if isinstance(outcome, str):
+        return False, outcome
     decision = outcome.decision
     for inv, value in program.check_invariants(outcome.dossier, decision):
         if inv.meta.id == invariant:
             said = f"decided {decision.status.value}, amount {decision.amount}"
             return value is False, said
     return False, "invariant not found"
+
+
+def evaluate(program: CompiledPolicy, table: dict[str, object],
+             plugins: PluginHost | None = None) -> Outcome | str:
+    """The evaluator's outcome on a witness dossier, as `fitn7 eval` decides it; or why
+    the witness does not load."""
+    try:
+        dossier = dossier_from_mapping(table, file="<witness>")
+        return Runner(program, plugins).decide(dossier, trace=False)
+    except Fitn7Error as exc:
+        return f"the witness does not load: {exc}"
