@@ -49,7 +49,7 @@ def prove_files(paths: Sequence[Path], search_path: Sequence[Path], host: Plugin
     from fitn7.evaluation import compile_policy
     from fitn7.proofs.findings import findings
     from fitn7.proofs.prove import model_of, prove
-    from fitn7.proofs.zero import zero_award
+    from fitn7.proofs.zero import zero_awards
 
     proved = broken = unknown = 0
     for path in paths:
@@ -57,10 +57,10 @@ def prove_files(paths: Sequence[Path], search_path: Sequence[Path], host: Plugin
                                  plugins=host)
         own = program.policy.source.name if program.policy.source else str(path)
         model = model_of(program)
-        zero = zero_award(program, model, timeout_s=timeout, witness_dir=witness_dir,
-                          plugins=host, shown_as=str(path))
+        zero = zero_awards(program, model, timeout_s=timeout, witness_dir=witness_dir,
+                           plugins=host, shown_as=str(path))
         found: list[Diagnostic] = [
-            d for d in [*findings(model, timeout_s=timeout), *([zero] if zero else [])]
+            d for d in [*findings(model, timeout_s=timeout), *zero]
             if d.span is None or d.span.file == own]
         rendered = FileReport(path, tuple(sorted(found, key=Diagnostic.sort_key))).render()
         if rendered:

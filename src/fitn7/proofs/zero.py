@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import attrs
 import z3
 
 from fitn7.diagnostics import Diagnostic, Severity
@@ -22,6 +23,9 @@ from fitn7.proofs.prove import evaluate
 from fitn7.proofs.solve import ask
 from fitn7.runner import Outcome
 
+#: The cause P506 names when the witness asked for nothing.
+_REQUEST = "a request of 0 €"
+
 #: What the help of P506 proposes: a minimum grant a 0 € amount is below.
 _HELP = ("add a minimum grant to the amount (`minimum aide_minimale: 0.01 €`, or the "
          "call's real minimum): a dossier below it is ineligible with its message and "
@@ -29,36 +33,69 @@ _HELP = ("add a minimum grant to the amount (`minimum aide_minimale: 0.01 €`, 
          "(`require demande: requested > 0 €`)")
 
 
-def zero_award(program: CompiledPolicy, m: PolicyModel, *, timeout_s: float = 5.0,
-               witness_dir: Path | None = None, plugins: PluginHost | None = None,
-               shown_as: str | None = None) -> Diagnostic | None:
+@attrs.frozen
+class _Question:
+    """One question P506 asks: which dossiers, what the witness file is called, what
+    the message says of them."""
+
+    goal: Any
+    suffix: str
+    said: str
+
+
+def zero_awards(program: CompiledPolicy, m: PolicyModel, *, timeout_s: float = 5.0,
+                witness_dir: Path | None = None, plugins: PluginHost | None = None,
+                shown_as: str | None = None) -> list[Diagnostic]:
     """P506 when some dossier is decided eligible with an amount of 0 € (its witness
-    written to `witness_dir` as `<policy>-montant-nul.toml` and confirmed by the
-    evaluator), P509 when the solver cannot tell or the evaluator does not confirm
-    the model's candidate, None when no dossier can (proved). `shown_as` is how the
-    policy file is named in the `fitn7 eval` command the message proposes."""
+    written to `witness_dir` as `<policy>-montant-nul.toml`, confirmed by the evaluator),
+    and a second one when the witness asked 0 € and a dossier with a positive request
+    (or none) can also get 0 € (`<policy>-montant-nul-demande-positive.toml`: requiring
+    a request is then not enough). P509 when the solver cannot tell or the evaluator
+    does not confirm the model's candidate; nothing when no dossier can (proved).
+    `shown_as` names the policy file in the `fitn7 eval` command the message proposes."""
+    assert m.amount is not None
+    zero = z3.And(m.status == STATUS["eligible"], m.amount.known, m.amount.value == 0)
+    requested = m.inputs.field("requested")
+    questions = [
+        _Question(zero, "montant-nul", ""),
+        _Question(z3.And(zero, z3.Or(z3.Not(requested.known), requested.value > 0)),
+                  "montant-nul-demande-positive", " even with a positive request"),
+    ]
+    out: list[Diagnostic] = []
+    for question in questions:
+        found = _ask(program, m, question, timeout_s, witness_dir, plugins, shown_as)
+        if found is None:
+            break
+        out.append(found)
+        if found.code != "P506" or f"({_REQUEST})" not in found.message:
+            break
+    return out
+
+
+def _ask(program: CompiledPolicy, m: PolicyModel, question: _Question, timeout_s: float,
+         witness_dir: Path | None, plugins: PluginHost | None,
+         shown_as: str | None) -> Diagnostic | None:
     policy = program.policy
     span = _amount_span(policy)
-    assert m.amount is not None
-    goal = z3.And(m.status == STATUS["eligible"], m.amount.known, m.amount.value == 0)
-    answer = ask(m.inputs.constraints, goal, timeout_s)
+    answer = ask(m.inputs.constraints, question.goal, timeout_s)
     if answer.verdict == "sat":
         # A witness with every field given reads better, when there is one.
-        again = ask(m.inputs.constraints, goal, timeout_s,
+        again = ask(m.inputs.constraints, question.goal, timeout_s,
                     prefer=[s.known for s in m.inputs.fields.values()])
         answer = again if again.verdict == "sat" else answer
+    what = f"an eligible decision can get 0 €{question.said}"
     if answer.verdict == "unsat":
         return None
     if answer.verdict == "unknown":
-        return _diag("P509", "could not decide whether an eligible decision can get 0 € "
-                     f"({answer.reason})", span, None)
+        return _diag("P509", f"could not decide whether {what} ({answer.reason})", span,
+                     None)
     assert answer.model is not None
     table, outcome = _confirmed(program, witness.dossier(answer.model, m.inputs,
                                                          "MONTANT-NUL"), plugins)
     path = None
     if witness_dir is not None:
         witness_dir.mkdir(parents=True, exist_ok=True)
-        path = witness_dir / f"{policy.id}-montant-nul.toml"
+        path = witness_dir / f"{policy.id}-{question.suffix}.toml"
         witness.write(path, table, f"An eligible decision at 0 € of {policy.id}: run "
                       f"`fitn7 eval POLICY {path.name}`")
     where = f" {path}" if path is not None else ""
@@ -66,16 +103,16 @@ def zero_award(program: CompiledPolicy, m: PolicyModel, *, timeout_s: float = 5.
         decided = outcome if isinstance(outcome, str) else (
             f"decided {outcome.decision.status.value}, amount {outcome.decision.amount}")
         free = ", ".join(f"`{u.what}`" for u in m.unmodelled) or "none"
-        return _diag("P509", "could not decide whether an eligible decision can get 0 €: "
-                     f"the model's candidate{where} is not confirmed by the evaluator "
-                     f"({decided}); unmodelled parts: {free}", span, None)
+        return _diag("P509", f"could not decide whether {what}: the model's "
+                     f"candidate{where} is not confirmed by the evaluator ({decided}); "
+                     f"unmodelled parts: {free}", span, None)
     base = m.translator.derived["eligible_expenses"]
     no_base = z3.is_true(answer.model.eval(z3.And(base.known, base.value == 0),
                                            model_completion=True))
     run = f"; run `fitn7 eval {shown_as or 'POLICY'} {path}`" if path is not None else ""
-    return _diag("P506", f"an eligible decision can get 0 € "
-                 f"({cause(outcome.dossier, no_base)}): the witness{where} is decided "
-                 f"eligible, amount 0.00 €{run}", span, *_remedy(policy))
+    return _diag("P506", f"{what} ({cause(outcome.dossier, no_base)}): the "
+                 f"witness{where} is decided eligible, amount 0.00 €{run}", span,
+                 *_remedy(policy))
 
 
 def _remedy(policy: ast.Policy) -> tuple[str, tuple[tuple[Span, str], ...]]:
@@ -117,7 +154,7 @@ def cause(dossier: Dossier, no_eligible_expense: bool) -> str:
     lines (`no_eligible_expense`: the model's eligible base is 0 €), or else the
     policy's own steps."""
     if dossier.requested is not None and dossier.requested == 0:
-        return "a request of 0 €"
+        return _REQUEST
     if dossier.expenses is not None and not dossier.expenses:
         return "a dossier with no expense line"
     if no_eligible_expense:
