@@ -71,12 +71,8 @@ def _counterexample(program: CompiledPolicy, m: PolicyModel, inv: ast.Invariant,
     ident = f"CONTRE-{inv.id}"
     table = witness.dossier(found, m.inputs, ident)
     confirmed, why = confirm(program, table, inv.id, plugins)
-    path = None
-    if witness_dir is not None:
-        witness_dir.mkdir(parents=True, exist_ok=True)
-        path = witness_dir / f"{program.policy.id}-{inv.id}.toml"
-        witness.write(path, table, f"Counterexample to invariant `{inv.id}` of "
-                      f"{program.policy.id}: run `fitn7 eval POLICY {path.name}`")
+    path = witness.save(witness_dir, f"{program.policy.id}-{inv.id}.toml", table,
+                        f"Counterexample to invariant `{inv.id}` of {program.policy.id}")
     if confirmed:
         return Proof(inv, "counterexample", why, path)
     free = ", ".join(f"`{u.what}`" for u in m.unmodelled) or "none"

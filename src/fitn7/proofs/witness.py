@@ -154,6 +154,17 @@ def with_empty_lines(table: dict[str, Any], categories: Iterable[str]) -> dict[s
     return {**table, "expenses": [*table["expenses"], *lines]}
 
 
+def save(directory: Path | None, name: str, table: dict[str, Any], what: str) -> Path | None:
+    """Write a witness as `directory/name` (created if needed), its comment saying
+    `what` it shows and how to run it; None, and nothing written, without a directory."""
+    if directory is None:
+        return None
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / name
+    write(path, table, f"{what}: run `fitn7 eval POLICY {name}`")
+    return path
+
+
 def write(path: Path, table: dict[str, Any], comment: str) -> None:
     """Write a witness dossier, a comment at the top saying what it shows."""
     lines = "".join(f"# {line}\n" for line in comment.splitlines())

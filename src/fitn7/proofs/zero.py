@@ -92,12 +92,8 @@ def _ask(program: CompiledPolicy, m: PolicyModel, question: _Question, timeout_s
     assert answer.model is not None
     table, outcome = _confirmed(program, witness.dossier(answer.model, m.inputs,
                                                          "MONTANT-NUL"), plugins)
-    path = None
-    if witness_dir is not None:
-        witness_dir.mkdir(parents=True, exist_ok=True)
-        path = witness_dir / f"{policy.id}-{question.suffix}.toml"
-        witness.write(path, table, f"An eligible decision at 0 € of {policy.id}: run "
-                      f"`fitn7 eval POLICY {path.name}`")
+    path = witness.save(witness_dir, f"{policy.id}-{question.suffix}.toml", table,
+                        f"An eligible decision at 0 € of {policy.id}")
     where = f" {path}" if path is not None else ""
     if isinstance(outcome, str) or not _zero(outcome):
         decided = outcome if isinstance(outcome, str) else (
