@@ -22,11 +22,11 @@ from fitn7.allocation import (
     render,
 )
 from fitn7.allocation.engine import history_dossier, limit_key, read_envelope
-from fitn7.allocation.render import euros
 from fitn7.dossier import Category, Collectivite, Dossier, Expense, Kind, Provider
 from fitn7.errors import EvaluationError
 from fitn7.evaluation import compile_policy
 from fitn7.loading import Loaded, load_dossiers
+from fitn7.render.formats import money
 from fitn7.testing import make_dossier
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -222,7 +222,8 @@ def test_no_envelope_anywhere_is_unlimited():
     result = allocate(NO_LIMITS, batch)
     assert (result.envelope, result.remaining) == (None, None)
     assert result.awarded_total == Decimal("2700000")
-    assert "envelope unlimited" in render(result, "text")
+    assert "enveloppe illimitée" in render(result, "text")
+    assert "envelope unlimited" in render(result, "text", "en")
 
 
 @pytest.mark.parametrize(
@@ -336,7 +337,8 @@ def test_filed_after_the_last_session_waits_with_no_session():
     ]
     assert result.sessions == ()
     assert result.awarded_total == 0
-    assert "no session (filed after the last session closed" in render(result, "text")
+    assert "hors session (déposé après la clôture" in render(result, "text")
+    assert "no session (filed after the last session closed" in render(result, "text", "en")
 
 
 def test_policy_without_sessions_has_one_session_named_after_it():
@@ -683,20 +685,39 @@ def test_text_report_is_a_table_per_session_with_the_envelope_line():
     text = render(result, "text")
     lines = text.splitlines()
     # The params the committee applied come under the title, as the policy writes them.
-    assert lines[1] == "params: part_materiel_finalite = 50%"
+    assert lines[1] == "paramètres : part_materiel_finalite = 50%"
     lines = lines[1:]
     assert lines[2] == (
-        "comité T2 2021 · closes 2021-06-22 · awarded 67 500,00 € (3 awarded, 1 waitlisted)"
+        "comité T2 2021 · clôture le 22 juin 2021 · attribué 67 500,00 € "
+        "(3 retenus, 1 en attente)"
     )
-    assert lines[3].split() == ["rank", "dossier", "applicant", "score", "amount", "outcome",
-                                "reason"]
-    assert lines[6].split()[-2:] == ["waitlisted", "limit:une_victoire_individuelle"]
-    assert "Commune de Plouguerneau (29195) + partners" in lines[5]
+    assert lines[3].split() == ["rang", "dossier", "porteur", "score", "montant", "résultat",
+                                "motif"]
+    assert lines[6].split()[-4:] == ["en", "attente", "limite", "une_victoire_individuelle"]
+    assert "Commune de Plouguerneau (29195) + partenaires" in lines[5]
     assert lines[-1] == (
-        "envelope 1 188 000,00 € · prior awards 0,00 € (0) · awarded 67 500,00 € · "
-        "remaining 1 120 500,00 €"
+        "enveloppe 1 188 000,00 € · aides déjà attribuées 0,00 € (0) · attribué 67 500,00 € · "
+        "reste 1 120 500,00 €"
     )
-    assert len({line.index("dossier") for line in lines[3:4]}) == 1
+    assert len({line.index("BZH") for line in lines[4:8]}) == 1
+
+
+def test_text_report_in_english():
+    """`lang="en"`: the words fitn7 always printed, amounts and dates the English way."""
+    result = allocate(BRETAGNE, fixture_dossiers("bretagne-juin.toml"))
+    lines = render(result, "text", "en").splitlines()
+    assert lines[1] == "params: part_materiel_finalite = 50%"
+    assert lines[3] == (
+        "comité T2 2021 · closes 22 June 2021 · awarded €67,500.00 (3 awarded, 1 waitlisted)"
+    )
+    assert lines[4].split() == ["rank", "dossier", "applicant", "score", "amount", "outcome",
+                                "reason"]
+    assert lines[7].split()[-2:] == ["waitlisted", "limit:une_victoire_individuelle"]
+    assert "Commune de Plouguerneau (29195) + partners" in lines[6]
+    assert lines[-1] == (
+        "envelope €1,188,000.00 · prior awards €0.00 (0) · awarded €67,500.00 · "
+        "remaining €1,120,500.00"
+    )
 
 
 def test_text_report_gives_why_a_dossier_is_not_allocated():
@@ -705,7 +726,12 @@ def test_text_report_gives_why_a_dossier_is_not_allocated():
         dossier("OUT", applicant=commune("76351", departement="76")),
         dossier("HOLE", "29004", applicant=commune("29004", departement=None)),
     ]
-    text = render(allocate(COMITE, batch), "text")
+    result = allocate(COMITE, batch)
+    text = render(result, "text")
+    assert [line.split()[-3:] for line in text.splitlines()[5:7]] == [
+        ["manquant", ":", "applicant.departement"], ["—", "inéligible", "territoire"],
+    ]
+    text = render(result, "text", "en")
     assert [line.split()[-2:] for line in text.splitlines()[5:7]] == [
         ["missing", "applicant.departement"], ["ineligible", "territoire"],
     ]
@@ -715,11 +741,16 @@ def test_csv_report_for_the_committee_spreadsheet():
     """CSV: `;` between fields, decimal commas, one row per dossier, a header row."""
     result = allocate(BRETAGNE, fixture_dossiers("bretagne-juin.toml"))
     rows = render(result, "csv").removeprefix("\ufeff").splitlines()
-    assert rows[0] == ("session;rank;dossier;applicant_code;applicant;joint;score;amount;"
-                       "outcome;reason")
+    assert rows[0] == ("session;rang;dossier;code_porteur;porteur;projet_commun;score;montant;"
+                       "résultat;motif")
     assert rows[3] == ("comité T2 2021;3;BZH-2021-102;29195;Commune de Plouguerneau;no;1;"
                        "12000,00;waitlisted;limit:une_victoire_individuelle")
     assert len(rows) == 5
+    # The header is for people, in their language; the values are the same in both.
+    english = render(result, "csv", "en").removeprefix("\ufeff").splitlines()
+    assert english[0] == ("session;rank;dossier;applicant_code;applicant;joint;score;amount;"
+                          "outcome;reason")
+    assert english[1:] == rows[1:]
 
 
 def test_toml_report_leaves_nulls_out():
@@ -737,4 +768,22 @@ def test_toml_report_leaves_nulls_out():
 )
 def test_euros(amount, text):
     """Amounts in the committee report are written the French way."""
-    assert euros(amount) == text
+    assert money(amount, "fr") == text
+
+
+def test_a_percent_param_decides_in_allocation_as_in_evaluation():
+    """A percent param (`part_materiel_finalite = 50%`) holds the share 0.5. Allocation
+    once merged the params, then had evaluation merge them again, which read 0.5 as
+    0.5 %: a dossier whose materiel is half its budget, eligible for `eval`, was
+    ineligible (materiel_finalite) in `allocate`."""
+    loaded = load_dossiers(ROOT / "policies" / "bretagne" / "BZH-03-materiel-moitie-pile.toml",
+                           vocabulary=BRETAGNE.vocabulary)
+    (half,) = [r.dossier for r in loaded if isinstance(r, Loaded)]
+    assert BRETAGNE.evaluate(half, trace=False).status.value == "eligible"
+    for params in (None, {}, {"part_materiel_finalite": "50%"}):
+        row = allocate(BRETAGNE, [half], params=params).get(half.id)
+        assert row.outcome is Outcome.AWARDED, params
+        assert row.amount == Decimal("10000.00")
+    # An override is still applied once: at 40 %, half the budget is the finality.
+    row = allocate(BRETAGNE, [half], params={"part_materiel_finalite": "40%"}).get(half.id)
+    assert row.outcome is Outcome.INELIGIBLE

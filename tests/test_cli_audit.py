@@ -26,17 +26,25 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "diff"
 UPDATE = os.environ.get("FITN7_UPDATE_GOLDEN") == "1"
 
-#: name -> arguments of `fitn7 diff`, run from tests/golden/diff/.
+#: name -> arguments of `fitn7 diff`, run from tests/golden/diff/: the text in English
+#: (`NAME.txt`, `--lang en`) and in French, the default (`NAME.fr.txt`); JSON and TOML,
+#: the same in both languages, with the default.
 CASES = {
-    "cap.txt": ["paca-2021.1.fitn7", "paca-2021.2.fitn7"],
+    "cap.txt": ["paca-2021.1.fitn7", "paca-2021.2.fitn7", "--lang", "en"],
+    "cap.fr.txt": ["paca-2021.1.fitn7", "paca-2021.2.fitn7"],
     "cap.json": ["paca-2021.1.fitn7", "paca-2021.2.fitn7", "--format", "json"],
     "cap.toml": ["paca-2021.1.fitn7", "paca-2021.2.fitn7", "--format", "toml"],
-    "cap-impact.txt": ["paca-2021.1.fitn7", "paca-2021.2.fitn7", "--impact", "dossiers"],
-    "many.txt": ["paca-2021.1.fitn7", "paca-2021.3.fitn7"],
+    "cap-impact.txt": ["paca-2021.1.fitn7", "paca-2021.2.fitn7", "--impact", "dossiers",
+                       "--lang", "en"],
+    "cap-impact.fr.txt": ["paca-2021.1.fitn7", "paca-2021.2.fitn7", "--impact", "dossiers"],
+    "many.txt": ["paca-2021.1.fitn7", "paca-2021.3.fitn7", "--lang", "en"],
+    "many.fr.txt": ["paca-2021.1.fitn7", "paca-2021.3.fitn7"],
     "many.json": ["paca-2021.1.fitn7", "paca-2021.3.fitn7", "--format", "json"],
     "many.toml": ["paca-2021.1.fitn7", "paca-2021.3.fitn7", "--format", "toml"],
     "many-impact.txt": ["paca-2021.1.fitn7", "paca-2021.3.fitn7", "--impact", "dossiers",
-                        "--allocate"],
+                        "--allocate", "--lang", "en"],
+    "many-impact.fr.txt": ["paca-2021.1.fitn7", "paca-2021.3.fitn7", "--impact", "dossiers",
+                           "--allocate"],
     "many-impact.json": ["paca-2021.1.fitn7", "paca-2021.3.fitn7", "--impact", "dossiers",
                          "--allocate", "--format", "json"],
 }
@@ -128,7 +136,7 @@ def test_no_semantic_change_exits_0(capsys, tmp_path):
     code, out, _ = run(capsys, "diff", str(tmp_path / "paca-2021.1.fitn7"),
                        str(tmp_path / "copie.fitn7"))
     assert code == 0
-    assert out.splitlines()[-1] == "no semantic change"
+    assert out.splitlines()[-1] == "aucun changement de sens"
     code, out, _ = run(capsys, "diff", str(tmp_path / "paca-2021.1.fitn7"),
                        str(tmp_path / "copie.fitn7"), "--format", "json")
     assert (code, json.loads(out)["semantic_change"], json.loads(out)["changes"]) == (0, False, [])
@@ -165,7 +173,7 @@ def test_bad_dossier_in_impact_exits_2_after_the_report(capsys, tmp_path):
                          str(GOLDEN / "paca-2021.2.fitn7"), "--impact", str(tmp_path / "dossiers"))
     assert code == 2
     assert "casse.toml" in err and "$.submitted" in err
-    assert "impact on 8 dossiers: 2 decisions change" in out
+    assert "effet sur 8 dossiers : 2 décisions changent" in out
 
 
 # ----------------------------------------------------------------- git
@@ -290,7 +298,7 @@ def test_replay_reproduces_recorded_decisions(decisions, capsys):
     code, out, _ = run(capsys, "replay", str(decisions), str(GOLDEN / "paca-2021.1.fitn7"),
                        str(GOLDEN / "dossiers" / "paca.toml"))
     assert code == 0
-    assert out.splitlines()[0].endswith(": 7 reproduced, 0 did not")
+    assert out.splitlines()[0].endswith(" : 7 reproduites, 0 non")
 
 
 def test_replay_detects_a_tampered_decision(decisions, capsys):
@@ -302,8 +310,8 @@ def test_replay_detects_a_tampered_decision(decisions, capsys):
                        str(GOLDEN / "dossiers" / "paca.toml"))
     assert code == 1
     assert out.splitlines()[1:] == [
-        f"  #2 {records[1]['dossier']}: DOES NOT REPRODUCE",
-        '      amount: recorded "45000.00", replayed "30000.00"',
+        f"  #2 {records[1]['dossier']}: NE SE REPRODUIT PAS",
+        '      amount: enregistré "45000.00", rejoué "30000.00"',
     ]
     code, out, _ = run(capsys, "replay", str(decisions), str(GOLDEN / "paca-2021.1.fitn7"),
                        str(GOLDEN / "dossiers" / "paca.toml"), "--format", "json")
@@ -315,7 +323,7 @@ def test_replay_under_another_policy_fails(decisions, capsys):
     code, out, _ = run(capsys, "replay", str(decisions), str(GOLDEN / "paca-2021.2.fitn7"),
                        str(GOLDEN / "dossiers" / "paca.toml"))
     assert code == 1
-    assert "policy.sha256: recorded" in out
+    assert "policy.sha256: enregistré" in out
 
 
 def test_replay_of_toml_decisions(capsys, tmp_path):
@@ -342,12 +350,12 @@ def test_decisions_record_param_overrides_and_replay_uses_them(capsys, tmp_path)
 
     code, out, _ = run(capsys, "replay", str(recorded), policy, dossiers)
     assert code == 0
-    assert out.splitlines()[0].endswith(": 7 reproduced, 0 did not")
+    assert out.splitlines()[0].endswith(" : 7 reproduites, 0 non")
 
     code, out, _ = run(capsys, "replay", str(recorded), policy, dossiers, "--param",
                        "seuil_petite_collectivite=10000")
     assert code == 1
-    assert '      params: recorded {"seuil_petite_collectivite": "20000"}, replayed ' \
+    assert '      params: enregistré {"seuil_petite_collectivite": "20000"}, rejoué ' \
            '{"seuil_petite_collectivite": "10000"}' in out.splitlines()
 
 
@@ -376,7 +384,7 @@ def test_empty_inputs_are_not_silent(capsys, tmp_path, decisions):
     (tmp_path / "vide").mkdir()
     code, out, err = run(capsys, "diff", policy, str(GOLDEN / "paca-2021.2.fitn7"),
                          "--impact", str(tmp_path / "vide"))
-    assert code == 1 and "impact on 0 dossiers" in out
+    assert code == 1 and "effet sur 0 dossier :" in out
     assert err == f"fitn7: warning: no dossier found in `{tmp_path / 'vide'}`\n"
     code, out, err = run(capsys, "replay", str(decisions), policy, str(tmp_path / "vide"))
     assert code == 1 and "warning: no dossier found" in err
@@ -387,9 +395,10 @@ def test_empty_inputs_are_not_silent(capsys, tmp_path, decisions):
 
 
 def test_docs_worked_example_is_the_real_output():
-    """docs/audit.md shows exactly what `fitn7 diff … --impact` prints on the golden files."""
+    """docs/audit.md shows exactly what `fitn7 diff … --impact` prints on the golden files
+    (in French, the default)."""
     doc = (ROOT / "docs" / "audit.md").read_text(encoding="utf-8")
     command = "$ fitn7 diff paca-2021.1.fitn7 paca-2021.2.fitn7 --impact dossiers/\n"
     start = doc.index(command) + len(command)
     shown = doc[start:doc.index("```", start)]
-    assert shown == (GOLDEN / "cap-impact.txt").read_text(encoding="utf-8")
+    assert shown == (GOLDEN / "cap-impact.fr.txt").read_text(encoding="utf-8")

@@ -79,17 +79,22 @@ def test_text_lists_what_was_never_exercised_with_its_line(tmp_path, capsys):
     code = main(["test", "--coverage", str(policy)])
     out, _ = capsys.readouterr()
     assert code == 0
-    assert "50.0%" not in out
-    assert "(2/6 outcomes, 1 examples)" in out
-    assert "never reached  band     f[3]" in out
+    assert "50,0 %" not in out
+    assert "33,3 % (2/6 issues, 1 exemple)" in out
+    assert "jamais atteinte tranche  f[3]" in out
     assert f"{policy}:8" in out  # the `otherwise` band's line
+    assert "jamais effectif plafond  plafond" in out
+    main(["test", "--coverage", str(policy), "--lang", "en"])
+    out, _ = capsys.readouterr()
+    assert "33.3% (2/6 outcomes, 1 examples)" in out
+    assert "never reached  band     f[3]" in out
     assert "never binds    cap      plafond" in out
 
 
 def test_fail_under_fails_below_and_passes_at_the_threshold(tmp_path, capsys):
     policy = banded(tmp_path, (500, False), (2_000, True))
     assert main(["test", "--coverage", "--fail-under", "70", str(policy)]) == 1
-    assert "coverage below 70 %" in capsys.readouterr().err
+    assert "couverture inférieure à 70 %" in capsys.readouterr().err
     assert main(["test", "--coverage", "--fail-under", "66", str(policy)]) == 0
 
 

@@ -50,6 +50,9 @@ def test_passing_and_failing_examples_are_counted(policy, capsys):
     example(policy, "b.toml", "B", "56", 'status = "eligible"\n')
     code, out, _ = run(capsys, "test", str(policy))
     assert code == 1
+    assert out.splitlines()[-1] == "1 réussi, 1 en échec"
+    assert "     le statut est `ineligible`, `eligible` attendu" in out.splitlines()
+    code, out, _ = run(capsys, "test", str(policy), "--lang", "en")
     assert out.splitlines()[-1] == "1 passed, 1 failed"
     assert "     status is `ineligible`, expected `eligible`" in out.splitlines()
 
@@ -79,5 +82,6 @@ def test_a_broken_example_file_says_it_is_invalid_toml(policy, capsys):
 def test_a_policy_without_examples_is_noted(policy, capsys):
     """No examples is not a failure, but it is said, even without -v."""
     code, out, err = run(capsys, "test", str(policy))
-    assert (code, out) == (0, "0 passed, 0 failed\n")
-    assert err == f"fitn7 test: note: {policy}: no examples (looked in {policy.parent / 'ex'}/)\n"
+    assert (code, out) == (0, "0 réussi, 0 en échec\n")
+    assert err == (f"fitn7 test: remarque : {policy} : aucun exemple (cherchés dans "
+                   f"{policy.parent / 'ex'}/)\n")

@@ -97,3 +97,48 @@ def test_a_loader_claims_a_json_file_by_its_content(
     assert ids == ["M-1", "M-2", "P-1"]
     main(["eval", str(POLICY), str(ours), "--format", "json"])
     assert '"M-2"' in capsys.readouterr().out
+
+
+VOCABULARY_PLUGIN = '''
+import json
+from pathlib import Path
+
+from fitn7.hookspecs import LoaderDecl, hookimpl
+from fitn7.loading import Loaded, dossier_from_mapping
+
+
+def load(path, options):
+    raise AssertionError("load_with_vocabulary is called instead")
+
+
+def load_with_vocabulary(path, options, vocabulary):
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    yield Loaded(dossier_from_mapping(data, file=str(path), vocabulary=vocabulary), str(path))
+
+
+@hookimpl
+def fitn7_register_loaders():
+    return [LoaderDecl("voc", (".voc",), "Reads with the policy's vocabulary.", load,
+                       load_with_vocabulary=load_with_vocabulary)]
+'''
+
+
+def test_a_loader_gets_the_policys_vocabulary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`load_with_vocabulary` is called with the vocabulary of the policy the command
+    reads dossiers for: the LEADER policy's categories and typed inputs load, where the
+    FITN7 default vocabulary would refuse the category `investissement`."""
+    _plugins(tmp_path, "voc", VOCABULARY_PLUGIN, monkeypatch)
+    dossier = tmp_path / "d.voc"
+    dossier.write_text(json.dumps({
+        "id": "V-1", "submitted": "2021-03-01",
+        "expenses": [{"label": "l", "category": "investissement", "amount_ht": "100",
+                      "vat_recovered": True}],
+        "inputs": {"part_territoire": "100%", "debut_operation": "2021-02-01",
+                   "inscription_strategie": True, "cofinancement_public": "10"},
+    }), encoding="utf-8")
+    assert main(["eval", str(ROOT / "policies" / "leader.fitn7"), str(dossier),
+                 "--format", "json"]) == 0
+    (decision,) = json.loads(capsys.readouterr().out)
+    assert [r["rule"] for r in decision["reasons"]] == ["non_commencement"]

@@ -248,7 +248,7 @@ def test_replay_of_a_policy_that_uses_a_plugin(workspace, capsys, tmp_path):
     recorded.write_text(out, "utf-8")
     code, out, err = run(capsys, "replay", str(recorded), policy, c, *plugins)
     assert (code, err) == (0, "")
-    assert ": 1 reproduced, 0 did not" in out
+    assert " : 1 reproduite, 0 non" in out
 
 
 def test_trace_shows_what_a_plugin_function_answered(workspace, capsys):

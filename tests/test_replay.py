@@ -245,17 +245,18 @@ def test_the_same_dossier_written_otherwise_reproduces(tmp_path, capsys):
         "amount = 35000", 'amount = "35000.00"'), encoding="utf-8")
     assert rewritten.read_text(encoding="utf-8") != original.read_text(encoding="utf-8")
     assert main(["replay", str(recorded), str(V1), str(rewritten)]) == 0
-    assert ": 7 reproduced, 0 did not" in capsys.readouterr().out
+    assert " : 7 reproduites, 0 non" in capsys.readouterr().out
 
 
 # ------------------------------------------------------- what the text says
 
 
-def _text(records, dossiers) -> str:
-    import fitn7.cli  # noqa: F401  (fitn7.audit.render is imported through the CLI)
-    from fitn7.audit.render import replay_text
+def _text(records, dossiers, lang="en") -> str:
+    """The replay's text; in English, as these tests were written (the French is checked
+    by test_the_replay_text_in_french and the CLI's tests)."""
+    from fitn7.render.audit import replay_text
 
-    return replay_text(replay(records, V1, dossiers))
+    return replay_text(replay(records, V1, dossiers), lang)
 
 
 def test_a_changed_effect_is_named(recorded, dossiers):
@@ -303,6 +304,9 @@ def test_a_dossier_id_that_is_not_a_string(recorded, dossiers):
     text = _text([{**recorded[0], "dossier": 5}, {"status": "eligible"}], dossiers)
     assert "  #1 (id 5, not a string): DOES NOT REPRODUCE\n" in text
     assert "  #2 (no id): DOES NOT REPRODUCE\n" in text
+    text = _text([{**recorded[0], "dossier": 5}, {"status": "eligible"}], dossiers, "fr")
+    assert "  #1 (id 5, pas un texte): NE SE REPRODUIT PAS\n" in text
+    assert "  #2 (sans id): NE SE REPRODUIT PAS\n" in text
 
 
 def test_duplicate_decisions_are_noted(recorded, dossiers):

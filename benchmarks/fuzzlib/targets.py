@@ -31,9 +31,7 @@ from typing import Any
 import attrs
 
 from fitn7.allocation import allocate
-from fitn7.allocation.render import render as render_allocation
 from fitn7.audit import diff
-from fitn7.audit.render import diff_text, diff_to_dict, to_json, to_toml
 from fitn7.cli.evaluate import write as write_decisions
 from fitn7.diagnostics import Diagnostic, Severity, render_all
 from fitn7.dossier import Dossier
@@ -45,6 +43,9 @@ from fitn7.evaluation import CompiledPolicy, Decision, compile_policy
 from fitn7.hashing import policy_hash
 from fitn7.loading import Loaded, LoadResult, load_dossiers
 from fitn7.plugins import PluginHost
+from fitn7.render.allocation import render as render_allocation
+from fitn7.render.audit import diff_text, diff_to_dict, to_json, to_toml
+from fitn7.render.lang import LANGS
 from fitn7.resolve import resolve_with
 from fitn7.runner import Runner
 from fuzzlib.corpus import ROOT, Corpus, Seed, load_corpus
@@ -324,7 +325,8 @@ def entry_diff(case: Case) -> Status:
     new: ast.Policy = case.need("resolved")
     old = case.world.resolved(case.inp.seed)
     changes = diff(old, new)
-    _utf8(diff_text(changes), "diff-text")
+    for lang in LANGS:
+        _utf8(diff_text(changes, lang), f"diff-text-{lang}")
     data = diff_to_dict(changes, None, None)
     _utf8(to_json(data), "diff-json")
     _utf8(to_toml(data), "diff-toml")
@@ -347,9 +349,10 @@ def entry_to_dict(case: Case) -> Status:
     for decision in decisions:
         _utf8(json.dumps(decision.to_dict(), ensure_ascii=False), "to_dict")
     for fmt in ("json", "toml", "text"):
-        out = io.StringIO()
-        write_decisions(decisions, program, fmt, True, out)
-        _utf8(out.getvalue(), f"decisions-{fmt}")
+        for lang in LANGS if fmt == "text" else LANGS[:1]:
+            out = io.StringIO()
+            write_decisions(decisions, program, fmt, True, out, lang)
+            _utf8(out.getvalue(), f"decisions-{fmt}")
     return Status.OK
 
 
@@ -365,7 +368,8 @@ def entry_allocate(case: Case) -> Status:
         raise Skip("no dossier to allocate")
     result = allocate(program, batch)
     for fmt in ("text", "json", "toml", "csv"):
-        _utf8(render_allocation(result, fmt), f"allocation-{fmt}")
+        for lang in LANGS if fmt in ("text", "csv") else LANGS[:1]:
+            _utf8(render_allocation(result, fmt, lang), f"allocation-{fmt}")
     return Status.OK
 
 

@@ -35,6 +35,8 @@ from fitn7.evaluation import CompiledPolicy, Decision
 from fitn7.input_file import read_input_bytes
 from fitn7.loading import dossier_from_mapping
 from fitn7.plugins import PluginHost
+from fitn7.render.labels import label
+from fitn7.render.lang import Lang
 from fitn7.runner import Runner
 from fitn7.types import STATUSES
 
@@ -65,23 +67,36 @@ def examples_dir(policy_file: Path) -> Path:
 
 def run_examples(
     policy_file: Path, program: CompiledPolicy, plugins: PluginHost | None = None,
-    *, trace: bool = False,
+    *, trace: bool = False, lang: Lang = "fr",
 ) -> list[ExampleResult]:
     """Run every example of a policy; an unreadable example is a failed result, not a crash.
 
     Examples go through the same enrichment as `fitn7 eval` (the plugins the
-    policy `uses`); `trace=True` keeps the trace in each decision (for coverage)."""
+    policy `uses`); `trace=True` keeps the trace in each decision (for coverage).
+    `lang` is the language of what a failed example says differs (a file that
+    cannot be read is told in English, as `fitn7 check`'s diagnostics are)."""
     directory = examples_dir(policy_file)
     if not directory.is_dir():
         return []
     results: list[ExampleResult] = []
     for file in sorted(directory.glob("*.toml"), key=lambda p: p.name):
-        results.extend(_run_file(file, program, plugins, trace))
+        results.extend(_run_file(file, program, plugins, trace, lang))
     return results
 
 
+def run_example_table(
+    table: Mapping[str, Any], program: CompiledPolicy, *, file: str, path: str = "$",
+    plugins: PluginHost | None = None,
+) -> ExampleResult:
+    """One example given as a parsed table (a dossier with its `[expected]` and optional
+    `[example]` tables), run as `fitn7 test` runs an example file: for examples kept
+    elsewhere than a policy's directory (docs/cookbook.md)."""
+    return _run_entry(file, path, table, program, plugins)
+
+
 def _run_file(
-    file: Path, program: CompiledPolicy, plugins: PluginHost | None, trace: bool = False
+    file: Path, program: CompiledPolicy, plugins: PluginHost | None, trace: bool = False,
+    lang: Lang = "fr",
 ) -> list[ExampleResult]:
     name = str(file)
     try:
@@ -100,12 +115,13 @@ def _run_file(
         entries = [(f"$.dossier[{i}]", e) for i, e in enumerate(document["dossier"])]
     else:
         entries = [("$", document)]
-    return [_run_entry(name, path, entry, program, plugins, trace) for path, entry in entries]
+    return [_run_entry(name, path, entry, program, plugins, trace, lang)
+            for path, entry in entries]
 
 
 def _run_entry(
     file: str, path: str, entry: Any, program: CompiledPolicy, plugins: PluginHost | None,
-    trace: bool = False,
+    trace: bool = False, lang: Lang = "fr",
 ) -> ExampleResult:
     if not isinstance(entry, Mapping):
         return ExampleResult(file, "?", None, (f"expected a table @ {path}",))
@@ -141,32 +157,40 @@ def _run_entry(
     except Fitn7Error as exc:
         return ExampleResult(file, ident, description, (f"evaluation failed: {exc}",))
     return ExampleResult(
-        file, ident, description, tuple(compare(decision, expected)), decision
+        file, ident, description, tuple(compare(decision, expected, lang)), decision
     )
 
 
-def compare(decision: Decision, expected: Mapping[str, Any]) -> list[str]:
-    """What differs between a decision and the expected values (empty when it matches)."""
+def compare(
+    decision: Decision, expected: Mapping[str, Any], lang: Lang = "fr"
+) -> list[str]:
+    """What differs between a decision and the expected values (empty when it matches), in
+    `lang`; the values are shown as the example file writes them (`eligible`, `18000`)."""
     problems: list[str] = []
     if "status" in expected and decision.status.value != expected["status"]:
-        problems.append(f"status is `{decision.status.value}`, expected `{expected['status']}`")
+        problems.append(label("example.status", lang, got=decision.status.value,
+                              expected=expected["status"]))
     if "amount" in expected:
         want = _amount(expected["amount"])
         if want == "invalid":
-            problems.append(f"expected amount `{expected['amount']}` is not an amount")
+            problems.append(label("example.bad_amount", lang, expected=expected["amount"]))
         elif decision.amount != want:
             got = "none" if decision.amount is None else f"{decision.amount:f}"
-            problems.append(f"amount is `{got}`, expected `{expected['amount']}`")
+            problems.append(label("example.amount", lang, got=got,
+                                  expected=expected["amount"]))
     if "score" in expected and decision.score != expected["score"]:
-        problems.append(f"score is `{decision.score}`, expected `{expected['score']}`")
+        problems.append(label("example.score", lang, got=decision.score,
+                              expected=expected["score"]))
     if "reasons" in expected:
         got_rules = sorted(r.rule for r in decision.reasons)
         if got_rules != sorted(_strings(expected["reasons"])):
-            problems.append(f"reasons are {got_rules}, expected {sorted(expected['reasons'])}")
+            problems.append(label("example.reasons", lang, got=got_rules,
+                                  expected=sorted(expected["reasons"])))
     if "missing" in expected:
         got_missing = sorted(decision.missing)
         if got_missing != sorted(_strings(expected["missing"])):
-            problems.append(f"missing is {got_missing}, expected {sorted(expected['missing'])}")
+            problems.append(label("example.missing", lang, got=got_missing,
+                                  expected=sorted(expected["missing"])))
     return problems
 
 

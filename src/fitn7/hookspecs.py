@@ -59,6 +59,13 @@ class LoaderDecl:
     name: an API snapshot that is a `.json` file, a `.csv` export whose mapping
     beside it is a démarche's. It is asked before the suffix decides, must be
     cheap (peek, do not parse the whole file) and must not raise.
+
+    `load_with_vocabulary(path, options, vocabulary)`, when given, is called
+    instead of `load`, with the vocabulary of the policy that will read the
+    dossiers (a `fitn7.vocabulary.Vocabulary`: its expense categories, inputs
+    and documents; None when no policy is known), so that a loader can map
+    columns to the policy's inputs and documents and report a wrong value at
+    its cell, as fitn7's own reader reports it at its field.
     """
 
     format: str
@@ -67,6 +74,7 @@ class LoaderDecl:
     load: Callable[[Path, Mapping[str, str]], Iterator[Any]]
     plugin: str = ""
     claims: Callable[[Path, Mapping[str, str]], bool] | None = None
+    load_with_vocabulary: Callable[[Path, Mapping[str, str], Any], Iterator[Any]] | None = None
 
 
 @attrs.frozen

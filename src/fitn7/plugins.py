@@ -389,7 +389,8 @@ class PluginHost:
         """Every dossier of the files and directories given, as `Loaded` or `Failed`.
 
         `vocabulary` (a `fitn7.vocabulary.Vocabulary`) is the policy's, for
-        fitn7's own TOML/JSON reader.
+        fitn7's own TOML/JSON reader and for the loaders that take it
+        (`LoaderDecl.load_with_vocabulary`).
 
         Each file goes to the loader named, else to `loader_for` it, else to
         fitn7's TOML/JSON reader; a directory stands for its TOML and JSON
@@ -419,7 +420,9 @@ class PluginHost:
                 yield from load_dossiers(path, vocabulary=vocabulary)
                 continue
             try:
-                for loaded in decl.load(path, options):
+                results = (decl.load(path, options) if decl.load_with_vocabulary is None
+                           else decl.load_with_vocabulary(path, options, vocabulary))
+                for loaded in results:
                     # The decision records the plugin that read its dossier, like
                     # any plugin that took part.
                     if isinstance(loaded, Loaded) and loaded.loader is None:

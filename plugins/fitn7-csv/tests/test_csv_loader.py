@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fitn7.dossier import Category, Kind
 from fitn7.loading import Failed, Loaded, LoadResult
+from fitn7.vocabulary import Vocabulary
 
 from fitn7_csv import load_csv
 from fitn7_csv.table import detect_delimiter, ends_in_open_quote
@@ -520,3 +521,121 @@ def test_not_cp1252_either(tmp_path: Path) -> None:
         f"{path}: the file is not CP1252 text (byte 0x81 on line 3: check `encoding` under "
         '[csv] in the mapping, or save the file as "CSV UTF-8")'
     ]
+
+
+# ------------------------------------------------ the policy's inputs and documents
+
+TIERS_LIEUX = """
+policy "tiers-lieux"
+  version "2024"
+
+input autres_aides_publiques: money "Autres financements publics" optional default 0 €
+input taux_occupation: percent "Taux d'occupation prévu"
+input publics: set of string "Publics accueillis" optional
+input ouverture: date "Date d'ouverture"
+
+document statuts: "Statuts"
+document rib: "RIB"
+"""
+VOCAB_MAPPING = """
+[columns]
+"Numéro" = "id"
+"Autres aides" = { field = "inputs.autres_aides_publiques", decimal_comma = true }
+"Occupation" = { field = "inputs.taux_occupation", decimal_comma = true }
+"Publics" = { field = "inputs.publics", split = ";" }
+"Ouverture" = { field = "inputs.ouverture", format = "%d/%m/%Y" }
+"Pièces" = { field = "documents", split = "," }
+"""
+VOCAB_HEADER = "Numéro,Autres aides,Occupation,Publics,Ouverture,Pièces"
+
+
+def vocabulary() -> Vocabulary:
+    from fitn7 import parse_policy
+
+    return Vocabulary.of(parse_policy(TIERS_LIEUX, "tiers-lieux.fitn7"))
+
+
+def test_inputs_are_read_with_the_type_the_policy_declares(tmp_path: Path) -> None:
+    """Money with a decimal comma, `12,5 %`, a list in one cell, a French date, and the
+    documents listed in one cell: each value as the policy's input types say."""
+    path = export(tmp_path, 'T-1,"1 200,50","12,5 %",jeunes; familles,01/09/2024,"statuts, rib"',
+                  mapping=VOCAB_MAPPING, header=VOCAB_HEADER)
+    (loaded,) = load_csv(path, {}, vocabulary())
+    assert isinstance(loaded, Loaded)
+    assert dict(loaded.dossier.inputs) == {
+        "autres_aides_publiques": Decimal("1200.50"),
+        "taux_occupation": Decimal("0.125"),
+        "publics": frozenset({"jeunes", "familles"}),
+        "ouverture": datetime.date(2024, 9, 1),
+    }
+    assert loaded.dossier.documents == ("statuts", "rib")
+
+
+def test_an_unknown_document_in_a_cell_is_reported_at_that_cell(tmp_path: Path) -> None:
+    """A document name the policy does not declare fails its row at the cell listing it."""
+    path = export(tmp_path, 'T-1,0,50 %,jeunes,01/09/2024,"statuts, ribb"',
+                  mapping=VOCAB_MAPPING, header=VOCAB_HEADER)
+    (failed,) = load_csv(path, {}, vocabulary())
+    assert isinstance(failed, Failed)
+    assert failed.error.path == "row 2, column `Pièces`"
+    assert "unknown document `ribb`" in str(failed.error)
+
+
+@pytest.mark.parametrize(("column", "message"), [
+    ('"Aides" = "inputs.autres_aides"',
+     "`inputs.autres_aides`: unknown input `autres_aides` (did you mean "
+     "`autres_aides_publiques`?)"),
+    ('"Pièce" = "documents.statut"',
+     "`documents.statut`: unknown document `statut` (did you mean `statuts`?)"),
+    ('"Aides" = { field = "inputs.autres_aides_publiques", type = "date" }',
+     "`inputs.autres_aides_publiques` is of type money, as the policy declares it: "
+     '`type = "date"` contradicts it'),
+    ('"Statuts" = { field = "documents.statuts", yes = ["Joint"] }',
+     "`yes` does not apply to `documents.statuts`"),
+    ('"Date" = { field = "inputs.ouverture", decimal_comma = true }',
+     "`decimal_comma` does not apply to `inputs.ouverture`, of type date"),
+    ('"Entrée" = "inputs"',
+     "`inputs`: `inputs` is followed by the name the policy declares"),
+])
+def test_mapping_mistakes_about_the_vocabulary(tmp_path: Path, column: str, message: str) -> None:
+    """A mapping naming an input or document the policy does not declare, or typing it
+    otherwise, is refused with the mapping key, before any row is read."""
+    path = export(tmp_path, "T-1", mapping=f'[columns]\n"Numéro" = "id"\n{column}\n',
+                  header="Numéro")
+    (failed,) = load_csv(path, {}, vocabulary())
+    assert isinstance(failed, Failed)
+    assert message in str(failed.error)
+    assert str(failed.error).startswith(str(path.with_suffix(".mapping.toml")))
+
+
+def test_documents_one_way_only(tmp_path: Path) -> None:
+    """Documents listed in one cell and a column for one document: refused."""
+    mapping = ('[columns]\n"Numéro" = "id"\n"Pièces" = "documents"\n'
+               '"Statuts" = "documents.statuts"\n')
+    (failed,) = load_csv(export(tmp_path, "T-1", mapping=mapping, header="Numéro"), {},
+                         vocabulary())
+    assert isinstance(failed, Failed)
+    assert "the documents provided are listed in column `Pièces`" in str(failed.error)
+
+
+def test_one_column_per_document(tmp_path: Path) -> None:
+    """A file name or `Oui` is the document provided; an empty cell or `Non` is not."""
+    mapping = ('[columns]\n"Numéro" = "id"\n"Statuts" = "documents.statuts"\n'
+               '"RIB" = "documents.rib"\n')
+    path = export(tmp_path, "T-1,statuts-2023.pdf,Non", "T-2,,Oui", mapping=mapping,
+                  header="Numéro,Statuts,RIB")
+    first, second = load_csv(path, {}, vocabulary())
+    assert isinstance(first, Loaded) and isinstance(second, Loaded)
+    assert (first.dossier.documents, second.dossier.documents) == (("statuts",), ("rib",))
+
+
+def test_without_a_policy_inputs_keep_the_type_the_mapping_gives(tmp_path: Path) -> None:
+    """Read for no policy, an input is text unless the mapping types it; the policy that
+    later reads the dossier checks it (`fitn7.loading.vocabulary`)."""
+    mapping = ('[columns]\n"Numéro" = "id"\n"Note" = "inputs.note"\n'
+               '"Aides" = { field = "inputs.aides", type = "money", decimal_comma = true }\n')
+    path = export(tmp_path, "T-1,très bien,\"1 000,00\"", mapping=mapping,
+                  header="Numéro,Note,Aides")
+    (loaded,) = load_csv(path)
+    assert isinstance(loaded, Loaded)
+    assert dict(loaded.dossier.inputs) == {"note": "très bien", "aides": "1000.00"}

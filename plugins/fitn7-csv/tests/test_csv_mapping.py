@@ -65,7 +65,8 @@ def test_expense_root() -> None:
          "drop `[1]`"),
         ("applicant.code.x", None, "`applicant.code.x`: `code` has no fields"),
         ("requested", "money",
-         "`requested` is of type money, fixed by fitn7: `type` is only for `extra` fields"),
+         "`requested` is of type money, fixed by fitn7: `type` is only for `extra` fields "
+         "and inputs"),
         ("extra.note", "strin", "unknown type `strin` (did you mean `string`?)"),
         ("applicant.extra", None,
          "`applicant.extra`: `extra` is followed by the name of one local field, e.g. "

@@ -335,3 +335,110 @@ def test_decisions_record_the_loader_that_read_the_dossier(
     assert main(["eval", str(policy_file), str(GERS), "--format", "json"]) == 0
     decisions = json.loads(capsys.readouterr().out)
     assert {d["dossier"]: list(d["plugins"]) for d in decisions}["4821337"] == ["fitn7_csv"]
+
+
+# ------------------------------------------------ the policy's inputs and documents
+
+LEADER_MAPPING = """
+[columns]
+"N° dossier" = "id"
+"Date de dépôt" = { field = "submitted", format = "%d/%m/%Y" }
+"Porteur" = "applicant.name"
+"Forme juridique" = "applicant.kind"
+"Montant demandé" = { field = "requested", decimal_comma = true }
+"Dépense HT" = { field = "expenses[0].amount_ht", decimal_comma = true }
+"Nature de la dépense" = "expenses[0].category"
+"TVA récupérée" = "expenses[0].vat_recovered"
+"Fiche-action" = "inputs.inscription_strategie"
+"Part sur le GAL" = { field = "inputs.part_territoire", decimal_comma = true }
+"Premier devis signé" = { field = "inputs.debut_operation", format = "%d/%m/%Y" }
+"Cofinancements publics" = { field = "inputs.cofinancement_public", decimal_comma = true }
+"Engagement du cofinanceur" = "documents.engagement_cofinanceur"
+"""
+LEADER_HEADER = ("N° dossier;Date de dépôt;Porteur;Forme juridique;Montant demandé;Dépense HT;"
+                 "Nature de la dépense;TVA récupérée;Fiche-action;Part sur le GAL;"
+                 "Premier devis signé;Cofinancements publics;Engagement du cofinanceur")
+
+
+def leader_export(tmp_path: Path, *rows: str, mapping: str = LEADER_MAPPING) -> Path:
+    path = tmp_path / "leader.csv"
+    path.write_text("\n".join([LEADER_HEADER, *rows]) + "\n", encoding="utf-8")
+    path.with_suffix(".mapping.toml").write_text(mapping, encoding="utf-8")
+    return path
+
+
+def test_inputs_and_documents_of_the_policy_from_an_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Under `fitn7 eval`, the loader reads the columns the mapping gives to the policy's
+    inputs (typed as the policy declares them: `Oui`, `50 %`, `10/02/2021`, `16 000,00`)
+    and documents (a file name is a document provided), and the policy's own expense
+    categories: LEADER's cases L1, L5, L6 and L6b decide as their example files do."""
+    import json
+
+    from fitn7.cli import main
+
+    policy_file = POLICIES / "leader.fitn7"
+    if not policy_file.is_file():
+        pytest.skip("the shipped policies are not beside the plugin")
+    export = leader_export(
+        tmp_path,
+        "L1;01/03/2021;Commune de Châlus;commune;64 000;100 000;investissement;oui;Oui;100 %;"
+        "01/06/2021;16 000,00;engagement-departement.pdf",
+        "L5;22/03/2021;Association Tréteaux;9220;12 800;40 000;fonctionnement;oui;Oui;50 %;"
+        "01/05/2021;3 200;engagement-departement.pdf",
+        "L6;15/02/2021;SARL Scierie;sarl;12 800;20 000;investissement;oui;Oui;100 %;"
+        "10/02/2021;;",
+        "L6b;15/02/2021;SARL Scierie;sarl;12 800;20 000;investissement;oui;Oui;100 %;"
+        "01/03/2021;;",
+    )
+    assert main(["eval", str(policy_file), str(export), "--format", "json"]) == 0
+    decisions = {d["dossier"]: d for d in json.loads(capsys.readouterr().out)}
+    got = {k: (d["status"], d["amount"], sorted(r["rule"] for r in d["reasons"]))
+           for k, d in decisions.items()}
+    assert got == {
+        "L1": ("eligible", "55000.00", []),
+        "L5": ("review", "12800.00", ["prorata"]),
+        "L6": ("ineligible", None, ["non_commencement"]),
+        "L6b": ("incomplete", None, ["cofinancement", "engagement_cofinanceur"]),
+    }
+    assert decisions["L6b"]["missing"] == ["inputs.cofinancement_public"]
+
+
+def test_a_document_column_that_says_no_is_a_missing_document(tmp_path: Path) -> None:
+    """`Non` in a document's column (one of its `no` words) is the document not
+    provided: the decision names it in French."""
+    policy_file = POLICIES / "leader.fitn7"
+    if not policy_file.is_file():
+        pytest.skip("the shipped policies are not beside the plugin")
+    program = compile_policy(load_policy(policy_file))
+    export = leader_export(
+        tmp_path,
+        "L2;12/04/2021;Association;9220;18 000;30 000;etude;oui;Oui;100 %;03/05/2021;6 000;Non",
+    )
+    (result,) = load_csv(export, {}, program.vocabulary)
+    assert isinstance(result, Loaded) and result.dossier.documents == ()
+    decision = program.evaluate(result.dossier)
+    assert (str(decision.status), [r.message for r in decision.reasons]) == (
+        "incomplete",
+        ["Pièce manquante : Lettre d'engagement ou décision d'attribution du cofinanceur public"],
+    )
+
+
+def test_a_wrong_input_value_is_reported_at_its_cell(tmp_path: Path) -> None:
+    """A cell the policy's input type cannot read fails its row, at its column; the other
+    rows load."""
+    policy_file = POLICIES / "leader.fitn7"
+    if not policy_file.is_file():
+        pytest.skip("the shipped policies are not beside the plugin")
+    vocabulary = compile_policy(load_policy(policy_file)).vocabulary
+    export = leader_export(
+        tmp_path,
+        "A;01/03/2021;C;commune;1;1;investissement;oui;Peut-être;100 %;01/06/2021;0;",
+        "B;01/03/2021;C;commune;1;1;investissement;oui;Oui;100 %;01/06/2021;0;",
+    )
+    first, second = load_csv(export, {}, vocabulary)
+    assert isinstance(first, Failed) and isinstance(second, Loaded)
+    assert first.error.path == "row 2, column `Fiche-action`"
+    assert "expected yes or no, got `Peut-être`" in str(first.error)
+    assert second.dossier.inputs["inscription_strategie"] is True

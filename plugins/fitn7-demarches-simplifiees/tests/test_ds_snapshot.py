@@ -128,7 +128,8 @@ def test_allocate_and_diff_impact_read_a_snapshot(folder: Path,
     assert main(["allocate", str(POLICY), str(path), "--format", "json"]) == 0
     out = capsys.readouterr().out
     assert "4821337" in out and "4821402" in out
-    code = main(["diff", str(POLICY), str(POLICY), "--impact", str(path)])
+    code = main(["diff", str(POLICY), str(POLICY), "--impact", str(path),
+                 "--lang", "en"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert "impact on 5 dossiers: 0 decisions change" in captured.out

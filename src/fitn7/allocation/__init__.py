@@ -12,9 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-# `render` is also the name of a module of this package: importing the module
-# sets the package's attribute to it, so the function is bound here, after it.
-from fitn7.allocation.render import FORMATS, render
 from fitn7.lazy import exports
 
 if TYPE_CHECKING:
@@ -33,6 +30,7 @@ if TYPE_CHECKING:
         limit_unknown_reason,
     )
     from fitn7.errors import HistoryError
+    from fitn7.render.allocation import FORMATS, render
 
 # Imported on first use (see fitn7.lazy): a command that needs one part loads that part.
 __getattr__ = exports(
@@ -53,6 +51,9 @@ __getattr__ = exports(
         "limit_reason": "fitn7.allocation.model",
         "limit_unknown_reason": "fitn7.allocation.model",
         "HistoryError": "fitn7.errors",
+        # The renderings live with the others in fitn7.render (labels and formats shared).
+        "FORMATS": "fitn7.render.allocation",
+        "render": "fitn7.render.allocation",
     },
 )
 

@@ -177,7 +177,7 @@ class _Limit:
         return self.compiled.meta.id
 
     def view(
-        self, program: CompiledPolicy, dossier: Dossier, params: Mapping[str, Any]
+        self, program: CompiledPolicy, dossier: Dossier, params: Mapping[str, Any] | None
     ) -> _LimitView:
         """How this limit sees `dossier`."""
         env = program.env(dossier, params, False)
@@ -186,7 +186,9 @@ class _Limit:
             return _LimitView(False, None)
         return _LimitView(True, limit_key(self.compiled.per(env)))
 
-    def count(self, program: CompiledPolicy, dossier: Dossier, params: Mapping[str, Any]) -> int:
+    def count(
+        self, program: CompiledPolicy, dossier: Dossier, params: Mapping[str, Any] | None
+    ) -> int:
         """The most awards per key this limit allows (`at most N`)."""
         value = self.compiled.count(program.env(dossier, params, False))
         if isinstance(value, bool) or not isinstance(value, int | Decimal) or value != int(value):
@@ -222,7 +224,7 @@ class _Walk:
     def __init__(
         self,
         program: CompiledPolicy,
-        params: Mapping[str, Any],
+        params: Mapping[str, Any] | None,
         envelope: Decimal | None,
         history: tuple[PriorAward, ...],
     ) -> None:
@@ -352,7 +354,10 @@ def allocate(
             raise EvaluationError(f"two dossiers have the id `{dossier.id}`")
         batch[dossier.id] = dossier
     prior_ids = {a.dossier: a for a in prior}
-    walk = _Walk(program, values, total, prior)
+    # The overrides as given, not `values`: evaluation merges them with the defaults
+    # itself, and merging merged values again reads a percent param's share (0.5)
+    # as a number of percent (0.5 %), deciding otherwise than `evaluate`.
+    walk = _Walk(program, params, total, prior)
 
     # Grouped by session: index in closing order; None (no session) goes last.
     groups: dict[str | None, list[tuple[Dossier, Decision]]] = {}
@@ -368,7 +373,7 @@ def allocate(
                 f"dossier `{ident}` was already awarded{when} (history): not allocated again"
             )
             continue
-        decision = program.evaluate(dossier, values, trace=False)
+        decision = program.evaluate(dossier, params, trace=False)
         groups.setdefault(where, []).append((dossier, decision))
 
     if session is None:

@@ -377,7 +377,10 @@ def _vanishing(policy: ast.Policy) -> Iterator[ast.AmountStep]:
 
 
 def _zero_amount(policy: ast.Policy) -> Iterator[Diagnostic]:
-    """W409: an eligible dossier can get 0 € and no `minimum` says it is ineligible."""
+    """W409: one of the policy's own steps can bring an eligible dossier to 0 € and no
+    `minimum` says it is ineligible. Read from the steps, without a solver: a 0 €
+    reached from the dossier's figures (a request of 0 €, no expense line) is P506 of
+    `fitn7 check --prove`, proved on every dossier."""
     if any(isinstance(s, ast.Minimum) for b in policy.of_type(ast.Amount) for s in b.steps):
         return
     for step in _vanishing(policy):
@@ -390,7 +393,8 @@ def _zero_amount(policy: ast.Policy) -> Iterator[Diagnostic]:
             _at(policy, step),
             "add a minimum grant (`minimum aide_minimale: 1_000 €`, after `total` when "
             "there are parts): an amount below it makes the dossier ineligible with its "
-            "message, never « éligible 0,00 € »",
+            "message, never « éligible 0,00 € » (this reads the policy's steps; "
+            "`fitn7 check --prove` finds any dossier decided eligible at 0 €: P506)",
             Severity.WARNING,
         )
         return

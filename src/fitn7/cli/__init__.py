@@ -1,5 +1,9 @@
 """The `fitn7` command line: one module per subcommand, dispatched from here.
 
+Every command takes `--lang fr|en` (also `FITN7_LANG`; French by default):
+the language of what it prints for people, resolved once here into
+`args.lang` (see `fitn7.render`).
+
 Exit codes: 0 ok, 1 a policy or dossier is wrong (the message says which and
 where), 2 usage. Bad input never shows a Python traceback; neither does a bug
 in fitn7 (exit 70, with a line asking to report it), unless FITN7_DEBUG=1 is
@@ -14,21 +18,35 @@ compiler, allocation or audit).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from fitn7.cli import allocate, check, diff, evaluate, fmt, plugins_cmd, replay, testing
+from fitn7.cli import (
+    allocate,
+    check,
+    diff,
+    doc,
+    evaluate,
+    fmt,
+    plugins_cmd,
+    replay,
+    report,
+    testing,
+)
 from fitn7.cli import hash as hash_command
 from fitn7.cli.common import UsageError
 from fitn7.errors import Fitn7Error
+from fitn7.render.lang import LangError, choose_lang
 
 #: The exit code of a bug in fitn7 (EX_SOFTWARE of sysexits.h).
 INTERNAL_ERROR = 70
 
 _COMMANDS = (
-    check, fmt, evaluate, testing, allocate, diff, replay, hash_command, plugins_cmd,
+    check, fmt, evaluate, testing, allocate, report, doc, diff, replay, hash_command,
+    plugins_cmd,
 )
 
 
@@ -54,7 +72,19 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     word = next((a for a in argv or () if not a.startswith("-")), None)
     if argv is not None and word not in own:
         _add_plugin_commands(sub, own)
+    for command in sub.choices.values():
+        add_lang(command)
     return parser
+
+
+def add_lang(parser: argparse.ArgumentParser) -> None:
+    """`--lang fr|en` on a command (a plugin's command that has its own keeps it)."""
+    with contextlib.suppress(argparse.ArgumentError):
+        parser.add_argument(
+            "--lang", metavar="LANG", default=None,
+            help="the language of the output for people: fr (default) or en (also "
+            "FITN7_LANG); JSON and TOML keys and values are the same in both",
+        )
 
 
 def _add_plugin_commands(sub: Any, own: set[str]) -> None:
@@ -81,6 +111,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
+    try:
+        args.lang = choose_lang(getattr(args, "lang", None), os.environ)
+    except LangError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     try:
         code: int = args.run(args)
     except UsageError as exc:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from fitn7.allocation.render import FORMATS
 from fitn7.cli.common import (
     UsageError,
     add_loader,
@@ -25,9 +25,12 @@ from fitn7.cli.common import (
 )
 from fitn7.diagnostics import did_you_mean
 from fitn7.errors import DossierError, EvaluationError
+from fitn7.render.allocation import FORMATS
 
 if TYPE_CHECKING:
+    from fitn7.allocation import PriorAward
     from fitn7.dossier import Dossier
+    from fitn7.evaluation import CompiledPolicy
     from fitn7.runner import Outcome
 
 
@@ -43,6 +46,19 @@ def register(sub: Any) -> None:
     parser.add_argument("policy", metavar="POLICY", help="the policy file (.fitn7)")
     parser.add_argument("dossiers", metavar="DOSSIER", nargs="+",
                         help="dossier files or directories")
+    add_committee_options(parser)
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="output format (default: text; csv for a spreadsheet)")
+    add_params(parser)
+    add_policy_path(parser)
+    add_plugins_dir(parser)
+    add_loader(parser)
+    parser.set_defaults(run=run)
+
+
+def add_committee_options(parser: argparse.ArgumentParser) -> None:
+    """`--history`, `--envelope` and `--session`: what a committee's run starts from
+    (shared with `fitn7 report`)."""
     parser.add_argument(
         "--history", action="append", default=[], metavar="FILE",
         help="prior awards: a TOML/JSON file of [[award]] tables, or the JSON/TOML output of "
@@ -56,13 +72,6 @@ def register(sub: Any) -> None:
     parser.add_argument("--session", metavar="NAME",
                         help="allocate only the dossiers of this session (see --history for "
                         "earlier ones)")
-    parser.add_argument("--format", choices=FORMATS, default="text",
-                        help="output format (default: text; csv for a spreadsheet)")
-    add_params(parser)
-    add_policy_path(parser)
-    add_plugins_dir(parser)
-    add_loader(parser)
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,12 +86,42 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     # Imported here: `fitn7` imports every command's module to list it.
-    from fitn7.allocation import allocate, read_history, render
-    from fitn7.allocation.engine import read_envelope, session_names
+    from fitn7.allocation import allocate, render
     from fitn7.runner import Runner
 
     host, program, params = prepare(args)
     runner = Runner(program, host, params)
+    start = committee_start(args, program)
+    # Enriched and evaluated once here so that a dossier the policy (or a
+    # plugin) cannot evaluate is reported with its file and the rest of the
+    # batch still allocated; allocation re-evaluates the enriched dossiers.
+    refused: list[DossierError] = []
+    outcomes, failed = decide_all(args, host, runner, trace=False, refused=refused)
+    dossiers, repeated = unique_dossiers(outcomes, refused)
+    failed = failed or repeated
+    allocation = allocate(
+        program, dossiers, history=start.history, envelope=start.envelope, params=params,
+        session=args.session,
+    )
+    if args.format != "text":  # the text report shows its warnings itself
+        for warning in allocation.warnings:
+            print(f"fitn7: warning: {warning}", file=sys.stderr)
+    sys.stdout.write(render(allocation, args.format, args.lang))
+    return 1 if failed else 0
+
+
+class CommitteeStart(NamedTuple):
+    """What a run starts from besides the dossiers: the envelope given, the history."""
+
+    envelope: Decimal | None
+    history: tuple[PriorAward, ...]
+
+
+def committee_start(args: argparse.Namespace, program: CompiledPolicy) -> CommitteeStart:
+    """`--envelope`, `--session` checked (a usage error when wrong) and `--history` read."""
+    from fitn7.allocation import read_history
+    from fitn7.allocation.engine import read_envelope, session_names
+
     envelope = None
     if args.envelope is not None:
         try:
@@ -97,27 +136,10 @@ def _run(args: argparse.Namespace) -> int:
             f"fitn7: --session: unknown session `{args.session}` of `{program.ref.id}` "
             + (f"({hint})" if hint else f"(sessions: {known})")
         )
-    history = read_history(*args.history, policy_id=program.ref.id)
-
-    # Enriched and evaluated once here so that a dossier the policy (or a
-    # plugin) cannot evaluate is reported with its file and the rest of the
-    # batch still allocated; allocation re-evaluates the enriched dossiers.
-    refused: list[DossierError] = []
-    outcomes, failed = decide_all(args, host, runner, trace=False, refused=refused)
-    dossiers, repeated = _unique(outcomes, refused)
-    failed = failed or repeated
-    allocation = allocate(
-        program, dossiers, history=history, envelope=envelope, params=params,
-        session=args.session,
-    )
-    if args.format != "text":  # the text report shows its warnings itself
-        for warning in allocation.warnings:
-            print(f"fitn7: warning: {warning}", file=sys.stderr)
-    sys.stdout.write(render(allocation, args.format))
-    return 1 if failed else 0
+    return CommitteeStart(envelope, read_history(*args.history, policy_id=program.ref.id))
 
 
-def _unique(
+def unique_dossiers(
     outcomes: list[Outcome], refused: list[DossierError]
 ) -> tuple[list[Dossier], bool]:
     """The dossiers of the batch, those whose id is given twice left out and reported.

@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from fitn7.display import euros as euros
-from fitn7.display import toml_ready as toml_ready
 from fitn7.errors import DossierError, EvaluationError, Fitn7Error, InputError
+from fitn7.render.toml import toml_ready as toml_ready
 
 if TYPE_CHECKING:
     from fitn7.evaluation import CompiledPolicy

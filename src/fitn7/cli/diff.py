@@ -78,7 +78,7 @@ def _run(args: argparse.Namespace) -> int:
     from fitn7.audit.diff import diff
     from fitn7.audit.impact import impact
     from fitn7.audit.inputs import dossiers_or_errors, load_version, warn_if_empty
-    from fitn7.audit.render import (
+    from fitn7.render.audit import (
         committee_text,
         diff_text,
         diff_to_dict,
@@ -129,11 +129,11 @@ def _run(args: argparse.Namespace) -> int:
     elif args.format == "toml":
         sys.stdout.write(to_toml(diff_to_dict(changes, result, committee)))
     else:
-        sys.stdout.write(diff_text(changes))
+        sys.stdout.write(diff_text(changes, args.lang))
         if result is not None:
-            sys.stdout.write("\n" + impact_text(result))
+            sys.stdout.write("\n" + impact_text(result, args.lang))
         if committee is not None:
-            sys.stdout.write("\n" + committee_text(committee))
+            sys.stdout.write("\n" + committee_text(committee, args.lang))
     if failed:
         return 2
     return 1 if changes else 0

@@ -18,15 +18,13 @@ from fitn7.cli.common import (
     add_plugins_dir,
     add_policy_path,
     decide_all,
-    euros,
     prepare,
     toml_ready,
 )
 
 if TYPE_CHECKING:
     from fitn7.evaluation import CompiledPolicy, Decision
-
-_MARKS = {"ineligible": "✗", "review": "!", "incomplete": "?"}
+    from fitn7.render.lang import Lang
 
 
 def register(sub: Any) -> None:
@@ -61,15 +59,19 @@ def run(args: argparse.Namespace) -> int:
         args, host, runner, trace=args.explain or args.format != "text"
     )
     decisions = [o.decision for o in outcomes]
-    write(decisions, program, args.format, args.explain, sys.stdout)
+    write(decisions, program, args.format, args.explain, sys.stdout, args.lang)
     return 1 if failed else 0
 
 
 def write(
-    decisions: list[Decision], program: CompiledPolicy, fmt: str, explain: bool, out: TextIO
+    decisions: list[Decision], program: CompiledPolicy, fmt: str, explain: bool, out: TextIO,
+    lang: Lang = "fr",
 ) -> None:
-    """Print the decisions in the chosen format."""
+    """Print the decisions in the chosen format (`lang` is the language of the text; JSON
+    and TOML are the same in every language)."""
     import tomli_w
+
+    from fitn7.render.decision import decisions_text
 
     if fmt == "json":
         payload = [d.to_dict() for d in decisions]
@@ -78,55 +80,4 @@ def write(
     elif fmt == "toml":
         out.write(tomli_w.dumps({"decision": [toml_ready(d.to_dict()) for d in decisions]}))
     else:
-        out.write(render_text(decisions, program, explain))
-
-
-def render_text(decisions: list[Decision], program: CompiledPolicy, explain: bool) -> str:
-    """A short, readable summary per dossier; with `explain`, the trace under each."""
-    ref = program.ref
-    lines = [f"{ref.id} {ref.version or ''} (sha256 {ref.sha256[:12]}…)".replace("  ", " ")]
-    width = max((len(d.dossier) for d in decisions), default=8)
-    for d in decisions:
-        lines.append(
-            f"{d.dossier:<{width}}  {d.status.value:<10}  {euros(d.amount):>14}  score {d.score}"
-        )
-        for reason in d.reasons:
-            mark = _MARKS.get(reason.effect, "-")
-            text = f"  {mark} {reason.rule}"
-            if reason.message:
-                text += f": {reason.message}"
-            lines.append(text)
-            if reason.source:
-                lines.append(f"      ({reason.source})")
-        if d.missing:
-            lines.append(f"  missing: {', '.join(d.missing)}")
-        if explain:
-            lines.extend(_trace_lines(d))
-    if not decisions:
-        lines.append("no dossier evaluated")
-    return "\n".join(lines) + "\n"
-
-
-def _trace_lines(d: Decision) -> list[str]:
-    out = ["  trace:"]
-    for entry in d.trace:
-        # A rule may read one field twice (`requested` in two conditions): once is enough
-        # for a reader, as in the JSON, where `read` is a table keyed by path.
-        reads = ", ".join(f"{path} = {_show(value)}" for path, value in dict(entry.read).items())
-        where = f"{entry.file}:{entry.line}" if entry.file else ""
-        amount = f" → {euros(entry.amount)}" if entry.amount is not None else ""
-        out.append(f"    {entry.kind:<8} {entry.rule:<28} {entry.outcome:<12}{amount}")
-        if reads:
-            out.append(f"             read {reads}")
-        if where or entry.source:
-            out.append(f"             {' · '.join(x for x in (where, entry.source) if x)}")
-    return out
-
-
-def _show(value: Any) -> str:
-    from fitn7.evaluation.decision import plain
-
-    shown = plain(value)
-    if shown is None:
-        return "absent"
-    return json.dumps(shown, ensure_ascii=False)
+        out.write(decisions_text(decisions, program.ref, explain=explain, lang=lang))

@@ -19,13 +19,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--prove", action="store_true",
         help="also prove each invariant for every possible dossier with an SMT solver, "
         "or write a counterexample dossier; report rules that can never hold, unreachable "
-        "bands, caps that never bind (needs z3-solver)")
+        "bands, caps that never bind, eligible decisions at 0 € (needs z3-solver)")
     parser.add_argument(
         "--timeout", type=float, default=5.0, metavar="SECONDS",
         help="with --prove: how long the solver may take per question (default 5)")
     parser.add_argument(
         "--witness-dir", type=Path, default=Path("fitn7-witnesses"), metavar="DIR",
-        help="with --prove: where counterexample dossiers are written "
+        help="with --prove: where counterexample and witness dossiers are written "
         "(default ./fitn7-witnesses)")
 
 
@@ -49,14 +49,18 @@ def prove_files(paths: Sequence[Path], search_path: Sequence[Path], host: Plugin
     from fitn7.evaluation import compile_policy
     from fitn7.proofs.findings import findings
     from fitn7.proofs.prove import model_of, prove
+    from fitn7.proofs.zero import zero_awards
 
     proved = broken = unknown = 0
     for path in paths:
         program = compile_policy(load_policy(path, search_path=search_path, plugins=host),
                                  plugins=host)
         own = program.policy.source.name if program.policy.source else str(path)
+        model = model_of(program)
+        zero = zero_awards(program, model, timeout_s=timeout, witness_dir=witness_dir,
+                           plugins=host, shown_as=str(path))
         found: list[Diagnostic] = [
-            d for d in findings(model_of(program), timeout_s=timeout)
+            d for d in [*findings(model, timeout_s=timeout), *zero]
             if d.span is None or d.span.file == own]
         rendered = FileReport(path, tuple(sorted(found, key=Diagnostic.sort_key))).render()
         if rendered:

@@ -55,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from fitn7.audit.inputs import dossiers_or_errors, load_version, warn_if_empty
-    from fitn7.audit.render import replay_text, to_json
     from fitn7.audit.replay import read_decisions, replay
+    from fitn7.render.audit import replay_text, to_json
 
     records = read_decisions(args.decisions)
     host = plugin_host(args)
@@ -69,7 +69,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(to_json(report.to_dict()))
     else:
-        sys.stdout.write(replay_text(report))
+        sys.stdout.write(replay_text(report, args.lang))
     if errors:
         return 2
     return 0 if report.ok else 1

@@ -69,9 +69,9 @@ def run_symbolic(args: argparse.Namespace, host: PluginHost) -> int:
 
 
 def _money(value: Decimal | None) -> str:
-    from fitn7.display import euros
+    from fitn7.render.formats import money
 
-    return euros(value)
+    return money(value, "fr")
 
 
 def _text(result: Any, paths: list[Path | None]) -> str:

@@ -21,6 +21,7 @@ from fitn7.cli.common import (
     policy_files,
 )
 from fitn7.errors import Fitn7Error
+from fitn7.render.labels import count_label, label
 
 if TYPE_CHECKING:
     from fitn7.coverage import Coverage
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
             print(str(exc), file=sys.stderr)
             broken_policy = True
             continue
-        results = run_examples(file, program, host, trace=args.coverage)
+        results = run_examples(file, program, host, trace=args.coverage, lang=args.lang)
         if args.coverage and results:
             coverages.append(collect(
                 policy.id, str(file), targets(program),
@@ -94,23 +95,25 @@ def run(args: argparse.Namespace) -> int:
                 _impossible(program.policy)))
         if not results:
             # Said even without -v: "0 passed" must not read as "all is well".
-            print(f"fitn7 test: note: {file}: no examples (looked in {examples_dir(file)}/)",
-                  file=sys.stderr)
+            print("fitn7 test: " + label("test.no_examples", args.lang, file=file,
+                                         folder=examples_dir(file)), file=sys.stderr)
             continue
         for result in results:
-            label = f"{result.file} ({result.dossier})"
+            name = f"{result.file} ({result.dossier})"
             if result.passed:
                 passed += 1
                 if args.verbose:
-                    print(f"PASS {label}")
+                    print(f"{label('test.pass', args.lang)} {name}")
             else:
                 failed += 1
-                print(f"FAIL {label}")
+                print(f"{label('test.fail', args.lang)} {name}")
                 if result.description:
                     print(f"     {result.description}")
                 for problem in result.problems:
                     print(f"     {problem}")
-    summary = f"{passed} passed, {failed} failed"
+    summary = label("test.summary", args.lang,
+                    passed=count_label("count.passed", passed, args.lang),
+                    failed=count_label("count.failed", failed, args.lang))
     below = False
     if args.coverage:
         below = args.fail_under is not None and any(
@@ -121,9 +124,10 @@ def run(args: argparse.Namespace) -> int:
             print(summary, file=sys.stderr)
         else:
             print(summary)
-            print(text(coverages))
+            print(text(coverages, args.lang))
         if below:
-            print(f"fitn7 test: coverage below {args.fail_under:g} %", file=sys.stderr)
+            print("fitn7 test: " + label("test.below", args.lang,
+                                         percent=f"{args.fail_under:g} %"), file=sys.stderr)
     else:
         print(summary)
     return 1 if failed or broken_policy or below else 0

@@ -245,9 +245,9 @@ def _confirmed(region: Region, confirm: Callable[[dict[str, Any]], tuple[
 
 
 def _money(value: Decimal | None) -> str:
-    from fitn7.display import euros
+    from fitn7.render.formats import money
 
-    return euros(value)
+    return money(value, "fr")
 
 
 def _atoms(old: PolicyModel, new: PolicyModel) -> list[Atom]:

@@ -1,7 +1,8 @@
 """Static findings from the symbolic model, as diagnostics with codes and lines: rules
 that can never hold or always hold given the others, bands no eligible dossier reaches,
 caps and floors that never bind, an envelope below the smallest award, and every part
-of the policy the model could not interpret."""
+of the policy the model could not interpret. (P506, an eligible decision at 0 €, comes
+with a witness dossier: `fitn7.proofs.zero`.)"""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ CODES = {
     "P503": "a band no eligible dossier can reach",
     "P504": "a cap or floor that never binds",
     "P505": "the envelope is smaller than any single award",
+    "P506": "an eligible decision can get 0 € (a witness dossier shows it)",
     "P509": "a finding the solver could not decide in time",
 }
 

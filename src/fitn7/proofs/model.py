@@ -122,7 +122,7 @@ def build(policy: ast.Policy, inputs: Inputs) -> PolicyModel:
             f'uses "{name}"', "its enrichers may fill fields and its functions are free "
             "values; fields are read as the dossier gives them", policy.header.place(
                 f"uses:{name}")))
-    categories, basis = _expenses(policy)
+    categories, basis = expense_basis(policy)
     eligible, total = inputs.expenses(basis, categories)
     tr.derived = {"eligible_expenses": eligible, "total_expenses": total}
 
@@ -162,7 +162,9 @@ _MODELLED = frozenset({"Param", "Let", "Session", "Rule", "Expenses", "ExpensesB
                        "Amount", "Score", "Limit", "Invariant", "ExpenseCategory"})
 
 
-def _expenses(policy: ast.Policy) -> tuple[frozenset[str], str]:
+def expense_basis(policy: ast.Policy) -> tuple[frozenset[str], str]:
+    """The categories the eligible base counts, and the figure of a line it reads
+    (`amount`, `ht`, `ttc` or `ttc-vat`)."""
     categories = frozenset(c.value for c in Category)
     for decl in policy.of_type(ast.Expenses):
         named = frozenset(c for c in decl.categories if c in categories)

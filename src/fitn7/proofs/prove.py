@@ -18,7 +18,7 @@ from fitn7.proofs.inputs import Inputs
 from fitn7.proofs.model import PolicyModel, build
 from fitn7.proofs.solve import ask
 from fitn7.proofs.values import fails
-from fitn7.runner import Runner
+from fitn7.runner import Outcome, Runner
 
 
 @attrs.frozen
@@ -71,12 +71,8 @@ def _counterexample(program: CompiledPolicy, m: PolicyModel, inv: ast.Invariant,
     ident = f"CONTRE-{inv.id}"
     table = witness.dossier(found, m.inputs, ident)
     confirmed, why = confirm(program, table, inv.id, plugins)
-    path = None
-    if witness_dir is not None:
-        witness_dir.mkdir(parents=True, exist_ok=True)
-        path = witness_dir / f"{program.policy.id}-{inv.id}.toml"
-        witness.write(path, table, f"Counterexample to invariant `{inv.id}` of "
-                      f"{program.policy.id}: run `fitn7 eval POLICY {path.name}`")
+    path = witness.save(witness_dir, f"{program.policy.id}-{inv.id}.toml", table,
+                        f"Counterexample to invariant `{inv.id}` of {program.policy.id}")
     if confirmed:
         return Proof(inv, "counterexample", why, path)
     free = ", ".join(f"`{u.what}`" for u in m.unmodelled) or "none"
@@ -87,14 +83,23 @@ def _counterexample(program: CompiledPolicy, m: PolicyModel, inv: ast.Invariant,
 def confirm(program: CompiledPolicy, table: dict[str, object], invariant: str,
             plugins: PluginHost | None = None) -> tuple[bool, str]:
     """Whether the evaluator breaks `invariant` on this dossier, and what it decided."""
-    try:
-        dossier = dossier_from_mapping(table, file="<witness>")
-        outcome = Runner(program, plugins).decide(dossier, trace=False)
-    except Fitn7Error as exc:
-        return False, f"the witness does not load: {exc}"
+    outcome = evaluate(program, table, plugins)
+    if isinstance(outcome, str):
+        return False, outcome
     decision = outcome.decision
     for inv, value in program.check_invariants(outcome.dossier, decision):
         if inv.meta.id == invariant:
             said = f"decided {decision.status.value}, amount {decision.amount}"
             return value is False, said
     return False, "invariant not found"
+
+
+def evaluate(program: CompiledPolicy, table: dict[str, object],
+             plugins: PluginHost | None = None) -> Outcome | str:
+    """The evaluator's outcome on a witness dossier, as `fitn7 eval` decides it; or why
+    the witness does not load."""
+    try:
+        dossier = dossier_from_mapping(table, file="<witness>")
+        return Runner(program, plugins).decide(dossier, trace=False)
+    except Fitn7Error as exc:
+        return f"the witness does not load: {exc}"

@@ -4,6 +4,7 @@ evaluator decides on it what the model said."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -140,6 +141,28 @@ def _line(label: str, category: str, amount: Decimal) -> dict[str, Any]:
     figure = _money(amount)
     return {"label": label, "category": category, "amount": figure, "amount_ht": figure,
             "amount_ttc": figure, "vat_recovered": False}
+
+
+def with_empty_lines(table: dict[str, Any], categories: Iterable[str]) -> dict[str, Any]:
+    """The witness with one more line of 0 € in each of `categories`: every sum over
+    the lines stays the same, so the model decides it alike, while what the model
+    leaves free (`any(expenses, category == etude)`, `count(expenses)`) may change. A
+    witness without expenses is left so: lines would make its sums known."""
+    if "expenses" not in table:
+        return table
+    lines = [_line("Dépense de 0 €", category, Decimal(0)) for category in categories]
+    return {**table, "expenses": [*table["expenses"], *lines]}
+
+
+def save(directory: Path | None, name: str, table: dict[str, Any], what: str) -> Path | None:
+    """Write a witness as `directory/name` (created if needed), its comment saying
+    `what` it shows and how to run it; None, and nothing written, without a directory."""
+    if directory is None:
+        return None
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / name
+    write(path, table, f"{what}: run `fitn7 eval POLICY {name}`")
+    return path
 
 
 def write(path: Path, table: dict[str, Any], comment: str) -> None:

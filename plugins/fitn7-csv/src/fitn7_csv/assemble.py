@@ -17,6 +17,7 @@ import attrs
 from fitn7.errors import DossierError
 from fitn7.loading import Failed, Loaded, LoadResult, dossier_from_mapping, error_hint
 from fitn7.loading.where import dossier_error
+from fitn7.vocabulary import Vocabulary
 
 from fitn7_csv.cells import CellError, convert
 from fitn7_csv.fields import Part, render
@@ -91,13 +92,16 @@ def fill(
 
 def finish(tree: dict[str, Any]) -> dict[str, dict[int, int]]:
     """Lists from the {index: element} tables, renumbered without gaps; the renumbering
-    (old index → new) of each list, to locate errors."""
+    (old index → new) of each list, to locate errors. Documents given one column each
+    ({name: provided}) become the list of those provided."""
     renumber: dict[str, dict[int, int]] = {}
     for key in ("members", "expenses"):
         if isinstance(tree.get(key), dict):
             order = sorted(tree[key])
             renumber[key] = {old: new for new, old in enumerate(order)}
             tree[key] = [tree[key][i] for i in order]
+    if isinstance(tree.get("documents"), dict):
+        tree["documents"] = [name for name, provided in tree["documents"].items() if provided]
     return renumber
 
 
@@ -121,6 +125,9 @@ def translate(
     part of the dossier (`expenses` missing)."""
     relative = error.path.removeprefix(base).lstrip(".")
     origin = origins.get(relative)
+    if origin is None and relative.endswith("]"):
+        # An item of a list read from one cell (`documents[1]`): that cell.
+        origin = origins.get(relative[: relative.rfind("[")])
     if origin is None and relative:
         origin = next(
             (o for p, o in origins.items() if p.startswith((f"{relative}.", f"{relative}["))),
@@ -132,13 +139,17 @@ def translate(
 
 
 def build(
-    tree: dict[str, Any], origins: Mapping[tuple[Part, ...], Place], whole: Origin
+    tree: dict[str, Any], origins: Mapping[tuple[Part, ...], Place], whole: Origin,
+    vocabulary: Vocabulary | None = None,
 ) -> LoadResult:
-    """The dossier of a filled `tree`, checked by fitn7's reader; `whole` locates the record
-    (`row 4`), the path of the `Loaded` and of errors about the dossier as a whole."""
+    """The dossier of a filled `tree`, checked by fitn7's reader with the policy's
+    `vocabulary` (its categories, inputs and documents; the built-in FITN7 categories
+    when None); `whole` locates the record (`row 4`), the path of the `Loaded` and of
+    errors about the dossier as a whole."""
     renumber = finish(tree)
     try:
-        dossier = dossier_from_mapping(tree, file=whole.file, base_path=whole.location)
+        dossier = dossier_from_mapping(tree, file=whole.file, base_path=whole.location,
+                                       vocabulary=vocabulary)
     except DossierError as error:
         return Failed(translate(error, whole.location, by_path(origins, renumber), whole))
     return Loaded(dossier, whole.file, whole.location)

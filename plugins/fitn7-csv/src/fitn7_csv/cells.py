@@ -41,10 +41,23 @@ _EXAMPLE_DAY = datetime.datetime(2021, 6, 10, 14, 30)
 def convert(column: Column, cell: str) -> Any:
     """The value of a non-empty, stripped cell for the column's field; raises `CellError`."""
     ftype = column.field.type
-    if isinstance(ftype, t.ListOf):
+    if isinstance(ftype, t.ListOf | t.SetOf):
         items = [item.strip() for item in cell.split(column.split)]
-        return [column.values.get(item, item) for item in items if item]
+        texts = [column.values.get(item, item) for item in items if item]
+        if ftype.element == t.STRING:
+            return texts
+        return [_scalar(ftype.element, column, text) for text in texts]
     text = column.values.get(cell, cell)
+    if column.field.is_document:
+        # A document's column holds a file name, a link, `Oui`: provided unless it says no.
+        return text.casefold() not in column.no
+    return _scalar(ftype, column, text)
+
+
+def _scalar(ftype: t.Type, column: Column, text: str) -> Any:
+    """One value of type `ftype` from its (translated) text; raises `CellError`."""
+    if ftype == t.PERCENT:
+        return _percent(text, column)
     if ftype in (t.MONEY, t.DECIMAL):
         return _number(text, column, money=ftype == t.MONEY)
     if ftype == t.INT:
@@ -66,6 +79,16 @@ def convert(column: Column, cell: str) -> Any:
             "words under `yes` or `no` for this column in the mapping",
         )
     return text
+
+
+def _percent(text: str, column: Column) -> Any:
+    """A share as fitn7 reads it: `"40%"` from `40 %` (`12,5 %` with `decimal_comma`), or
+    a fraction (`0.4`) as a Decimal."""
+    compact = _SPACES.sub("", text)
+    if not compact.endswith("%"):
+        return _number(text, column, money=False)
+    number = _number(compact.removesuffix("%"), column, money=False)
+    return f"{number}%"
 
 
 def _number(text: str, column: Column, *, money: bool) -> Any:

@@ -4,17 +4,24 @@ A mapping names a field as a path (`applicant.code`, `expenses[0].amount`,
 `applicant.extra.zrr_arrete`); this module checks the path against the
 dossier's classes and tells the loader the type of the value to build, so a
 column is converted once and reported against its header.
+
+A policy's own vocabulary adds three kinds of path: `inputs.NAME` (an input
+the policy declares, of the type it declares), `documents` (the names of the
+documents provided, in one cell) and `documents.NAME` (one column per
+document: provided unless the cell is empty or says no).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 from fitn7 import types as t
 from fitn7.diagnostics import did_you_mean
 from fitn7.dossier import Collectivite, Dossier, Expense, Project, Provider
+from fitn7.vocabulary import Vocabulary, input_type, input_type_names
 
 #: The part of a path that names a list element: `expenses[0]`.
 Part = str | int
@@ -59,6 +66,11 @@ class FieldPath:
         """Whether the field is a local one, under `extra`."""
         return "extra" in self.parts
 
+    @property
+    def is_document(self) -> bool:
+        """Whether the column says if one document is provided (`documents.NAME`)."""
+        return len(self.parts) == 2 and self.parts[0] == "documents"
+
 
 def render(parts: tuple[Part, ...]) -> str:
     """`("expenses", 0, "amount")` → `expenses[0].amount`, as fitn7 writes paths."""
@@ -77,15 +89,21 @@ def _writable(record: str) -> list[str]:
 
 
 def parse_field(
-    text: str, *, root: str = "dossier", extra_type: str | None = None
+    text: str, *, root: str = "dossier", extra_type: str | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> FieldPath:
     """Check `text` as a path from `root` (`dossier` or `expense`) and type it.
 
     Lists of collectivités and expenses need an index (`members[0].code`: one
     column per member); lists of text (`project.tags`) do not. `extra_type`
-    types an `extra` field (text when absent) and is refused elsewhere.
+    types an `extra` field (text when absent) or an input read without a
+    policy, and is refused elsewhere. `vocabulary` (a
+    `fitn7.vocabulary.Vocabulary`) is the policy's: an input then has the type
+    it declares, and an input or document it does not declare is an error.
     """
     steps = text.split(".")
+    if root == "dossier" and steps[0] in ("inputs", "documents"):
+        return _vocabulary_field(text, steps, extra_type, vocabulary)
     record: str = root
     parts: list[Part] = []
     for position, step in enumerate(steps):
@@ -151,10 +169,62 @@ def parse_field(
             raise FieldPathError(f"`{text}`: `{name}` has no fields")
         if extra_type is not None:
             raise FieldPathError(
-                f"`{text}` is of type {ftype}, fixed by fitn7: `type` is only for `extra` fields"
+                f"`{text}` is of type {ftype}, fixed by fitn7: `type` is only for `extra` "
+                "fields and inputs"
             )
         return FieldPath(tuple(parts), ftype)
     raise FieldPathError(f"`{text}` is not a field path")  # pragma: no cover - loop returns
+
+
+def _vocabulary_field(
+    text: str, steps: list[str], written_type: str | None, vocabulary: Vocabulary | None
+) -> FieldPath:
+    """`inputs.NAME`, `documents` or `documents.NAME`, checked against the policy's
+    vocabulary when there is one."""
+    kind = steps[0]
+    if kind == "documents" and len(steps) == 1:
+        _no_type(text, written_type)
+        return FieldPath(("documents",), t.ListOf(t.STRING))
+    if len(steps) != 2 or not _IDENTIFIER.fullmatch(steps[1]):
+        example = "inputs.autres_aides_publiques" if kind == "inputs" else "documents.deliberation"
+        raise FieldPathError(
+            f"`{text}`: `{kind}` is followed by the name the policy declares, e.g. `{example}`"
+        )
+    name = steps[1]
+    declared: Mapping[str, Any] | None = None if vocabulary is None else (
+        vocabulary.inputs if kind == "inputs" else vocabulary.documents)
+    if declared is not None and name not in declared:
+        what = "input" if kind == "inputs" else "document"
+        hint = did_you_mean(name, declared) or (
+            f"the policy declares {_listed(declared)}" if declared
+            else f"the policy declares no {what}")
+        raise FieldPathError(f"`{text}`: unknown {what} `{name}` ({hint})")
+    if kind == "documents":
+        _no_type(text, written_type)
+        return FieldPath(("documents", name), t.BOOL)
+    spec = declared[name] if declared is not None else None
+    if spec is not None and spec.type is not None:
+        if written_type is not None and input_type(written_type) != spec.type:
+            raise FieldPathError(
+                f"`{text}` is of type {spec.type}, as the policy declares it: "
+                f"`type = \"{written_type}\"` contradicts it"
+            )
+        return FieldPath(("inputs", name), spec.type)
+    ftype = input_type(written_type or "string")
+    if ftype is None:
+        hint = did_you_mean(str(written_type), input_type_names()) or (
+            "one of " + ", ".join(f"`{n}`" for n in input_type_names()))
+        raise FieldPathError(f"unknown type `{written_type}` ({hint})")
+    return FieldPath(("inputs", name), ftype)
+
+
+def _no_type(text: str, written_type: str | None) -> None:
+    if written_type is not None:
+        raise FieldPathError(f"`{text}` is about documents: `type` does not apply to it")
+
+
+def _listed(names: Any) -> str:
+    return ", ".join(f"`{n}`" for n in names)
 
 
 def _article(record: str) -> str:

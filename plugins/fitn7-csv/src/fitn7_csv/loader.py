@@ -22,6 +22,7 @@ from fitn7.diagnostics import did_you_mean
 from fitn7.errors import DossierError
 from fitn7.loading import Failed, LoadResult
 from fitn7.loading.where import dossier_error
+from fitn7.vocabulary import Vocabulary
 
 from fitn7_csv.assemble import CellFailure, Origin, Place, build, fill
 from fitn7_csv.fields import Part
@@ -49,9 +50,15 @@ def mapping_path(path: Path, options: Mapping[str, str]) -> Path:
 
 
 def load_csv(
-    path: str | os.PathLike[str], options: Mapping[str, str] | None = None
+    path: str | os.PathLike[str], options: Mapping[str, str] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> Iterator[LoadResult]:
-    """Every dossier of a CSV export, as `Loaded` or `Failed` (see the module docstring)."""
+    """Every dossier of a CSV export, as `Loaded` or `Failed` (see the module docstring).
+
+    `vocabulary` is that of the policy the dossiers are read for: its expense
+    categories, and the inputs and documents the mapping's columns may fill
+    (`inputs.NAME`, `documents`, `documents.NAME`); without it, the built-in
+    FITN7 categories, and inputs kept as the mapping types them (text by default)."""
     source = Path(path)
     options = options or {}
     try:
@@ -61,7 +68,7 @@ def load_csv(
                     f"`{o}`" for o in OPTIONS
                 )
                 raise dossier_error(str(source), "", f"unknown loader option `{key}`", hint)
-        mapping = load_mapping(mapping_path(source, options))
+        mapping = load_mapping(mapping_path(source, options), vocabulary)
         table = read_table(
             source,
             encoding=mapping.encoding,
@@ -72,7 +79,7 @@ def load_csv(
     except DossierError as error:
         yield Failed(error)
         return
-    yield from _dossiers(table, mapping, lines)
+    yield from _dossiers(table, mapping, lines, vocabulary)
 
 
 def _expense_table(source: Path, mapping: CsvMapping, options: Mapping[str, str]) -> Table | None:
@@ -95,7 +102,9 @@ def _expense_table(source: Path, mapping: CsvMapping, options: Mapping[str, str]
     )
 
 
-def _dossiers(table: Table, mapping: CsvMapping, lines: Table | None) -> Iterator[LoadResult]:
+def _dossiers(
+    table: Table, mapping: CsvMapping, lines: Table | None, vocabulary: Vocabulary | None
+) -> Iterator[LoadResult]:
     """Each row as a dossier or a failure, in row order, then the expense lines left over.
 
     An id on several rows is ambiguous: every one of those rows fails (which
@@ -132,7 +141,7 @@ def _dossiers(table: Table, mapping: CsvMapping, lines: Table | None) -> Iterato
                 "is corrected",
             ))
         else:
-            yield _dossier(table.file, row, mapping, by_dossier.get(ident), lines)
+            yield _dossier(table.file, row, mapping, by_dossier.get(ident), lines, vocabulary)
     if lines is not None and mapping.expenses is not None:
         failures.extend(_unattached(lines, mapping.expenses, by_dossier, rows_of, table.file))
     yield from sorted(failures, key=lambda f: int(f.path.split(",")[0].removeprefix("row ")))
@@ -193,7 +202,8 @@ def _unattached(
 
 
 def _dossier(
-    file: str, row: Row, mapping: CsvMapping, line_rows: list[Row] | None, lines: Table | None
+    file: str, row: Row, mapping: CsvMapping, line_rows: list[Row] | None, lines: Table | None,
+    vocabulary: Vocabulary | None,
 ) -> LoadResult:
     """One row (and its expense lines) as a dossier, or the first problem found."""
     tree: dict[str, Any] = {}
@@ -210,7 +220,7 @@ def _dossier(
                      _cell_of(lines.file, line.number), ("expenses", index))
     except CellFailure as failure:
         return Failed(failure.error)
-    return build(tree, origins, Origin(file, f"row {row.number}"))
+    return build(tree, origins, Origin(file, f"row {row.number}"), vocabulary)
 
 
 def _cell_of(file: str, number: int) -> Callable[[str], Origin]:

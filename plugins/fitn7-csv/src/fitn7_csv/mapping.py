@@ -13,6 +13,10 @@ A TOML file the prefecture writes once per export format; no code:
     [expenses.columns]
     "Montant HT" = { field = "amount", decimal_comma = true }
 
+Read for a policy (`load_mapping(path, vocabulary)`), a column may also fill
+one of the policy's inputs (`inputs.NAME`, of the type the policy declares)
+or say which documents the dossier provides (`documents`, `documents.NAME`).
+
 Every mistake in it is a `DossierError` naming the mapping file and the key.
 """
 
@@ -21,7 +25,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +33,7 @@ import attrs
 from fitn7 import types as t
 from fitn7.diagnostics import did_you_mean
 from fitn7.loading.where import dossier_error
+from fitn7.vocabulary import Vocabulary
 
 from fitn7_csv.fields import FieldPath, FieldPathError, parse_field
 
@@ -88,9 +93,10 @@ class CsvMapping:
         return next(c for c in self.columns if c.field.parts == ("id",))
 
 
-def load_mapping(path: str | Path) -> CsvMapping:
-    """Read and check a mapping file; raises `DossierError` naming the file and the key."""
-    return parse_mapping(read_toml(path), str(path))
+def load_mapping(path: str | Path, vocabulary: Vocabulary | None = None) -> CsvMapping:
+    """Read and check a mapping file for the policy of `vocabulary` (its inputs and
+    documents; None: no policy known); raises `DossierError` naming the file and the key."""
+    return parse_mapping(read_toml(path), str(path), vocabulary)
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:
@@ -112,8 +118,11 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def parse_mapping(data: Mapping[str, Any], file: str) -> CsvMapping:
-    """A `CsvMapping` from the parsed TOML of `file` (which only locates errors)."""
+def parse_mapping(
+    data: Mapping[str, Any], file: str, vocabulary: Vocabulary | None = None
+) -> CsvMapping:
+    """A `CsvMapping` from the parsed TOML of `file` (which only locates errors), for the
+    policy of `vocabulary` when one is known."""
     check_keys(data, _TOP_KEYS, file, "")
     settings = as_table(data.get("csv", {}), file, "csv")
     check_keys(settings, _CSV_KEYS, file, "csv")
@@ -133,12 +142,14 @@ def parse_mapping(data: Mapping[str, Any], file: str) -> CsvMapping:
         encoding = "utf-8-sig"  # the same, also when the file starts with a byte-order mark
     if "columns" not in data:
         raise dossier_error(file, "", "no [columns] table", 'e.g. "Numéro de dossier" = "id"')
-    columns = parse_columns(as_table(data["columns"], file, "columns"), file, "columns", "dossier")
+    columns = parse_columns(as_table(data["columns"], file, "columns"), file, "columns", "dossier",
+                            vocabulary)
     if not any(c.field.parts == ("id",) for c in columns):
         raise dossier_error(
             file, "columns", "no column is mapped to `id`",
             'every dossier needs one: e.g. "Numéro de dossier" = "id"',
         )
+    _documents_one_way(columns, file)
     expenses = None
     if "expenses" in data:
         expenses = _expense_file(as_table(data["expenses"], file, "expenses"), file)
@@ -149,6 +160,21 @@ def parse_mapping(data: Mapping[str, Any], file: str) -> CsvMapping:
                 "expense lines come from [expenses] `file`: a column cannot also fill them",
             )
     return CsvMapping(file, columns, delimiter, encoding, expenses)
+
+
+def _documents_one_way(columns: tuple[Column, ...], file: str) -> None:
+    """A list of documents in one column, or one column per document: not both (which
+    cells would say what the dossier provides?)."""
+    listed = next((c for c in columns if c.field.parts == ("documents",)), None)
+    single = next((c for c in columns if c.field.is_document), None)
+    if listed is not None and single is not None:
+        raise dossier_error(
+            file, toml_key("columns", single.header),
+            f"the documents provided are listed in column `{listed.header}`: a column "
+            "cannot also fill one of them",
+            "map the documents either to `documents` (one cell listing them) or each to "
+            "`documents.NAME` (one column per document)",
+        )
 
 
 def _expense_file(data: Mapping[str, Any], file: str) -> ExpenseFile:
@@ -169,15 +195,17 @@ def _expense_file(data: Mapping[str, Any], file: str) -> ExpenseFile:
 
 
 def parse_columns(
-    data: Mapping[str, Any], file: str, where: str, root: str
+    data: Mapping[str, Any], file: str, where: str, root: str,
+    vocabulary: Vocabulary | None = None,
 ) -> tuple[Column, ...]:
     """The columns of a `[columns]`-like table at `where`, fields read from `root`
-    (`dossier`, or `expense` for expense lines); one field filled by one column only."""
+    (`dossier`, or `expense` for expense lines); one field filled by one column only.
+    `vocabulary` is the policy's (its inputs and documents), when known."""
     columns: list[Column] = []
     seen: dict[str, str] = {}
     for header, spec in data.items():
         at = toml_key(where, header)
-        column = parse_column(header.strip(), spec, file, at, root)
+        column = parse_column(header.strip(), spec, file, at, root, vocabulary)
         shown = str(column.field)
         if shown in seen:
             raise dossier_error(
@@ -189,7 +217,10 @@ def parse_columns(
     return tuple(columns)
 
 
-def parse_column(header: str, spec: Any, file: str, at: str, root: str) -> Column:
+def parse_column(
+    header: str, spec: Any, file: str, at: str, root: str,
+    vocabulary: Vocabulary | None = None,
+) -> Column:
     """One `"Header" = "field"` or `"Header" = { field = ..., ... }` entry, at the TOML
     key `at` of `file`; raises `DossierError` naming it."""
     if isinstance(spec, str):
@@ -206,7 +237,8 @@ def parse_column(header: str, spec: Any, file: str, at: str, root: str) -> Colum
     if extra_type is not None and not isinstance(extra_type, str):
         raise dossier_error(file, f"{at}.type", "expected a string")
     try:
-        field = parse_field(spec["field"], root=root, extra_type=extra_type)
+        field = parse_field(spec["field"], root=root, extra_type=extra_type,
+                            vocabulary=vocabulary)
     except FieldPathError as exc:
         raise dossier_error(file, f"{at}.field", str(exc)) from None
     _options_fit(spec, field, file, at)
@@ -231,20 +263,29 @@ def parse_column(header: str, spec: Any, file: str, at: str, root: str) -> Colum
     )
 
 
-#: Which options make sense for which field types.
-_OPTION_TYPES: Mapping[str, tuple[t.Type, ...]] = {
-    "format": (t.DATE,),
-    "decimal_comma": (t.MONEY, t.DECIMAL),
-    "split": (t.ListOf(t.STRING),),
-    "yes": (t.BOOL,),
-    "no": (t.BOOL,),
+def _is_list(field: FieldPath) -> bool:
+    return field.type == t.ListOf(t.STRING) or isinstance(field.type, t.SetOf)
+
+
+def _element(field: FieldPath) -> t.Type:
+    return field.type.element if isinstance(field.type, t.SetOf) else field.type
+
+
+#: Which options make sense for which fields (a set input's by its element type).
+_OPTION_FITS: Mapping[str, Callable[[FieldPath], bool]] = {
+    "format": lambda f: _element(f) == t.DATE,
+    "decimal_comma": lambda f: _element(f) in (t.MONEY, t.DECIMAL, t.PERCENT),
+    "split": _is_list,
+    # A document's column is provided unless it says no: `yes` has no use there.
+    "yes": lambda f: _element(f) == t.BOOL and not f.is_document,
+    "no": lambda f: _element(f) == t.BOOL,
 }
 
 
 def _options_fit(spec: Mapping[str, Any], field: FieldPath, file: str, at: str) -> None:
     """Refuse an option the field's type does not use: it is a mistake, not a no-op."""
-    for option, types in _OPTION_TYPES.items():
-        if option in spec and field.type not in types:
+    for option, fits in _OPTION_FITS.items():
+        if option in spec and not fits(field):
             raise dossier_error(
                 file, f"{at}.{option}",
                 f"`{option}` does not apply to `{field}`, of type {field.type}",

@@ -20,6 +20,8 @@ LOADER = LoaderDecl(
     "column headers to dossier fields (--loader-option mapping=FILE, or EXPORT.mapping.toml "
     "beside the export).",
     load=load_csv,
+    # The policy's vocabulary: its categories, and the inputs and documents columns fill.
+    load_with_vocabulary=load_csv,
 )
 
 
