@@ -115,7 +115,7 @@ SETTINGS = settings(max_examples=200, deadline=None,
 
 @pytest.mark.parametrize("basis", BASES)
 @pytest.mark.parametrize("text", [PARTS, SINGLE], ids=["parts", "single"])
-def test_both_paths_decide_amounts_alike(text: str, basis: str) -> None:
+def test_every_path_decides_amounts_alike(text: str, basis: str) -> None:
     program = compiled(fill(text, basis=basis))
     assert program.fast is not None
 
@@ -239,7 +239,7 @@ def test_ht_and_ttc_are_never_mixed(basis: str | None) -> None:
 
 
 #: Steps that each type-check, to be shuffled into any order, sections misplaced
-#: included: whatever the order, both paths must read it alike.
+#: included: whatever the order, every path must read it alike.
 _STEPS = (
     "part p_etudes: expenses[category in {etude, conseil}]",
     "part p_tout: expenses",
@@ -265,7 +265,7 @@ _STEPS = (
 @given(st.lists(st.sampled_from(_STEPS), min_size=1, max_size=9), st.sampled_from(BASES),
        st.data())
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-def test_any_order_of_amount_steps_is_read_alike_on_both_paths(
+def test_any_order_of_amount_steps_is_read_alike_on_every_path(
     steps: list[str], basis: str, data: st.DataObject
 ) -> None:
     ids = set()

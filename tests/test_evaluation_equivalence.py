@@ -1,13 +1,14 @@
-"""The generated fast path decides exactly as the closures do.
+"""The generated functions decide exactly as the closures do, with the trace and without.
 
-`CompiledPolicy.evaluate(..., trace=False)` runs one generated Python function
-per policy; `evaluate_reference` runs the closures, which also build the
-trace. For every shipped policy, for inline policies that use every construct
-of the language, and for random syntax trees, the two must give the same
-decision: status, amount, score, reasons and missing fields, in order. The raw
-generated function is also held to it: when it returns, it returns the
-reference decision; when the reference raises, it raises too (and `evaluate`
-then raises the reference's error).
+`CompiledPolicy.evaluate` runs one of two generated Python functions per
+policy: the fast one (`trace=False`) and the traced one (`trace=True`);
+`evaluate_reference` runs the closures. For every shipped policy, for inline
+policies that use every construct of the language, and for random syntax
+trees, they must give the same decision: status, amount, score, reasons and
+missing fields, in order, and with the trace the same entries, each with the
+same values read, in order. The raw generated functions are also held to it:
+when one returns, it returns the reference decision; when the reference
+raises, it raises too (and `evaluate` then raises the reference's error).
 """
 
 from __future__ import annotations
@@ -45,9 +46,9 @@ SHIPPED = sorted((ROOT / "policies").glob("*.fitn7"))
 # ------------------------------------------------------------------ helpers
 
 
-def _outcome(fn: Any) -> Any:
+def _outcome(fn: Any, *args: Any, **kwargs: Any) -> Any:
     try:
-        return fn()
+        return fn(*args, **kwargs)
     except Exception as exc:  # the outcome of an evaluation is compared whole
         return ("raises", type(exc), str(exc))
 
@@ -55,29 +56,30 @@ def _outcome(fn: Any) -> Any:
 def assert_same(
     program: CompiledPolicy, dossier: Dossier, params: Any = None, *, strict: bool = True
 ) -> None:
-    """The fast path, raw and through `evaluate`, against the closures.
+    """Both generated functions, raw and through `evaluate`, against the closures.
 
-    Strict: the raw generated function decides alone (it does not hand the
-    dossier back to the closures), as it should for a checked policy.
+    Strict: the raw generated functions decide alone (they do not hand the
+    dossier back to the closures), as they should for a checked policy.
     """
-    assert program.fast is not None
-    expected = _outcome(lambda: program.evaluate_reference(dossier, params, trace=False))
-    got = _outcome(lambda: program.evaluate(dossier, params, trace=False))
-    assert got == expected
-    if isinstance(expected, tuple):
-        return
-    assert got.to_dict(trace=False) == expected.to_dict(trace=False)
-    values = program.env(dossier, params, False).params
-    raw = _outcome(lambda: program.fast.function(dossier, values))  # type: ignore[union-attr]
-    if isinstance(raw, Decision):
-        # Both paths hand their decision to the same last step, which names what an
-        # unknown family was derived from (`applicant.kind`): the raw function's too.
-        raw = with_not_applicable(raw, dossier)
-    if strict:
-        assert raw == expected, raw
-    else:
-        # It may hand a dossier back (it raises); it never decides otherwise.
-        assert isinstance(raw, tuple) or raw == expected, raw
+    for trace, generated in ((False, program.fast), (True, program.traced)):
+        assert generated is not None
+        expected = _outcome(program.evaluate_reference, dossier, params, trace=trace)
+        got = _outcome(program.evaluate, dossier, params, trace=trace)
+        assert got == expected
+        if isinstance(expected, tuple):
+            continue
+        assert got.to_dict(trace=trace) == expected.to_dict(trace=trace)
+        values = program.env(dossier, params, False).params
+        raw = _outcome(generated.function, dossier, values)
+        if isinstance(raw, Decision):
+            # Every path hands its decision to the same last step, which names what an
+            # unknown family was derived from (`applicant.kind`): the raw function's too.
+            raw = with_not_applicable(raw, dossier)
+        if strict:
+            assert raw == expected, raw
+        else:
+            # It may hand a dossier back (it raises); it never decides otherwise.
+            assert isinstance(raw, tuple) or raw == expected, raw
 
 
 #: A budget line with its category, amount or provider (region) missing now and then.
@@ -120,10 +122,10 @@ def dossiers_for(*programs: CompiledPolicy) -> st.SearchStrategy[Dossier]:
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
-def test_shipped_policies_decide_alike_on_both_paths(path: Path) -> None:
-    """Every shipped policy: the fast path gives the reference decision."""
+def test_shipped_policies_decide_alike_on_every_path(path: Path) -> None:
+    """Every shipped policy: both generated functions give the reference decision."""
     program = compile_policy(load_policy(path))
-    assert program.fast is not None
+    assert program.fast is not None and program.traced is not None
 
     @settings(max_examples=examples(150))
     @given(dossiers_for(program))
@@ -133,8 +135,8 @@ def test_shipped_policies_decide_alike_on_both_paths(path: Path) -> None:
     run()
 
 
-def test_params_overrides_reach_the_fast_path() -> None:
-    """Overridden params give the same decisions on both paths."""
+def test_params_overrides_reach_the_generated_functions() -> None:
+    """Overridden params give the same decisions on every path."""
     program = compile_policy(load_policy(ROOT / "policies" / "paca.fitn7"))
 
     @settings(max_examples=examples(80))
@@ -284,10 +286,11 @@ def _inline(text: str) -> CompiledPolicy:
 
 
 @pytest.mark.parametrize("name", sorted(INLINE))
-def test_inline_policies_decide_alike_on_both_paths(name: str) -> None:
-    """Every construct of the language: the fast path gives the reference decision."""
+def test_inline_policies_decide_alike_on_every_path(name: str) -> None:
+    """Every construct of the language: both generated functions give the reference
+    decision, trace included."""
     program = _inline(INLINE[name])
-    assert program.fast is not None
+    assert program.fast is not None and program.traced is not None
 
     @settings(max_examples=examples(300))
     @given(dossiers_for(program))
@@ -298,7 +301,7 @@ def test_inline_policies_decide_alike_on_both_paths(name: str) -> None:
 
 
 def test_missing_fields_are_named_in_the_reference_order() -> None:
-    """A dossier missing many fields: the same paths, in the same order, on both paths."""
+    """A dossier missing many fields: the same paths, in the same order, on every path."""
     program = _inline(RULES)
     lines = (
         Expense("a", Category.ETUDE, None, Provider("P", None, None)),
@@ -315,6 +318,7 @@ def test_missing_fields_are_named_in_the_reference_order() -> None:
     assert fast == reference
     assert fast.missing  # the case is not trivial
     assert "expenses[3].provider.region" in fast.missing
+    assert program.evaluate(dossier) == program.evaluate_reference(dossier)
 
 
 @pytest.mark.parametrize("population", [None, 0, 3_499, 3_500, 3_501, 19_999, 20_000, 20_001])
@@ -358,7 +362,8 @@ def test_untyped_conditions_decide_alike() -> None:
             f'policy "non-type"\n  version "1"\n{declaration}\n', "untyped.fitn7"))
         for declaration in UNTYPED
     }
-    assert all(program.fast is not None for program in programs.values())
+    assert all(program.fast is not None and program.traced is not None
+               for program in programs.values())
 
     @settings(max_examples=examples(200))
     @given(dossiers_for(*programs.values()))
@@ -414,14 +419,15 @@ let communes_membres = members[kind == commune]
     )
     fast = program.evaluate(dossier, trace=False)
     assert fast == program.evaluate_reference(dossier, trace=False)
+    assert program.evaluate(dossier) == program.evaluate_reference(dossier)
     # The rule's or criterion's reads, in a row (the amount's come after or before).
     missing = list(fast.missing)
     start = missing.index(expected[0])
     assert missing[start : start + len(expected)] == expected
 
 
-def test_errors_name_the_policy_line_on_the_fast_path() -> None:
-    """A division by zero still says where, on the fast path too."""
+def test_errors_name_the_policy_line_on_the_generated_paths() -> None:
+    """A division by zero still says where, from either generated function."""
     program = _inline("""
 policy "zero"
   version "1"
@@ -429,12 +435,13 @@ param diviseur = 0
 require ratio: project.duration_months / diviseur < 2
 """)
     dossier = make_dossier(project_duration_months=12)
-    with pytest.raises(EvaluationError) as fast:
-        program.evaluate(dossier, trace=False)
-    with pytest.raises(EvaluationError) as reference:
-        program.evaluate_reference(dossier, trace=False)
-    assert str(fast.value) == str(reference.value)
-    assert "division by zero at inline.fitn7:5:" in str(fast.value)
+    for trace in (False, True):
+        with pytest.raises(EvaluationError) as generated:
+            program.evaluate(dossier, trace=trace)
+        with pytest.raises(EvaluationError) as reference:
+            program.evaluate_reference(dossier, trace=trace)
+        assert str(generated.value) == str(reference.value)
+        assert "division by zero at inline.fitn7:5:" in str(generated.value)
     assert program.evaluate(dossier, {"diviseur": 12}, trace=False).status.value == "eligible"
 
 
@@ -450,21 +457,25 @@ review r: any(expenses, provider.region == "53" or amount / diviseur > 1 €)
         Expense("a", Category.ETUDE, Decimal(10), Provider("P", None, "53")),
         Expense("b", Category.ETUDE, Decimal(10), Provider("P", None, "93")),
     ))
-    with pytest.raises(EvaluationError, match=r"division by zero at inline\.fitn7:5:"):
-        program.evaluate(dossier, trace=False)
-    raw = _outcome(lambda: program.fast.function(  # type: ignore[union-attr]
-        dossier, program.param_defaults))
-    assert isinstance(raw, tuple)
+    for trace, generated in ((False, program.fast), (True, program.traced)):
+        with pytest.raises(EvaluationError, match=r"division by zero at inline\.fitn7:5:"):
+            program.evaluate(dossier, trace=trace)
+        assert generated is not None
+        raw = _outcome(generated.function, dossier, program.param_defaults)
+        assert isinstance(raw, tuple)
 
 
 def test_generated_source_names_the_policy_lines() -> None:
-    """The generated function is compiled under the policy's name, each rule with its line."""
+    """Each generated function is compiled under the policy's name, each rule with its line."""
     program = compile_policy(load_policy(ROOT / "policies" / "bretagne.fitn7"))
-    assert program.fast is not None
-    assert "fitn7-bretagne" in program.fast.filename
-    assert program.fast.function.__code__.co_filename == program.fast.filename
-    assert "# require territoire (" in program.fast.source
-    assert "bretagne.fitn7:" in program.fast.source
+    for generated in (program.fast, program.traced):
+        assert generated is not None
+        assert "fitn7-bretagne" in generated.filename
+        assert generated.function.__code__.co_filename == generated.filename
+        assert "# require territoire (" in generated.source
+        assert "bretagne.fitn7:" in generated.source
+    assert program.fast is not None and program.traced is not None
+    assert program.fast.filename != program.traced.filename
 
 
 def test_plugin_functions_are_called_through_their_declaration() -> None:
@@ -480,6 +491,9 @@ def test_plugin_functions_are_called_through_their_declaration() -> None:
     program = compile_policy(policy, functions=functions)
     program.evaluate(make_dossier(requested=Decimal(7)), trace=False)
     assert calls == [Decimal(7)]
+    traced = program.evaluate(make_dossier(requested=Decimal(7)))
+    assert calls == [Decimal(7)] * 2
+    assert traced.trace[0].read == (("requested", Decimal(7)), ("double(7)", Decimal(14)))
 
 
 # ------------------------------------------------------- random syntax trees
@@ -491,8 +505,8 @@ _SIMPLE = make_dossier()
 @given(evaluable_policies(), st.one_of(dossiers(), st.just(_SIMPLE)))
 def test_random_policies_decide_alike_or_fail_alike(policy: Any, dossier: Dossier) -> None:
     """Any syntax tree the parser can give (typed or not) that the evaluator compiles:
-    the same decision, or an error on both paths; the raw fast path never decides where
-    the closures fail."""
+    the same decision, or an error on every path; a raw generated function never decides
+    where the closures fail."""
     try:
         program = compile_policy(policy, functions=FUNCTIONS, schema=EXTRA_SCHEMA)
     except EvaluationError:  # an unknown name: the checker's business, not this test's
@@ -504,21 +518,26 @@ def test_random_policies_decide_alike_or_fail_alike(policy: Any, dossier: Dossie
         # recurses. Found by the `explore` profile; not what this test is about.
         assume(False)
         return
-    if program.fast is None:
-        return
-    expected = _outcome(lambda: program.evaluate_reference(dossier, trace=False))
-    assert _outcome(lambda: program.evaluate(dossier, trace=False)) == expected
-    raw = _outcome(lambda: program.fast.function(  # type: ignore[union-attr]
-        dossier, program.param_defaults))
-    if isinstance(expected, tuple):
-        assert isinstance(raw, tuple), (expected, raw)
-    else:
-        assert isinstance(raw, tuple) or raw == expected, (expected, raw)
+    for trace, generated in ((False, program.fast), (True, program.traced)):
+        if generated is None:
+            continue
+        expected = _outcome(program.evaluate_reference, dossier, trace=trace)
+        assert _outcome(program.evaluate, dossier, trace=trace) == expected
+        raw = _outcome(generated.function, dossier, program.param_defaults)
+        if isinstance(expected, tuple):
+            assert isinstance(raw, tuple), (trace, expected, raw)
+        else:
+            assert isinstance(raw, tuple) or raw == expected, (trace, expected, raw)
 
 
-def test_trace_is_left_to_the_closures() -> None:
-    """With the trace, the decision is the reference one, trace entries included."""
+def test_the_traced_function_builds_the_reference_trace() -> None:
+    """With the trace, the generated function decides alone and gives the reference
+    decision, each trace entry with the values it read."""
     program = compile_policy(load_policy(ROOT / "policies" / "bretagne.fitn7"))
+    assert program.traced is not None
     dossier = make_dossier(submitted=datetime.date(2021, 6, 1))
-    assert program.evaluate(dossier, trace=True) == program.evaluate_reference(dossier)
-    assert program.evaluate(dossier, trace=True).trace
+    raw = program.traced.function(dossier, program.param_defaults)
+    assert raw == program.evaluate_reference(dossier) == program.evaluate(dossier, trace=True)
+    assert len(raw.trace) > 10
+    assert raw.trace[1].read == (("applicant.departement", "29"),
+                                 ("bretagne", frozenset({"22", "29", "35", "56"})))

@@ -99,10 +99,11 @@ def dossier(**fields: Any) -> Dossier:
 
 
 def decide(d: Dossier, program: CompiledPolicy = PROGRAM) -> Decision:
-    """The decision, the same by the closures (with trace) and the generated fast path."""
+    """The decision, the same by the closures (with trace) and both generated functions."""
     reference = program.evaluate_reference(d, trace=True)
     fast = program.evaluate(d, trace=False)
     assert fast.to_dict(trace=False) == reference.to_dict(trace=False)
+    assert program.evaluate(d, trace=True) == reference
     return reference
 
 
@@ -374,10 +375,10 @@ _LINES = st.lists(st.tuples(st.sampled_from(["fonctionnement", "investissement",
 @settings(max_examples=150, deadline=None)
 @given(_INPUTS, _LINES, st.sets(st.sampled_from(["statuts", "deliberation", "bilan"])),
        st.sampled_from([None, "commune", "association", "cc"]))
-def test_both_paths_decide_the_vocabulary_alike(
+def test_every_path_decides_the_vocabulary_alike(
     inputs: dict[str, Any], lines: list[Any], documents: set[str], kind: str | None
 ) -> None:
-    """Whatever the inputs, lines, documents and kind: the same decision by both paths."""
+    """Whatever the inputs, lines, documents and kind: the same decision by every path."""
     d = Dossier(
         "TL",
         applicant=None if kind is None else dossier(applicant={"kind": kind}).applicant,

@@ -116,7 +116,14 @@ def evaluate_many(
     trace: bool = True,
     functions: FunctionRegistry | None = None,
 ) -> Iterator[Decision]:
-    """Decisions for many dossiers, in order; the policy is compiled once."""
+    """Decisions for many dossiers, in order; the policy is compiled once.
+
+    Dossiers are decided in batches of a few hundred, with Python's cycle
+    collector paused (see `fitn7.bulk.mapped_in_batches`): a batch's dossiers
+    are read before the first of its decisions is yielded.
+    """
+    from fitn7.bulk import mapped_in_batches
+
     program = _compiled(policy, functions)
-    for dossier in dossiers:
-        yield program.evaluate(dossier, params, trace=trace)
+    yield from mapped_in_batches(
+        lambda dossier: program.evaluate(dossier, params, trace=trace), dossiers)

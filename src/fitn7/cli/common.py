@@ -174,29 +174,35 @@ def decide_all(
     evaluate, is reported on stderr with its file and the batch goes on; the
     errors of those that did not load are added to `refused` when it is given.
     """
+    from fitn7.bulk import batches, collected_as_a_batch
     from fitn7.loading import Failed
 
     outcomes: list[Outcome] = []
     failed = False
-    for result in read_dossiers(args, host, runner.program.vocabulary):
-        if isinstance(result, Failed):
-            print(f"fitn7: {result.error}", file=sys.stderr)
-            if refused is not None:
-                refused.append(result.error)
-            failed = True
-            continue
-        try:
-            outcome = runner.decide(result.dossier, trace=trace, read_by=result.loader)
-        except Fitn7Error as exc:
-            # A DossierError names the file itself: say it once.
-            detail = str(exc).removeprefix(f"{exc.file}: ") if isinstance(exc, InputError) else exc
-            print(f"fitn7: {result.file}: dossier `{result.dossier.id}`: {detail}",
-                  file=sys.stderr)
-            failed = True
-            continue
-        for warning in outcome.warnings:
-            print(f"fitn7: warning: {result.file}: {warning}", file=sys.stderr)
-        outcomes.append(attrs.evolve(outcome, file=str(result.file)))
+    # Decided a batch at a time with the cycle collector paused (see fitn7.bulk), as
+    # `fitn7.evaluate_many` does: the dossiers are read between the batches.
+    for batch in batches(read_dossiers(args, host, runner.program.vocabulary)):
+        with collected_as_a_batch():
+            for result in batch:
+                if isinstance(result, Failed):
+                    print(f"fitn7: {result.error}", file=sys.stderr)
+                    if refused is not None:
+                        refused.append(result.error)
+                    failed = True
+                    continue
+                try:
+                    outcome = runner.decide(result.dossier, trace=trace, read_by=result.loader)
+                except Fitn7Error as exc:
+                    # A DossierError names the file itself: say it once.
+                    detail = (str(exc).removeprefix(f"{exc.file}: ")
+                              if isinstance(exc, InputError) else exc)
+                    print(f"fitn7: {result.file}: dossier `{result.dossier.id}`: {detail}",
+                          file=sys.stderr)
+                    failed = True
+                    continue
+                for warning in outcome.warnings:
+                    print(f"fitn7: warning: {result.file}: {warning}", file=sys.stderr)
+                outcomes.append(attrs.evolve(outcome, file=str(result.file)))
     return outcomes, failed
 
 

@@ -1,15 +1,17 @@
-"""Building blocks of the fast path's generated code: atoms, the emitter, dossier paths.
+"""Building blocks of the generated decision functions: atoms, the emitter, dossier paths.
 
 `fitn7.evaluation.exprgen` writes expressions with them, and
 `fitn7.evaluation.fastpath` whole decision functions. Generated code is plain
 Python: locals for values (`None` when unknown), module-level names for
-constants, `RD` for the absent reads of the current rule or step.
+constants, `RD` for the reads of the current rule or step: the absent paths
+only in the fast function, every `(path, value)` the closures would record in
+the traced one (see `read_path`, `read_value`).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -150,13 +152,73 @@ def typed_get(obj: str, attr: str, record: t.Type | None) -> str:
     return generic_get(obj, attr)
 
 
-def first_absent(values: list[str], labels: list[str]) -> str:
+def read_path(out: Emitter, traced: bool, value: str, absent: str, full: str,
+              ty: t.Type | None = None) -> None:
+    """Record the read of a path held in `value`, as the closures do: untraced, only its
+    first absent part (Python `absent`); traced, what `shown_read` says."""
+    if not traced:
+        out.emit(f"if {value} is None: RD += ({absent},)")
+        return
+    out.emit(f"RD += {shown_read(value, absent, full, ty)}")
+
+
+def shown_read(value: str, absent: str, full: str, ty: t.Type | None = None) -> str:
+    """Python for what a trace records of a path held in `value`, as a tuple to add to
+    `RD`: its first absent part (Python `absent`) with None, or its value under the
+    path `full` (Python), or nothing for a record or a list of records.
+
+    Whether it is one is asked of the value (`is_structure`); its declared type `ty`
+    only says what to test first: a scalar's type, or a list's first element (a
+    value that is not what its type says makes the test raise, and the closures
+    then decide).
+    """
+    plain = f"type({value}) in _PLAIN"
+    if isinstance(ty, t.ListOf):
+        plain = f"not {value} or type({value}[0]) in _PLAIN"
+    return (f"((({absent}, None),) if {value} is None else "
+            f"((({full}, {value}),) if {plain} or not _is_structure({value}) else ()))")
+
+
+def read_value(out: Emitter, traced: bool, value: str, absent: str, full: str) -> None:
+    """Record a value read whatever it is (an item of a projection, a derived value, an
+    input): untraced, `absent` when it is None; traced, `(absent, None)` or
+    `(full, value)`."""
+    if not traced:
+        out.emit(f"if {value} is None: RD += ({absent},)")
+    elif absent == full:
+        out.emit(f"RD += (({full}, {value}),)")
+    else:
+        out.emit(f"RD += (({absent}, None) if {value} is None else ({full}, {value}),)")
+
+
+def first_absent(values: list[str], labels: list[str],
+                 show: Callable[[str], str] = repr) -> str:
     """Python naming the first absent part of a path, given the locals holding each prefix
-    and the path of each prefix: what the closures record when a path is absent."""
-    expr = repr(labels[-1])
+    and the path of each prefix: what the closures record when a path is absent.
+    `show` writes a path as Python (a literal, by default)."""
+    expr = show(labels[-1])
     for value, label in zip(reversed(values[:-1]), reversed(labels[:-1]), strict=True):
-        expr = f"({label!r} if {value} is None else {expr})"
+        expr = f"({show(label)} if {value} is None else {expr})"
     return expr
+
+
+#: Places in a list whose element paths (`expenses[3].amount`) are written once for
+#: all dossiers: a trace names one per element read, and most lists are shorter.
+NAMED_PLACES = 32
+
+
+def element_path(out: Emitter, base: str, index: str) -> Callable[[str], str]:
+    """How a path inside the current element of a loop is written, as the closures name
+    it: `expenses[3].amount`, taken from a tuple of them for the first places, else
+    formatted (`f'expenses[{i3}].amount'`)."""
+    def show(label: str) -> str:
+        escaped_base, escaped_label = (text.replace("{", "{{").replace("}", "}}")
+                                       for text in (base, label))
+        formatted = "f" + repr(f"{escaped_base}[{{{index}}}].{escaped_label}")
+        named = out.bind("_n", tuple(f"{base}[{i}].{label}" for i in range(NAMED_PLACES)))
+        return f"({named}[{index}] if {index} < {NAMED_PLACES} else {formatted})"
+
+    return show
 
 
 class Shared:
@@ -167,12 +229,16 @@ class Shared:
     their first use (as the closures do) and kept in a local.
     """
 
-    def __init__(self, out: Emitter, schema: t.Schema) -> None:
+    def __init__(self, out: Emitter, schema: t.Schema, *, traced: bool = False) -> None:
         self.out = out
         self.schema = schema
+        #: Whether the function builds the trace (records every value read).
+        self.traced = traced
         self.prologue: list[str] = []
         self.paths: dict[tuple[str, ...], tuple[str, t.Type | None]] = {}
         self.lazy: dict[str, str] = {}
+        #: The prologue's locals holding what the trace shows of a path (traced only).
+        self.shown: set[str] = set()
 
     def path(self, parts: tuple[str, ...]) -> str:
         """The local holding a dossier path (None when a part is absent)."""
@@ -195,11 +261,22 @@ class Shared:
         return name
 
     def read(self, parts: tuple[str, ...]) -> Atom:
-        """A dossier path at a use: its local, and the absent part recorded when None."""
+        """A dossier path at a use: its local, and its read recorded (see `read_path`);
+        traced, what the trace shows of it is computed once, in the prologue, and
+        added to `RD` at each use."""
         name = self.path(parts)
         values = [self.paths[parts[: k + 1]][0] for k in range(len(parts))]
         labels = [".".join(parts[: k + 1]) for k in range(len(parts))]
-        self.out.emit(f"if {name} is None: RD += ({first_absent(values, labels)},)")
+        absent = first_absent(values, labels)
+        if not self.traced:
+            read_path(self.out, False, name, absent, repr(labels[-1]))
+            return Atom(name)
+        shown = f"r{name}"
+        if shown not in self.shown:
+            self.shown.add(shown)
+            self.prologue.append(
+                f"{shown} = {shown_read(name, absent, repr(labels[-1]), self.paths[parts][1])}")
+        self.out.emit(f"RD += {shown}")
         return Atom(name)
 
     def local(self, key: str, init: str = "_U") -> str:

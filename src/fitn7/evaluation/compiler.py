@@ -476,11 +476,15 @@ def _get(obj: Any, attr: str) -> Any:
     return getattr(obj, attr, None)
 
 
-def _is_structure(value: Any) -> bool:
+def is_structure(value: Any) -> bool:
     """Records and lists of records: not worth showing as a value in a trace."""
     if isinstance(value, tuple):
         return bool(value) and _is_record_type(type(value[0]))
     return _is_record_type(type(value))
+
+#: Types of values that are never a structure (`is_structure`), tested first by the
+#: traced generated code, where most values read are of one of them.
+PLAIN_TYPES = frozenset({str, int, bool, Decimal, datetime.date, frozenset, Kind, Category})
 
 
 #: `attrs.has` by type, asked for every value a traced rule reads: slow on
@@ -529,7 +533,7 @@ def _field_reader(parts: tuple[str, ...]) -> Fn:
 
         def read_top(env: Env) -> Any:
             value = getattr(env.dossier, name)
-            if value is None or (env.trace and not _is_structure(value)):
+            if value is None or (env.trace and not is_structure(value)):
                 env.record(name, value)
             return value
 
@@ -546,7 +550,7 @@ def _field_reader(parts: tuple[str, ...]) -> Fn:
                 env.reads.append((first, None))
                 return None
             value = getattr(outer, second, None) if type(outer) is not dict else outer.get(second)
-            if value is None or (env.trace and not _is_structure(value)):
+            if value is None or (env.trace and not is_structure(value)):
                 env.reads.append((joined, value))
             return value
 
@@ -559,7 +563,7 @@ def _field_reader(parts: tuple[str, ...]) -> Fn:
             if value is None:
                 env.record(".".join(parts[: depth + 1]), None)
                 return None
-        if env.trace and not _is_structure(value):
+        if env.trace and not is_structure(value):
             env.record(".".join(parts), value)
         return value
 
@@ -599,7 +603,7 @@ def _element_reader(parts: tuple[str, ...]) -> Fn:
             # The common case (`category == etude`), without the loop.
             base, index, element = env.elements[-1]
             value = _get(element, name)
-            if value is None or (env.trace and not _is_structure(value)):
+            if value is None or (env.trace and not is_structure(value)):
                 env.reads.append((f"{base}[{index}].{name}", value))
             return value
 
@@ -618,7 +622,7 @@ def _element_reader(parts: tuple[str, ...]) -> Fn:
             if value is None:
                 env.record(f"{base}[{index}]." + ".".join(parts[: depth + 1]), None)
                 return None
-        if env.trace and not _is_structure(value):
+        if env.trace and not is_structure(value):
             env.record(f"{base}[{index}]." + ".".join(parts), value)
         return value
 

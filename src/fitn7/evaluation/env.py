@@ -35,6 +35,12 @@ class NotAField(str):
     __slots__ = ()
 
 
+def absent_paths(reads: Sequence[Read]) -> tuple[str, ...]:
+    """The fields read absent, in order: what an unknown step adds to `missing`."""
+    return tuple(path for path, value in reads
+                 if value is None and not isinstance(path, NotAField))
+
+
 @attrs.frozen
 class Basis:
     """Which figure of each expense line a policy funds (`expenses basis`).

@@ -1,14 +1,16 @@
-"""Generates Python source for policy expressions: the fast path of evaluation.
+"""Generates Python source for policy expressions: the fast and traced paths of evaluation.
 
 `ExprGen.expr` writes the statements computing one expression into an
 `Emitter` and returns the `Atom` (a local name or a constant) holding its
 value, with the same three-valued semantics as the closures of
 `fitn7.evaluation.compiler`: the same sub-expressions are evaluated in the
-same order, an absent value gives `None`, and the absent reads the closures
-would record are recorded too (in `RD`: only absent ones, as a decision
-without trace needs). Two liberties, both invisible in a decision: a
-condition only tested stays an expression (`ExprGen.test`), and `any`/`all`
-stop early when their result settles the rule and nothing skipped can raise.
+same order, an absent value gives `None`, and the reads the closures would
+record are recorded too, in `RD`: only the absent ones for a decision without
+trace; for the traced function (`traced`), every `(path, value)` the closures'
+trace shows. Two liberties, both invisible in a decision: a condition only
+tested stays an expression (`ExprGen.test`), and, without the trace,
+`any`/`all` stop early when their result settles the rule and nothing skipped
+can raise (the trace shows every value read, so the traced function does not).
 
 Structural choices (what is a plain path, what an element, what a constant)
 are asked of the closure `Compiler` itself, so the two paths cannot disagree
@@ -24,6 +26,7 @@ import attrs
 
 from fitn7 import types as t
 from fitn7.dsl import ast
+from fitn7.dsl.formatter import format_expression
 from fitn7.evaluation.codegen import (
     Atom,
     Emitter,
@@ -32,10 +35,13 @@ from fitn7.evaluation.codegen import (
     Unsupported,
     as_test,
     decimal_of,
+    element_path,
     first_absent,
     generic_get,
     no_block,
     none_test,
+    read_path,
+    read_value,
     typed_get,
 )
 from fitn7.evaluation.compiler import (
@@ -46,8 +52,8 @@ from fitn7.evaluation.compiler import (
     list_path,
     static_type,
 )
-from fitn7.evaluation.env import AMOUNT_BASIS, DERIVED, Basis
-from fitn7.functions import BUILTINS
+from fitn7.evaluation.env import AMOUNT_BASIS, DERIVED, Basis, NotAField
+from fitn7.functions import BUILTIN_PLUGIN, BUILTINS
 from fitn7.logic import k_in
 from fitn7.scope import NameKind
 
@@ -80,6 +86,8 @@ class ExprGen:
     base: str = "?"
     #: Which figure of an expense line `eligible_expenses` and `total_expenses` sum.
     basis: Basis = AMOUNT_BASIS
+    #: Whether the code builds the trace: every value read is recorded, nothing stops early.
+    traced: bool = False
 
     def expr(self, node: ast.Expr, decides: frozenset[bool] = frozenset()) -> Atom:
         """Emit the statements computing `node`; the atom holding its value.
@@ -91,6 +99,8 @@ class ExprGen:
         const = self.compiler.constant(node)
         if const is not NOT_CONSTANT:
             return self.out.const(const)
+        if self.traced:
+            decides = frozenset()
         name = type(node).__name__
         method = getattr(self, f"_g_{name}", None)
         if method is None:
@@ -101,6 +111,8 @@ class ExprGen:
     def test(self, node: ast.Expr, decides: frozenset[bool] = frozenset()) -> Test:
         """Like `expr`, for a value only tested (by a rule, a filter, `and`...): a
         comparison, membership or negation stays an expression."""
+        if self.traced:
+            decides = frozenset()
         meant = self.compiler.family_test(node)
         if meant is not None:
             return self.test(meant, decides)
@@ -190,7 +202,16 @@ class ExprGen:
         if kind is NameKind.LET:
             return self._let(name)
         if kind is NameKind.PARAM:
-            return Atom(self.shared.local(f"param:{name}", f"P[{name!r}]"))
+            key = f"param:{name}"
+            known = key in self.shared.lazy
+            local = self.shared.local(key, f"P[{name!r}]")
+            if self.traced:
+                # What the trace shows of it: one tuple for the run, in the prologue.
+                if not known:
+                    shown = self.out.const(NotAField(name)).code
+                    self.shared.prologue.append(f"{local}_shown = (({shown}, {local}),)")
+                self.out.emit(f"RD += {local}_shown")
+            return Atom(local)
         if kind is NameKind.INPUT:
             return self._input(name)
         if kind is NameKind.FIELD:
@@ -205,35 +226,46 @@ class ExprGen:
         known = key in self.shared.lazy
         local = self.shared.local(key, f"D.inputs.get({name!r})")
         default = self.compiler.input_defaults.get(name)
-        if default is not None:
+        if default is not None and not known:
+            value = self.out.const(default)
+            self.shared.prologue.append(f"if {local} is None: {local} = {value.code}")
+        path = self.out.const(input_path(name)).code
+        if self.traced:
             if not known:
-                value = self.out.const(default)
-                self.shared.prologue.append(f"if {local} is None: {local} = {value.code}")
-            return Atom(local)
-        path = self.out.const(input_path(name))
-        self.out.emit(f"if {local} is None: RD += ({path.code},)")
+                self.shared.prologue.append(f"{local}_shown = (({path}, {local}),)")
+            self.out.emit(f"RD += {local}_shown")
+        elif default is None:
+            read_value(self.out, False, local, path, path)
         return Atom(local)
 
     def _let(self, name: str) -> Atom:
         body = self.compiler.let_exprs[name]
         const = self.compiler.constant(body)
         if const is not NOT_CONSTANT:
+            if self.traced:
+                self.out.emit(f"RD += {self.out.const(((NotAField(name), const),)).code}")
             return self.out.const(const)
         # Keyed by name like the closures' cache: the first use computes it and
         # keeps its absent reads, which every later use records again.
+        # Traced, what it read is followed by its own value, under its name.
         local = self.shared.local(f"let:{name}")
         reads, mark = f"{local}_reads", self.out.temp("m")
         with self.out.block(f"if {local} is _U:"):
             self.out.emit(f"{mark} = len(RD)")
             value = self.expr(body)
             self.out.emit(f"{local} = {value.code}")
-            self.out.emit(f"{reads} = RD[{mark}:] if len(RD) > {mark} else ()")
+            if self.traced:
+                key = self.out.const(NotAField(name)).code
+                self.out.emit(f"{reads} = RD[{mark}:] + (({key}, {local}),)")
+                self.out.emit(f"RD = RD[:{mark}] + {reads}")
+            else:
+                self.out.emit(f"{reads} = RD[{mark}:] if len(RD) > {mark} else ()")
         self.out.emit(f"elif {reads}: RD += {reads}")
         return Atom(local)
 
     def _derived(self, name: str) -> Atom:
         local = self.shared.local(f"derived:{name}")
-        absent = f"{local}_absent"
+        absent, shown = f"{local}_absent", f"{local}_shown"
         out = self.out
         with out.block(f"if {local} is _U:"):
             if name == "joint":
@@ -245,8 +277,15 @@ class ExprGen:
                 out.emit(f"{absent} = 'submitted'")
             else:
                 self._sum_expenses(local, name == "eligible_expenses")
-        if name != "joint":
-            out.emit(f"if {local} is None: RD += ({absent},)")
+            if self.traced:
+                # What the trace shows of it: one tuple, made when it is computed.
+                value = f"(({name!r}, {local}),)"
+                out.emit(f"{shown} = {value}" if name == "joint" else
+                         f"{shown} = (({absent}, None),) if {local} is None else {value}")
+        if self.traced:
+            out.emit(f"RD += {shown}")
+        elif name != "joint":
+            read_value(out, False, local, absent, repr(name))
         return Atom(local)
 
     def _sum_expenses(self, local: str, eligible: bool) -> None:
@@ -314,8 +353,9 @@ class ExprGen:
                 record = fields.get(part)
             values.append(target)
             value = target
-        where = f"{self.base!r} + '[' + str({self.index}) + '].' + {first_absent(values, labels)}"
-        out.emit(f"if {value} is None: RD += ({where},)")
+        show = element_path(out, self.base, self.index)
+        read_path(out, self.traced, value, first_absent(values, labels, show),
+                  show(".".join(parts)), record)
         return Atom(value)
 
     def _g_Attribute(self, node: ast.Attribute) -> Atom:
@@ -340,11 +380,12 @@ class ExprGen:
         with out.block(f"elif isinstance({inner.code}, tuple):"):
             get = typed_get(item, node.attr, self._records_of(node.value))
             out.emit(f"{target} = tuple([{get} for {item} in {inner.code}])")
-            # `None in` only screens (C speed); the loop names each absent item.
-            with out.block(f"if None in {target}:"), out.block(
-                    f"for {index}, {item} in enumerate({target}):"):
-                out.emit(f"if {item} is None: "
-                         f"RD += ({path_of}(D, {index}, {inner.code}[{index}]),)")
+            # `None in` only screens (C speed); the loop names each absent item, or
+            # (traced) each item.
+            screen = out.block(f"if None in {target}:") if not self.traced else no_block()
+            with screen, out.block(f"for {index}, {item} in enumerate({target}):"):
+                where = f"{path_of}(D, {index}, {inner.code}[{index}])"
+                read_value(out, self.traced, item, where, where)
         with out.block("else:"):
             out.emit(f"{target} = {generic_get(inner.code, node.attr)}")
         return Atom(target)
@@ -407,6 +448,10 @@ class ExprGen:
                     out.emit(f"{results}.append({holds.code})")
                 out.emit(f"{target} = {impl}({items.code}, {results})")
             return Atom(target)
+        # A plugin's answer is data the rule reads: the trace shows it (`call_read`).
+        shown = self.traced and decl.plugin != BUILTIN_PLUGIN
+        if shown:
+            builtin = None  # called through its declaration, below
         if builtin in ("sum", "count") and len(node.args) == 1:
             fused = self._fused(builtin, node.args[0])
             if fused is not None:
@@ -430,7 +475,11 @@ class ExprGen:
             # Plugin functions (and the rarer built-ins) are called through
             # their declaration, so a guarded plugin stays guarded.
             impl = out.bind("_f", decl.impl)
-            out.emit(f"{target} = {impl}({', '.join(a.code for a in args)})")
+            values = ", ".join(a.code for a in args)
+            out.emit(f"{target} = {impl}({values})")
+            if shown:
+                texts = out.bind("_t", [format_expression(a) for a in node.args])
+                out.emit(f"RD += ((_call_read({node.func!r}, [{values}], {texts}), {target}),)")
         return Atom(target)
 
     def _fused(self, name: str, arg: ast.Expr) -> Atom | None:
@@ -494,15 +543,20 @@ class ExprGen:
 
     def _fused_item(self, proj: ast.Attribute, elem: str, position: str, value: str,
                     locals_: tuple[str, str, str]) -> None:
-        """One projected value of a fused `sum`: added, or noted absent."""
+        """One projected value of a fused `sum`: added, or noted absent (traced: noted)."""
         out = self.out
         target, bad, absent = locals_
         path_of = out.bind("_p", ProjectionPath(
             list_path(proj.value, self.compiler.scope), proj.attr,
             isinstance(proj.value, ast.Filter)))
         out.emit(f"{value} = {typed_get(elem, proj.attr, self._records_of(proj.value))}")
-        out.emit(f"if {value} is None: {absent} += ({path_of}(D, {position}, {elem}),); "
-                 f"{bad} = True")
+        where = f"{path_of}(D, {position}, {elem})"
+        if self.traced:
+            # Every projected value is shown, kept aside like an absent one.
+            out.emit(f"{absent} += (({where}, {value}),)")
+            out.emit(f"if {value} is None: {bad} = True")
+        else:
+            out.emit(f"if {value} is None: {absent} += ({where},); {bad} = True")
         out.emit(f"elif not {bad}: {target} = {target} + {value}")
 
     def _records_of(self, collection: ast.Expr) -> t.Type | None:

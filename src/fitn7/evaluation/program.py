@@ -2,11 +2,11 @@
 
 `compile_policy` walks the AST one time and gives two compiled forms of the
 same policy: closures over an `Env` (`fitn7.evaluation.compiler`), which
-record what every rule read and build the trace, and one generated Python
-function (`fitn7.evaluation.fastpath`) for decisions without a trace.
-`CompiledPolicy.evaluate` picks the fast path when no trace is asked for; the
-closures stay the reference, and the fast path hands back to them whatever it
-does not decide alone (see `fitn7.evaluation.fastpath`).
+record what every rule read and build the trace, and two generated Python
+functions (`fitn7.evaluation.fastpath`), for decisions without the trace and
+with it. `CompiledPolicy.evaluate` picks the generated one; the closures stay
+the reference, and a generated function hands back to them whatever it does
+not decide alone (see `fitn7.evaluation.fastpath`).
 """
 
 from __future__ import annotations
@@ -122,6 +122,8 @@ class CompiledPolicy:
     documents: tuple[CompiledDocument, ...] = ()
     #: The generated decision function, or None when the policy keeps its closures only.
     fast: FastPath | None = attrs.field(default=None, eq=False, repr=False)
+    #: The generated function building the trace too, or None (the closures build it).
+    traced: FastPath | None = attrs.field(default=None, eq=False, repr=False)
     #: The trace entry of the base: the `base` step's message and source when written.
     base_meta: Meta = BASE
     #: The parts of the grant, in order (none: a single pipeline).
@@ -150,23 +152,23 @@ class CompiledPolicy:
     ) -> Decision:
         """The decision on one dossier. Pure: same inputs, same decision.
 
-        Without the trace, the generated fast path decides; with it, or when
-        the fast path gives up on this dossier, the closures do. Both give the
-        same decision.
+        A generated function decides: the fast one without the trace, the traced
+        one with it. When the policy has none, or it gives up on this dossier,
+        the closures do. All give the same decision.
         """
-        fast = self.fast
-        if trace or fast is None:
+        generated = self.traced if trace else self.fast
+        if generated is None:
             return self.evaluate_reference(dossier, params, trace=trace)
         values = merge_params(self.param_defaults, self.param_nodes, params) if params else (
             self.param_defaults
         )
         try:
-            decision = fast.function(dossier, values)
+            decision = generated.function(dossier, values)
         except Exception:
             # Any failure (a division by zero, a plugin error, an odd dossier):
             # the closures evaluate again, and raise the error with its policy
             # file, line and column if there is one.
-            return self.evaluate_reference(dossier, params, trace=False)
+            return self.evaluate_reference(dossier, params, trace=trace)
         return with_not_applicable(decision, dossier)
 
     def evaluate_reference(
@@ -377,4 +379,5 @@ def compile_policy(
         minimums=tuple(minimums),
         basis=basis,
     )
-    return attrs.evolve(program, fast=generate(policy, compiler, program))
+    return attrs.evolve(program, fast=generate(policy, compiler, program),
+                        traced=generate(policy, compiler, program, traced=True))

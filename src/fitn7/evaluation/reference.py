@@ -8,16 +8,16 @@ path hands back, and the tests that hold the fast path to it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fitn7.evaluation.compiler import Fn, document_path, input_path
-from fitn7.evaluation.decision import Decision, Reason, Status, TraceEntry, slot_setters
+from fitn7.evaluation.decision import Decision, Reason, Status, TraceEntry
 from fitn7.evaluation.env import (
     CEILING_READ,
     Env,
     NotAField,
+    absent_paths,
     ceiling_limit,
     claim_lines,
     sum_amounts,
@@ -30,52 +30,19 @@ from fitn7.evaluation.steps import (
     Computation,
     Meta,
     Pipeline,
+    Steps,
     missing_document_reason,
     missing_input_reason,
     unsure_document_reason,
 )
 
-if TYPE_CHECKING:
-    from fitn7.evaluation.program import CompiledPolicy
-
 _CENT = Decimal("0.01")
 _ZERO = Decimal(0)
-
-
-def _trace_entry_builder() -> Callable[..., TraceEntry]:
-    """`TraceEntry(...)` (positional), filled slot by slot: a traced decision builds
-    one per rule and step, and this halves their cost (see `slot_setters`)."""
-    setters = slot_setters(TraceEntry)
-    names = ("rule", "kind", "outcome", "read", "amount", "source", "file", "line")
-    if setters is None or tuple(setters) != names:  # pragma: no cover - shape changed
-        return TraceEntry
-    s_rule, s_kind, s_outcome, s_read, s_amount, s_source, s_file, s_line = setters.values()
-    new = object.__new__
-
-    def build(rule: str, kind: str, outcome: str, read: tuple[tuple[str, Any], ...],
-              amount: Decimal | None, source: str | None, file: str | None,
-              line: int | None) -> TraceEntry:
-        entry: TraceEntry = new(TraceEntry)
-        s_rule(entry, rule)
-        s_kind(entry, kind)
-        s_outcome(entry, outcome)
-        s_read(entry, read)
-        s_amount(entry, amount)
-        s_source(entry, source)
-        s_file(entry, file)
-        s_line(entry, line)
-        return entry
-
-    return build
-
-
-_trace_entry = _trace_entry_builder()
-
 
 class Run:
     """The reference evaluation of one dossier by the closures (mutable, one per dossier)."""
 
-    def __init__(self, program: CompiledPolicy, env: Env) -> None:
+    def __init__(self, program: Steps, env: Env) -> None:
         self.p = program
         self.env = env
         self.trace: list[TraceEntry] = []
@@ -87,12 +54,11 @@ class Run:
         """Close a step: its missing fields when unknown; its trace entry when tracing."""
         reads = self.env.reads
         if outcome == "unknown":
-            for path, value in reads:
-                if value is None and not isinstance(path, NotAField):
-                    self.missing[path] = None
+            for path in absent_paths(reads):
+                self.missing[path] = None
         if self.env.trace:
             span = meta.span
-            self.trace.append(_trace_entry(
+            self.trace.append(TraceEntry(
                 meta.id, meta.kind, outcome, tuple(reads), amount, meta.source,
                 span.file if span else None, span.line if span else None,
             ))

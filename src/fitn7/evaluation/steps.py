@@ -1,16 +1,22 @@
 """The compiled pieces of a policy: rules, amount steps, score criteria, limits, invariants.
 
 Each holds its `Meta` (id, message, citation, where it is declared) and the
-closures of its expressions (`fitn7.evaluation.compiler.Fn`).
+closures of its expressions (`fitn7.evaluation.compiler.Fn`). `Steps` is what
+the two evaluators read of a compiled policy: they depend on it, not on
+`fitn7.evaluation.program`, which imports them.
 """
 
 from __future__ import annotations
+
+import datetime
+from typing import Protocol
 
 import attrs
 
 from fitn7.dsl.source import Span
 from fitn7.evaluation.compiler import Fn
-from fitn7.evaluation.decision import Reason
+from fitn7.evaluation.decision import PolicyRef, Reason
+from fitn7.evaluation.env import Basis
 
 
 @attrs.frozen
@@ -183,3 +189,73 @@ BASE = Meta("base", "base", None, None, None)
 TOTAL = Meta("total", "total", None, None, None)
 ELIGIBLE_BASE = Meta("assiette_eligible", "cap", None, None, None)
 REQUESTED = Meta("montant_demande", "cap", None, None, None)
+
+
+class Steps(Protocol):
+    """The compiled steps of one policy, as its evaluators read them.
+
+    `fitn7.evaluation.program.CompiledPolicy` is one. The reference evaluation
+    (`fitn7.evaluation.reference`) and the generator of the fast and traced
+    paths (`fitn7.evaluation.fastpath`) take a `Steps`, so the compiled program
+    depends on its evaluators and neither of them on it: each can be read alone.
+    """
+
+    @property
+    def ref(self) -> PolicyRef:
+        """Which policy decides."""
+
+    @property
+    def rules(self) -> tuple[CompiledRule, ...]:
+        """Every `require`, `exclude` and `review`, in order."""
+
+    @property
+    def required_inputs(self) -> tuple[CompiledInput, ...]:
+        """The inputs a dossier must give."""
+
+    @property
+    def documents(self) -> tuple[CompiledDocument, ...]:
+        """The documents a dossier must list (when their condition holds)."""
+
+    @property
+    def base(self) -> Fn | None:
+        """The `base` of the main pipeline (None: the eligible expenses)."""
+
+    @property
+    def base_meta(self) -> Meta:
+        """The trace entry of that base."""
+
+    @property
+    def main(self) -> Pipeline:
+        """The single pipeline of the amount, or the steps on the total of the parts."""
+
+    @property
+    def adjustments(self) -> tuple[CompiledAdjustment | CompiledCeiling, ...]:
+        """The bonuses, caps, floors and ceilings of the main pipeline."""
+
+    @property
+    def parts(self) -> tuple[CompiledPart, ...]:
+        """The parts of the grant, in order (none: a single pipeline)."""
+
+    @property
+    def total_meta(self) -> Meta:
+        """The trace entry of the sum of the parts."""
+
+    @property
+    def minimums(self) -> tuple[CompiledMinimum, ...]:
+        """Every `minimum`, parts first."""
+
+    @property
+    def criteria(self) -> tuple[CompiledCriterion, ...]:
+        """The score criteria, in order."""
+
+    @property
+    def eligible_categories(self) -> frozenset[str]:
+        """The expense categories the eligible base counts."""
+
+    @property
+    def basis(self) -> Basis:
+        """Which figure of each expense line is funded."""
+
+    @property
+    def sessions(self) -> tuple[tuple[str, datetime.date], ...]:
+        """The sessions by closing date: (name, closes)."""

@@ -12,37 +12,25 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-import attrs
-
-from fitn7 import types as t
 from fitn7.applicants import COLLECTIVITE_FIELDS, alias_code, form_text, is_collectivite, main_code
 from fitn7.diagnostics import did_you_mean
 from fitn7.dossier import Collectivite, Dossier, Expense, Project, Provider
 from fitn7.limits import text_shown
 from fitn7.loading import values as v
+from fitn7.loading.fast import common_dossier
+from fitn7.loading.keys import (
+    COLLECTIVITE_KEYS,
+    DOSSIER_KEYS,
+    EXPENSE_KEYS,
+    PROJECT_KEYS,
+    PROVIDER_KEYS,
+    Keys,
+)
 from fitn7.loading.vocabulary import read_category, read_documents, read_inputs
 from fitn7.loading.where import Where
 from fitn7.vocabulary import DEFAULT_CATEGORIES, Vocabulary
 
 _T = TypeVar("_T")
-
-
-def _keys(cls: type[Any], record: t.Record) -> tuple[tuple[str, ...], frozenset[str]]:
-    """The keys a dossier may write for `cls`, and the derived names it must not write."""
-    written = tuple(f.name for f in attrs.fields(cls) if f.name != "origin")
-    derived = frozenset(t.DEFAULT_SCHEMA.fields(record)) - set(written)
-    return written, derived
-
-
-_DOSSIER_KEYS = _keys(Dossier, t.DOSSIER)
-# `categorie_juridique` is written as `kind` (the code itself, `7345`).
-_COLLECTIVITE_KEYS = (
-    tuple(k for k in _keys(Collectivite, t.COLLECTIVITE)[0] if k != "categorie_juridique"),
-    _keys(Collectivite, t.COLLECTIVITE)[1],
-)
-_PROJECT_KEYS = _keys(Project, t.PROJECT)
-_EXPENSE_KEYS = _keys(Expense, t.EXPENSE)
-_PROVIDER_KEYS = _keys(Provider, t.PROVIDER)
 
 
 def _table(value: Any, at: Where) -> Mapping[str, Any]:
@@ -52,9 +40,7 @@ def _table(value: Any, at: Where) -> Mapping[str, Any]:
     return value
 
 
-def _check_keys(
-    data: Mapping[str, Any], at: Where, keys: tuple[tuple[str, ...], frozenset[str]]
-) -> None:
+def _check_keys(data: Mapping[str, Any], at: Where, keys: Keys) -> None:
     """Refuse the first key that is not a field of this table, with the best hint we have."""
     written, derived = keys
     for key in data:
@@ -98,7 +84,7 @@ def _str(field: str) -> Callable[[Any, Where], str]:
 def _collectivite(value: Any, at: Where, role: str) -> Collectivite:
     """The applicant or a member: a collectivité, or any other legal form."""
     data = _table(value, at)
-    _check_keys(data, at, _COLLECTIVITE_KEYS)
+    _check_keys(data, at, COLLECTIVITE_KEYS)
     kind = _optional(data, "kind", at, lambda x, w: v.read_kind(x, w, role=role))
     alias = alias_code(data["kind"], kind) if kind is not None else None
     if kind is not None:
@@ -144,7 +130,7 @@ def _collectivite_fields_only(data: Mapping[str, Any], at: Where, code: str | No
 def _project(value: Any, at: Where) -> Project:
     """What the dossier asks funding for."""
     data = _table(value, at)
-    _check_keys(data, at, _PROJECT_KEYS)
+    _check_keys(data, at, PROJECT_KEYS)
     return Project(
         title=_optional(data, "title", at, _str("title")),
         themes=_optional(data, "themes", at, v.read_str_list),
@@ -161,7 +147,7 @@ def _project(value: Any, at: Where) -> Project:
 def _provider(value: Any, at: Where) -> Provider:
     """Who is paid for an expense line."""
     data = _table(value, at)
-    _check_keys(data, at, _PROVIDER_KEYS)
+    _check_keys(data, at, PROVIDER_KEYS)
     return Provider(
         name=_optional(data, "name", at, _str("name")),
         siret=_optional(data, "siret", at, _str("siret")),
@@ -172,7 +158,7 @@ def _provider(value: Any, at: Where) -> Provider:
 def _expense(value: Any, at: Where, categories: Mapping[str, str]) -> Expense:
     """One budget line."""
     data = _table(value, at)
-    _check_keys(data, at, _EXPENSE_KEYS)
+    _check_keys(data, at, EXPENSE_KEYS)
     line = Expense(
         label=_optional(data, "label", at, _str("label")),
         category=_optional(data, "category", at,
@@ -251,10 +237,26 @@ def dossier_from_mapping(
     `fitn7.loading.vocabulary`). Raises `DossierError` for the first problem
     found: unknown keys of a table before its values, fields in the order of
     the schema.
+
+    A table of the common shape is read by `fitn7.loading.fast`, several times
+    faster; any other by `read_in_full`, which gives the same dossier and says
+    what is wrong.
     """
+    dossier = common_dossier(data, file=file, vocabulary=vocabulary)
+    if dossier is not None:
+        return dossier
+    return read_in_full(data, file=file, base_path=base_path, vocabulary=vocabulary)
+
+
+def read_in_full(
+    data: Mapping[str, Any], *, file: str, base_path: str = "$",
+    vocabulary: Vocabulary | None = None,
+) -> Dossier:
+    """`dossier_from_mapping` without the fast reader: every value read at its place, so
+    that the first problem is raised with its path."""
     at = Where(file, base_path)
     table = _table(data, at)
-    _check_keys(table, at, _DOSSIER_KEYS)
+    _check_keys(table, at, DOSSIER_KEYS)
     ident = _id(table, at)
     categories = vocabulary.categories if vocabulary is not None else DEFAULT_CATEGORIES
     return Dossier(
