@@ -9,7 +9,8 @@ wins) or the environment variable `FITN7_HYPOTHESIS_PROFILE`, else `dev`:
 
 - `ci`: what CI and the README's test command run. Deterministic: the same
   examples on every run and every machine (derandomized, no example database,
-  no deadline, no timing health check), so a red run is a real bug, found
+  no deadline, no timing health check, no constants taken from the modules
+  imported so far: see `_pin_local_constants`), so a red run is a real bug, found
   again by running it again; a failure prints the `@reproduce_failure` blob.
 - `dev` (the default): as many examples as `ci`, but new ones at each run,
   and a failure is saved in `.hypothesis/` and replayed first next time.
@@ -56,3 +57,35 @@ settings.register_profile(
     **_NOT_TIMED,
 )
 settings.load_profile(os.environ.get("FITN7_HYPOTHESIS_PROFILE", "dev"))
+
+
+def _pin_local_constants() -> None:
+    """Under `ci`, draw no constant from the source of the modules imported so far.
+
+    Hypothesis draws about one value in twenty from the literals of the "local"
+    modules in `sys.modules` (fitn7, the plugins, benchmarks/fuzzlib, a plugin a
+    test wrote to a temporary folder...), scanned again whenever a module is
+    imported. Which ones a test sees then depends on the tests that ran before it
+    in the same process, that is on pytest-xdist's scheduling: a derandomized test
+    drew other examples from one run to the next (the broken-PACA property search
+    ran 7 s alone and 27 s after the fuzz tests had imported fuzzlib). `dev` and
+    `explore` keep the constants: there they find bugs, and nothing is replayed.
+    """
+    from hypothesis.internal.conjecture import providers
+    from hypothesis.internal.constants_ast import Constants
+
+    scan = providers._get_local_constants
+    if getattr(scan, "fitn7_pinned", False):
+        return  # a plugin's conftest ran this file again
+    none = Constants()
+
+    def local_constants() -> Constants:
+        if settings.get_current_profile_name() == "ci":
+            return none
+        return scan()
+
+    local_constants.fitn7_pinned = True  # type: ignore[attr-defined]
+    providers._get_local_constants = local_constants
+
+
+_pin_local_constants()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests import budget
 
@@ -33,6 +35,39 @@ def test_dev_and_explore_profiles_draw_new_examples():
     assert explore.max_examples == 10 * budget.STANDARD_EXAMPLES
     assert not dev.derandomize and not explore.derandomize
     assert dev.deadline is None and explore.deadline is None
+
+
+def _ci_draws() -> list[int]:
+    """What a derandomized test drawing integers sees under `ci`."""
+    seen: list[int] = []
+    previous = settings.get_current_profile_name()
+    settings.load_profile("ci")  # before @settings, which starts from the loaded profile
+    try:
+
+        @settings(max_examples=200)
+        @given(st.integers())
+        def record(n: int) -> None:
+            seen.append(n)
+
+        record()
+    finally:
+        settings.load_profile(previous)
+    return seen
+
+
+def test_ci_draws_do_not_depend_on_the_modules_imported_before(tmp_path, monkeypatch):
+    """Hypothesis draws some values from the literals of the local modules imported so
+    far; under `ci` it must not (conftest.py), or a test would see other examples
+    depending on which tests ran before it in its pytest-xdist worker."""
+    before = _ci_draws()
+    (tmp_path / "fitn7_constants_probe.py").write_text(
+        "WHOLE = -987_654_321_987\nTEXT = ' fitn7-constants-probe'\n", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.import_module("fitn7_constants_probe")
+    try:
+        assert _ci_draws() == before
+    finally:
+        del sys.modules["fitn7_constants_probe"]
 
 
 @pytest.mark.parametrize(("profile", "count", "expected"), [

@@ -90,6 +90,9 @@ class Emitter:
         self.namespace = namespace
         self._counter = itertools.count()
         self._consts: dict[tuple[str, str], str] = {}
+        # The locals surely assigned at the current line, one set per open block: a
+        # name set in a block is known until that block closes (never in a sibling).
+        self._assigned: list[set[str]] = [set()]
 
     def emit(self, line: str) -> None:
         """Append one line at the current indentation."""
@@ -100,13 +103,24 @@ class Emitter:
         """An indented block under `header` (never empty: Python forbids it)."""
         self.emit(header)
         self.level += 1
+        self._assigned.append(set())
         before = len(self.lines)
         try:
             yield
         finally:
             if len(self.lines) == before:
                 self.emit("pass")
+            self._assigned.pop()
             self.level -= 1
+
+    def assigned(self, local: str) -> bool:
+        """Whether every path to the current line has assigned `local` (see `mark_assigned`)."""
+        return any(local in names for names in self._assigned)
+
+    def mark_assigned(self, local: str) -> None:
+        """Note that `local` is assigned on every path to the current line, so code emitted
+        later in this block or inside it needs not assign it again."""
+        self._assigned[-1].add(local)
 
     def temp(self, hint: str = "v") -> str:
         """A fresh local name."""

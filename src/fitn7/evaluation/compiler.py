@@ -65,6 +65,9 @@ class Compiler:
     let_exprs: Mapping[str, ast.Expr]
     #: The value an optional input takes when the dossier does not give it, by name.
     input_defaults: Mapping[str, Any] = attrs.field(factory=dict)
+    #: Each let's reader, compiled at its first use in this scope: compiled again at
+    #: every use, a chain of lets using the one before twice took exponential time.
+    _let_readers: dict[str, Fn] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     def inside(self, element: t.Record | None) -> Compiler:
         """The compiler for expressions evaluated per element of a list of records."""
@@ -132,6 +135,12 @@ class Compiler:
         raise EvaluationError(f"unknown name `{name}` at {node.span}")  # the checker reports it
 
     def _let_reader(self, name: str) -> Fn:
+        known = self._let_readers.get(name)
+        if known is None:
+            known = self._let_readers[name] = self._new_let_reader(name)
+        return known
+
+    def _new_let_reader(self, name: str) -> Fn:
         inner = self.compile(self.let_exprs[name])
 
         def read_let(env: Env) -> Any:

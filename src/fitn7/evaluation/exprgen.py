@@ -250,6 +250,11 @@ class ExprGen:
         # Traced, what it read is followed by its own value, under its name.
         local = self.shared.local(f"let:{name}")
         reads, mark = f"{local}_reads", self.out.temp("m")
+        if self.out.assigned(local):
+            # Computed above on every path here: emitting its code again at each use
+            # made a chain of lets using the one before twice exponential in size.
+            self.out.emit(f"if {reads}: RD += {reads}")
+            return Atom(local)
         with self.out.block(f"if {local} is _U:"):
             self.out.emit(f"{mark} = len(RD)")
             value = self.expr(body)
@@ -261,6 +266,7 @@ class ExprGen:
             else:
                 self.out.emit(f"{reads} = RD[{mark}:] if len(RD) > {mark} else ()")
         self.out.emit(f"elif {reads}: RD += {reads}")
+        self.out.mark_assigned(local)
         return Atom(local)
 
     def _derived(self, name: str) -> Atom:
