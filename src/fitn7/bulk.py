@@ -57,11 +57,15 @@ def collected_as_a_batch() -> Iterator[None]:
     decisions). When the oldest generation is collected stays Python's choice.
     """
     running = gc.isenabled()
+    gc.disable()
     try:
-        with no_cycle_collection():
-            yield
+        yield
     finally:
         if running:
+            # Nothing in between: the first allocation with the collector running would
+            # start its own pass, and with the count of collections this makes, a
+            # pass of the oldest generation (every object alive), again and again.
+            gc.enable()
             gc.collect(1)
 
 

@@ -491,6 +491,7 @@ def is_structure(value: Any) -> bool:
         return bool(value) and _is_record_type(type(value[0]))
     return _is_record_type(type(value))
 
+
 #: Types of values that are never a structure (`is_structure`), tested first by the
 #: traced generated code, where most values read are of one of them.
 PLAIN_TYPES = frozenset({str, int, bool, Decimal, datetime.date, frozenset, Kind, Category})
