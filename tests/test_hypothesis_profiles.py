@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib
 import os
+import runpy
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -109,3 +111,19 @@ def test_profile_is_chosen_by_option_then_environment(tmp_path, folder, args, ex
         cwd=ROOT / folder, capture_output=True, text=True, env=environ, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert [w for w in done.stdout.split() if w.startswith("PROFILE=")] == [f"PROFILE={expected}"]
+
+
+@pytest.mark.parametrize(("numprocesses", "dist", "expected"), [
+    (2, "no", "worksteal"), (2, "load", "load"), (None, "no", "no"), (0, "no", "no"),
+])
+def test_xdist_steals_work_unless_told_otherwise(numprocesses, dist, expected):
+    """`-n 2` alone shares the tests out with `worksteal`; an explicit `--dist` wins."""
+    previous = settings.get_current_profile_name()
+    try:
+        hooks = runpy.run_path(str(ROOT / "conftest.py"))
+    finally:
+        settings.load_profile(previous)  # running the file loaded a profile again
+    config = types.SimpleNamespace(
+        option=types.SimpleNamespace(numprocesses=numprocesses, dist=dist))
+    hooks["pytest_cmdline_main"](config)
+    assert config.option.dist == expected
