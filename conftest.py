@@ -61,7 +61,7 @@ settings.load_profile(os.environ.get("FITN7_HYPOTHESIS_PROFILE", "dev"))
 
 
 def _pin_local_constants() -> None:
-    """Under `ci`, draw no constant from the source of the modules imported so far.
+    """Under `ci` (any derandomized profile), draw no constant from the modules' source.
 
     Hypothesis draws about one value in twenty from the literals of the "local"
     modules in `sys.modules` (fitn7, the plugins, benchmarks/fuzzlib, a plugin a
@@ -71,6 +71,7 @@ def _pin_local_constants() -> None:
     drew other examples from one run to the next (the broken-PACA property search
     ran 7 s alone and 27 s after the fuzz tests had imported fuzzlib). `dev` and
     `explore` keep the constants: there they find bugs, and nothing is replayed.
+    Hypothesis caches the constants it may draw: emptied whenever the choice flips.
     """
     from hypothesis.internal.conjecture import providers
     from hypothesis.internal.constants_ast import Constants
@@ -79,11 +80,14 @@ def _pin_local_constants() -> None:
     if getattr(scan, "fitn7_pinned", False):
         return  # a plugin's conftest ran this file again
     none = Constants()
+    pinned_before: list[bool] = []
 
     def local_constants() -> Constants:
-        if settings.get_current_profile_name() == "ci":
-            return none
-        return scan()
+        pinned = bool(settings.default.derandomize)
+        if pinned_before != [pinned]:
+            providers.CONSTANTS_CACHE.cache.clear()
+            pinned_before[:] = [pinned]
+        return none if pinned else scan()
 
     local_constants.fitn7_pinned = True  # type: ignore[attr-defined]
     providers._get_local_constants = local_constants

@@ -39,11 +39,11 @@ def test_dev_and_explore_profiles_draw_new_examples():
     assert dev.deadline is None and explore.deadline is None
 
 
-def _ci_draws() -> list[int]:
-    """What a derandomized test drawing integers sees under `ci`."""
+def _draws(profile: str) -> list[int]:
+    """What a test drawing integers sees under `profile`."""
     seen: list[int] = []
     previous = settings.get_current_profile_name()
-    settings.load_profile("ci")  # before @settings, which starts from the loaded profile
+    settings.load_profile(profile)  # before @settings, which starts from the loaded profile
     try:
 
         @settings(max_examples=200)
@@ -60,14 +60,17 @@ def _ci_draws() -> list[int]:
 def test_ci_draws_do_not_depend_on_the_modules_imported_before(tmp_path, monkeypatch):
     """Hypothesis draws some values from the literals of the local modules imported so
     far; under `ci` it must not (conftest.py), or a test would see other examples
-    depending on which tests ran before it in its pytest-xdist worker."""
-    before = _ci_draws()
+    depending on which tests ran before it in its pytest-xdist worker, nor keep those a
+    `dev` test cached."""
+    before = _draws("ci")
     (tmp_path / "fitn7_constants_probe.py").write_text(
         "WHOLE = -987_654_321_987\nTEXT = ' fitn7-constants-probe'\n", "utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     importlib.import_module("fitn7_constants_probe")
     try:
-        assert _ci_draws() == before
+        assert _draws("ci") == before
+        _draws("dev")  # random, with the module's literals among its constants
+        assert _draws("ci") == before
     finally:
         del sys.modules["fitn7_constants_probe"]
 
