@@ -11,11 +11,12 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fitn7 import parse_policy
@@ -24,6 +25,7 @@ from fitn7.diagnostics import Severity
 from fitn7.dossier import Category, Dossier
 from fitn7.evaluation import CompiledPolicy, compile_policy
 from fitn7.evaluation.env import Basis
+from tests.budget import examples
 from tests.test_evaluation_equivalence import assert_same, dossiers_for
 
 PARTS = """
@@ -102,15 +104,17 @@ def fill(text: str, **values: str) -> str:
     return text
 
 
+@functools.cache
 def compiled(text: str) -> CompiledPolicy:
+    """The policy checked and compiled, once per text: the property tests below compile
+    theirs at each example (a parse, a check and the fast path's code each time)."""
     policy = parse_policy(text, "equivalence.fitn7")
     errors = [d for d in check(policy) if d.severity is Severity.ERROR]
     assert not errors, errors
     return compile_policy(policy)
 
 
-SETTINGS = settings(max_examples=200, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(200))
 
 
 @pytest.mark.parametrize("basis", BASES)
@@ -264,7 +268,7 @@ _STEPS = (
 
 @given(st.lists(st.sampled_from(_STEPS), min_size=1, max_size=9), st.sampled_from(BASES),
        st.data())
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60))
 def test_any_order_of_amount_steps_is_read_alike_on_every_path(
     steps: list[str], basis: str, data: st.DataObject
 ) -> None:
@@ -279,5 +283,6 @@ def test_any_order_of_amount_steps_is_read_alike_on_every_path(
             "amount\n" + "".join(f"  {s}\n" for s in unique))
     program = compile_policy(parse_policy(text, "ordre.fitn7"))
     assert program.fast is not None
+    some_dossiers = dossiers_for(program)
     for _ in range(5):
-        assert_same(program, data.draw(dossiers_for(program)))
+        assert_same(program, data.draw(some_dossiers))

@@ -21,6 +21,7 @@ from fitn7.evaluation.params import coerce, param_text
 from fitn7.legal_forms import READABLE_NAMES, legal_forms
 from fitn7.loading import dossier_from_mapping
 from fitn7.loading.canonical import canonical_dossier_json, dossier_to_mapping
+from tests.budget import examples
 
 OPEN_CALL = """\
 policy "ouvert"
@@ -197,7 +198,7 @@ def test_family_comparisons_mean_membership() -> None:
 _KINDS = st.sampled_from(sorted({*READABLE_NAMES, "5505", "7345", "9260", "1000", "7389"}))
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120))
 @given(_KINDS, st.lists(_KINDS, max_size=2), st.none() | st.integers(0, 10_000))
 def test_every_path_agrees_on_any_applicant(kind: str, members: list[str],
                                            population: int | None) -> None:

@@ -11,6 +11,7 @@ from fitn7 import check, parse_policy
 from fitn7.audit import diff
 from fitn7.dsl import ast
 from fitn7.hashing import policy_hash
+from tests.budget import examples
 from tests.strategies import expressions, policies
 
 HEADER = 'policy "p"\n  title "t"\n  authority "a"\n  version "1"\n'
@@ -69,8 +70,8 @@ def test_a_change_to_one_of_two_rules_of_one_id_is_one_change():
 _NAMED = (ast.Param, ast.Let, ast.Session, ast.Rule, ast.Limit, ast.Invariant)
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.too_slow,
+                                                          HealthCheck.data_too_large])
 @given(policies(), st.data())
 def test_swapping_two_declarations_of_one_name_changes_neither_diff_nor_hash(policy, data):
     """A named declaration doubled with another body, then the two swapped: no edit, the

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib
 import os
+import runpy
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -37,11 +39,11 @@ def test_dev_and_explore_profiles_draw_new_examples():
     assert dev.deadline is None and explore.deadline is None
 
 
-def _ci_draws() -> list[int]:
-    """What a derandomized test drawing integers sees under `ci`."""
+def _draws(profile: str) -> list[int]:
+    """What a test drawing integers sees under `profile`."""
     seen: list[int] = []
     previous = settings.get_current_profile_name()
-    settings.load_profile("ci")  # before @settings, which starts from the loaded profile
+    settings.load_profile(profile)  # before @settings, which starts from the loaded profile
     try:
 
         @settings(max_examples=200)
@@ -58,14 +60,17 @@ def _ci_draws() -> list[int]:
 def test_ci_draws_do_not_depend_on_the_modules_imported_before(tmp_path, monkeypatch):
     """Hypothesis draws some values from the literals of the local modules imported so
     far; under `ci` it must not (conftest.py), or a test would see other examples
-    depending on which tests ran before it in its pytest-xdist worker."""
-    before = _ci_draws()
+    depending on which tests ran before it in its pytest-xdist worker, nor keep those a
+    `dev` test cached."""
+    before = _draws("ci")
     (tmp_path / "fitn7_constants_probe.py").write_text(
         "WHOLE = -987_654_321_987\nTEXT = ' fitn7-constants-probe'\n", "utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     importlib.import_module("fitn7_constants_probe")
     try:
-        assert _ci_draws() == before
+        assert _draws("ci") == before
+        _draws("dev")  # random, with the module's literals among its constants
+        assert _draws("ci") == before
     finally:
         del sys.modules["fitn7_constants_probe"]
 
@@ -109,3 +114,19 @@ def test_profile_is_chosen_by_option_then_environment(tmp_path, folder, args, ex
         cwd=ROOT / folder, capture_output=True, text=True, env=environ, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert [w for w in done.stdout.split() if w.startswith("PROFILE=")] == [f"PROFILE={expected}"]
+
+
+@pytest.mark.parametrize(("numprocesses", "dist", "expected"), [
+    (2, "no", "worksteal"), (2, "load", "load"), (None, "no", "no"), (0, "no", "no"),
+])
+def test_xdist_steals_work_unless_told_otherwise(numprocesses, dist, expected):
+    """`-n 2` alone shares the tests out with `worksteal`; an explicit `--dist` wins."""
+    previous = settings.get_current_profile_name()
+    try:
+        hooks = runpy.run_path(str(ROOT / "conftest.py"))
+    finally:
+        settings.load_profile(previous)  # running the file loaded a profile again
+    config = types.SimpleNamespace(
+        option=types.SimpleNamespace(numprocesses=numprocesses, dist=dist))
+    hooks["pytest_cmdline_main"](config)
+    assert config.option.dist == expected

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from fitn7 import legal_forms as lf
 from fitn7.dossier import CATEGORIES_JURIDIQUES
 from fitn7.errors import Fitn7Error
+from tests.budget import examples
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -104,7 +105,7 @@ def test_legal_forms_are_frozen():
         lf.READABLE_NAMES["x"] = lf.READABLE_NAMES["commune"]  # type: ignore[index]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100))
 @given(st.sampled_from(CODES))
 def test_any_code_of_the_data_round_trips(code):
     form = lf.legal_form(code)
@@ -461,7 +462,7 @@ def test_a_number_is_refused_with_a_hint():
     assert info.value.reason == 'it is text: write it in quotes, e.g. "210100533"'
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200))
 @given(
     st.sampled_from([r["siren"] for r in _rows("communes.csv")]),
     st.integers(0, 8),

@@ -105,10 +105,11 @@ def test_dossiers_strategy():
     """`fitn7.testing.dossiers()` is `fitn7.strategies.dossiers()`: realistic dossiers."""
     hypothesis = pytest.importorskip("hypothesis")
     from fitn7 import strategies
+    from tests.budget import examples
 
     seen: list[Dossier] = []
 
-    @hypothesis.settings(max_examples=20, derandomize=True, database=None)
+    @hypothesis.settings(max_examples=examples(20))
     @hypothesis.given(testing.dossiers(complete=True))
     def collect(dossier: Dossier) -> None:
         seen.append(dossier)

@@ -35,6 +35,7 @@ from fitn7.loading.vocabulary import apply_vocabulary
 from fitn7.resolve import load_resolved, merge
 from fitn7.runner import Runner
 from fitn7.vocabulary import DEFAULT_CATEGORIES, Vocabulary
+from tests.budget import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -372,7 +373,7 @@ _LINES = st.lists(st.tuples(st.sampled_from(["fonctionnement", "investissement",
                             st.none() | st.decimals(0, 50_000, places=2)), max_size=4)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150))
 @given(_INPUTS, _LINES, st.sets(st.sampled_from(["statuts", "deliberation", "bilan"])),
        st.sampled_from([None, "commune", "association", "cc"]))
 def test_every_path_decides_the_vocabulary_alike(
