@@ -30,31 +30,13 @@ BATCH = 500
 
 
 @contextlib.contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Pause the cycle collector inside the block; resume it after if it was running.
+def no_cycle_collection(*, then_collect: int | None = None) -> Iterator[None]:
+    """Pause the cycle collector inside the block; resume it after if it was running,
+    and then, with `then_collect`, collect the generations up to that one at once.
 
     Nested or concurrent uses are safe: a block that finds the collector
-    paused leaves it as it finds it, and reference counting works throughout.
-    """
-    running = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if running:
-            gc.enable()
-
-
-@contextlib.contextmanager
-def collected_as_a_batch() -> Iterator[None]:
-    """Pause the cycle collector inside the block; after it, when the collector was
-    running, collect the young generations at once.
-
-    What the block built is still in the processor's cache: looked at once then,
-    and moved to the oldest generation, it is not walked again by the
-    collector's own passes, the second one long after (a traced decision per
-    dossier, kept by the thousand, made those passes cost as much as the
-    decisions). When the oldest generation is collected stays Python's choice.
+    paused leaves it as it finds it (and collects nothing), and reference
+    counting works throughout.
     """
     running = gc.isenabled()
     gc.disable()
@@ -66,7 +48,21 @@ def collected_as_a_batch() -> Iterator[None]:
             # start its own pass, and with the count of collections this makes, a
             # pass of the oldest generation (every object alive), again and again.
             gc.enable()
-            gc.collect(1)
+            if then_collect is not None:
+                gc.collect(then_collect)
+
+
+def collected_as_a_batch() -> contextlib.AbstractContextManager[None]:
+    """Pause the cycle collector inside the block; after it, when the collector was
+    running, collect the young generations at once.
+
+    What the block built is still in the processor's cache: looked at once then,
+    and moved to the oldest generation, it is not walked again by the
+    collector's own passes, the second one long after (a traced decision per
+    dossier, kept by the thousand, made those passes cost as much as the
+    decisions). When the oldest generation is collected stays Python's choice.
+    """
+    return no_cycle_collection(then_collect=1)
 
 
 def batches(items: Iterable[_T], size: int = BATCH) -> Iterator[list[_T]]:
