@@ -95,8 +95,20 @@ def test_cli_check_loads_neither_evaluation_nor_allocation():
         f"    assert main(['check', {str(ROOT / 'policies')!r}]) == 0"
     )
     assert "fitn7.checker" in loaded
-    for heavy in ("fitn7.evaluation.program", "fitn7.allocation.engine", "fitn7.audit"):
+    # Nor, through the plugins every command loads, the dossier readers.
+    for heavy in ("fitn7.evaluation.program", "fitn7.allocation", "fitn7.render.allocation",
+                  "fitn7.audit", "fitn7.loading", "fitn7_csv.loader",
+                  "fitn7_demarches_simplifiees.loader"):
         assert heavy not in loaded, heavy
+
+
+def test_allocate_lists_the_formats_its_renderer_knows():
+    """`fitn7 allocate --format` spells out the renderer's formats (so that building the
+    parser does not import allocation): the two lists agree."""
+    from fitn7.cli import allocate
+    from fitn7.render.allocation import FORMATS
+
+    assert allocate.FORMATS == FORMATS
 
 
 def test_check_parses_each_policy_once(monkeypatch, capsys):

@@ -53,11 +53,20 @@ def two_files(tmp_path: Path, dossiers: str, lines: str) -> Path:
     return path
 
 
-def test_loader_declared(host: PluginHost) -> None:
-    """The plugin declares the `csv` format for `.csv` files, under its own name."""
+def test_loader_declared(host: PluginHost, tmp_path: Path) -> None:
+    """The plugin declares the `csv` format for `.csv` files, under its own name; its
+    load function (which imports the reader on first use) reads as `load_csv` does."""
     decl = host.loaders["csv"]
     assert (decl.format, decl.suffixes, decl.plugin) == ("csv", (".csv",), "fitn7_csv")
-    assert decl.load is load_csv
+    assert decl.load_with_vocabulary is decl.load
+    path = two_files(
+        tmp_path, "Numéro;Commune\nD-1;Plouguerneau\n", "Dossier;Libellé;Montant;Région\n"
+    )
+    assert [r.dossier.id for r in loaded(list(decl.load(path, {})))] == ["D-1"]
+    (declared,) = decl.load(path, {"mapping": "nowhere.toml"})
+    (direct,) = load_csv(path, {"mapping": "nowhere.toml"})
+    assert isinstance(declared, Failed) and isinstance(direct, Failed)
+    assert declared.error.message == direct.error.message
     assert [d.format for d in fitn7_csv.plugin.fitn7_register_loaders()] == ["csv"]
 
 

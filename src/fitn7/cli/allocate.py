@@ -25,7 +25,10 @@ from fitn7.cli.common import (
 )
 from fitn7.diagnostics import did_you_mean
 from fitn7.errors import DossierError, EvaluationError
-from fitn7.render.allocation import FORMATS
+
+#: `fitn7.render.allocation.FORMATS`, spelled out so that building the parser of
+#: every command does not import allocation (tests/test_limits_perf.py checks both agree).
+FORMATS = ("text", "json", "toml", "csv")
 
 if TYPE_CHECKING:
     from fitn7.allocation import PriorAward

@@ -10,8 +10,27 @@ mapping per démarche (fitn7-csv's design: column header = dossier field):
 
 from __future__ import annotations
 
-from fitn7_demarches_simplifiees.loader import OPTIONS, claims, load_demarche
-from fitn7_demarches_simplifiees.mapping import DsMapping, Repetition, load_mapping
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fitn7_demarches_simplifiees.loader import OPTIONS, claims, load_demarche
+    from fitn7_demarches_simplifiees.mapping import DsMapping, Repetition, load_mapping
+
+#: Public name -> the module defining it, imported on first use (PEP 562): fitn7
+#: imports this package with every plugin on each command.
+_HOMES = {
+    "OPTIONS": "loader", "claims": "loader", "load_demarche": "loader",
+    "DsMapping": "mapping", "Repetition": "mapping", "load_mapping": "mapping",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+
 
 __version__ = "0.1.0"
 

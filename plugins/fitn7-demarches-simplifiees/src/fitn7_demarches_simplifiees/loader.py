@@ -31,13 +31,11 @@ from fitn7_demarches_simplifiees.mapping import DsMapping, is_demarche_mapping, 
 from fitn7_demarches_simplifiees.platform import STATE, STATES, base_label, state_code
 from fitn7_demarches_simplifiees.snapshot import is_snapshot, read_snapshot
 from fitn7_demarches_simplifiees.source import Entry, Source
+from fitn7_demarches_simplifiees.suffixes import SUFFIXES
 from fitn7_demarches_simplifiees.workbook import read_workbook
 
 #: The options `--loader-option NAME=VALUE` may give.
 OPTIONS = ("mapping", "expenses", "state")
-#: The suffixes the loader owns; it also claims `.json` snapshots and `.csv` exports
-#: whose mapping is a démarche's.
-SUFFIXES = (".xlsx", ".ods")
 
 
 def claims(path: Path, options: Mapping[str, str]) -> bool:

@@ -6,12 +6,36 @@ decides nothing. Every dossier goes through fitn7's own dossier reader.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import argparse
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 from fitn7.hookspecs import CommandDecl, LoaderDecl, hookimpl
 
-from fitn7_demarches_simplifiees.command import configure
-from fitn7_demarches_simplifiees.loader import SUFFIXES, claims, load_demarche
+from fitn7_demarches_simplifiees.suffixes import SUFFIXES
+
+# The loader and the command are imported on first use: every fitn7 command loads
+# the plugins, and `fitn7 check` should not pay for readers of workbooks it never runs.
+
+
+def _load_demarche(path: Path, options: Mapping[str, str]) -> Iterator[Any]:
+    from fitn7_demarches_simplifiees.loader import load_demarche
+
+    return load_demarche(path, options)
+
+
+def _claims(path: Path, options: Mapping[str, str]) -> bool:
+    from fitn7_demarches_simplifiees.loader import claims
+
+    return claims(path, options)
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    from fitn7_demarches_simplifiees.command import configure
+
+    configure(parser)
+
 
 LOADER = LoaderDecl(
     format="ds",
@@ -20,15 +44,15 @@ LOADER = LoaderDecl(
     "(.json, from `fitn7 ds pull`), read through the démarche's TOML mapping "
     "(EXPORT.mapping.toml beside it, or --loader-option mapping=FILE); "
     "--loader-option state=en_instruction keeps only the dossiers in that state.",
-    load=load_demarche,
-    claims=claims,
+    load=_load_demarche,
+    claims=_claims,
 )
 
 COMMAND = CommandDecl(
     name="ds",
     doc="Démarches Simplifiées: `fitn7 ds pull DEMARCHE --out snapshot.json` fetches a "
     "démarche's dossiers through the GraphQL API",
-    configure=configure,
+    configure=_configure,
 )
 
 
