@@ -102,6 +102,22 @@ def test_cli_check_loads_neither_evaluation_nor_allocation():
         assert heavy not in loaded, heavy
 
 
+@pytest.mark.parametrize("package", ["fitn7_csv", "fitn7_demarches_simplifiees"])
+def test_lazy_plugin_packages_give_every_public_name(package):
+    """The plugins that import their readers on first use still give each name of their
+    `__all__`, the object of the module it comes from."""
+    import importlib
+
+    module = importlib.import_module(package)
+    for name in module.__all__:
+        value = getattr(module, name)
+        if name != "__version__":
+            home = importlib.import_module(module._HOMES[name])
+            assert getattr(home, name) is value, name
+    with pytest.raises(AttributeError):
+        _ = module.no_such_name
+
+
 def test_allocate_lists_the_formats_its_renderer_knows():
     """`fitn7 allocate --format` spells out the renderer's formats (so that building the
     parser does not import allocation): the two lists agree."""

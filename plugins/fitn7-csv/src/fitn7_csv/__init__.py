@@ -11,8 +11,9 @@ bad rows are reported with their row number and column.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from fitn7.lazy import exports
 
 if TYPE_CHECKING:
     from fitn7_csv.fields import FieldPath, FieldPathError, parse_field
@@ -30,20 +31,17 @@ if TYPE_CHECKING:
 #: (PEP 562): fitn7 imports this package with every plugin on each command, and
 #: `fitn7 check` must not pay for a dossier reader it does not run.
 _HOMES = {
-    "FieldPath": "fields", "FieldPathError": "fields", "parse_field": "fields",
-    "MAPPING_SUFFIX": "loader", "OPTIONS": "loader", "load_csv": "loader",
-    "mapping_path": "loader",
-    "Column": "mapping", "CsvMapping": "mapping", "ExpenseFile": "mapping",
-    "load_mapping": "mapping", "parse_columns": "mapping", "parse_mapping": "mapping",
+    name: f"{__name__}.{module}"
+    for module, names in {
+        "fields": ("FieldPath", "FieldPathError", "parse_field"),
+        "loader": ("MAPPING_SUFFIX", "OPTIONS", "load_csv", "mapping_path"),
+        "mapping": ("Column", "CsvMapping", "ExpenseFile", "load_mapping", "parse_columns",
+                    "parse_mapping"),
+    }.items()
+    for name in names
 }
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
-
+__getattr__ = exports(__name__, _HOMES)
 
 __version__ = "0.1.0"
 

@@ -10,8 +10,9 @@ mapping per démarche (fitn7-csv's design: column header = dossier field):
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from fitn7.lazy import exports
 
 if TYPE_CHECKING:
     from fitn7_demarches_simplifiees.loader import OPTIONS, claims, load_demarche
@@ -20,17 +21,15 @@ if TYPE_CHECKING:
 #: Public name -> the module defining it, imported on first use (PEP 562): fitn7
 #: imports this package with every plugin on each command.
 _HOMES = {
-    "OPTIONS": "loader", "claims": "loader", "load_demarche": "loader",
-    "DsMapping": "mapping", "Repetition": "mapping", "load_mapping": "mapping",
+    name: f"{__name__}.{module}"
+    for module, names in {
+        "loader": ("OPTIONS", "claims", "load_demarche"),
+        "mapping": ("DsMapping", "Repetition", "load_mapping"),
+    }.items()
+    for name in names
 }
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
-
+__getattr__ = exports(__name__, _HOMES)
 
 __version__ = "0.1.0"
 
