@@ -19,10 +19,12 @@ from fitn7_demarches_simplifiees.suffixes import SUFFIXES
 # the plugins, and `fitn7 check` should not pay for readers of workbooks it never runs.
 
 
-def _load_demarche(path: Path, options: Mapping[str, str]) -> Iterator[Any]:
+def _load_demarche(
+    path: Path, options: Mapping[str, str], vocabulary: Any = None
+) -> Iterator[Any]:
     from fitn7_demarches_simplifiees.loader import load_demarche
 
-    return load_demarche(path, options)
+    return load_demarche(path, options, vocabulary)
 
 
 def _claims(path: Path, options: Mapping[str, str]) -> bool:
@@ -46,6 +48,8 @@ LOADER = LoaderDecl(
     "--loader-option state=en_instruction keeps only the dossiers in that state.",
     load=_load_demarche,
     claims=_claims,
+    # The policy's vocabulary: its categories, and the inputs and documents champs fill.
+    load_with_vocabulary=_load_demarche,
 )
 
 COMMAND = CommandDecl(
