@@ -30,8 +30,8 @@ DEPENSES = Champ(3100010, "Plan de financement", "repetition", (
 CHAMPS = (
     Champ(3100001, "Intitulé de l'opération", "text"),
     Champ(3100002, "Montant FEADER demandé (€)", "decimal"),
-    Champ(3100003, "L'opération s'inscrit dans une fiche-action", "yes_no"),
-    Champ(3100004, "Part de l'opération sur le territoire du GAL", "text"),
+    Champ(3100003, "Inscrite dans une fiche-action", "yes_no"),
+    Champ(3100004, "Part sur le territoire du GAL", "text"),
     Champ(3100005, "Date du premier acte de l'opération", "date"),
     Champ(3100006, "Cofinancements publics (€)", "decimal"),
     Champ(3100007, "Engagement du cofinanceur", "piece_justificative"),
@@ -51,8 +51,8 @@ number = 51234
 "Entreprise forme juridique code" = "applicant.kind"
 "Intitulé de l'opération" = { field = "project.title", champ = 3100001 }
 "Montant FEADER demandé (€)" = { field = "requested", champ = 3100002 }
-"L'opération s'inscrit dans une fiche-action" = { field = "inputs.inscription_strategie", champ = 3100003 }
-"Part de l'opération sur le territoire du GAL" = { field = "inputs.part_territoire", champ = 3100004 }
+"Inscrite dans une fiche-action" = { field = "inputs.inscription_strategie", champ = 3100003 }
+"Part sur le territoire du GAL" = { field = "inputs.part_territoire", champ = 3100004 }
 "Date du premier acte de l'opération" = { field = "inputs.debut_operation", champ = 3100005 }
 "Cofinancements publics (€)" = { field = "inputs.cofinancement_public", champ = 3100006 }
 "Engagement du cofinanceur" = { field = "documents.engagement_cofinanceur", champ = 3100007 }
@@ -64,10 +64,18 @@ file = "leader-depenses.csv"
 
 [expenses.columns]
 "Dépense" = { field = "label", champ = 3100011 }
-"Poste" = { field = "category", champ = 3100012, values = { "Étude" = "etude", "Investissement" = "investissement", "Fonctionnement" = "fonctionnement" } }
 "Montant HT (€)" = { field = "amount_ht", champ = 3100013 }
 "Montant TTC (€)" = { field = "amount_ttc", champ = 3100014 }
 "TVA récupérée" = { field = "vat_recovered", champ = 3100015 }
+
+[expenses.columns.Poste]
+field = "category"
+champ = 3100012
+
+[expenses.columns.Poste.values]
+"Étude" = "etude"
+"Investissement" = "investissement"
+"Fonctionnement" = "fonctionnement"
 """
 
 #: The form's drop-down choices, by the policy's category.

@@ -115,7 +115,7 @@ def test_a_category_the_policy_does_not_declare_fails_its_dossier_at_its_cell(
 
 def test_an_input_cell_the_policy_type_cannot_read_fails_at_its_cell(folder: Path) -> None:
     """The percent input read from a text champ: `beaucoup` is no share."""
-    header = "Part de l'opération sur le territoire du GAL"
+    header = "Part sur le territoire du GAL"
     export = _with_cell(folder, "Dossiers", 2, header, "beaucoup")
     first, *others = load_demarche(export, {}, vocabulary())
     assert isinstance(first, Failed)
