@@ -45,7 +45,8 @@ LOADER = LoaderDecl(
     doc="A Démarches Simplifiées démarche: its xlsx, ods or csv export, or an API snapshot "
     "(.json, from `fitn7 ds pull`), read through the démarche's TOML mapping "
     "(EXPORT.mapping.toml beside it, or --loader-option mapping=FILE); "
-    "--loader-option state=en_instruction keeps only the dossiers in that state.",
+    "--loader-option state=en_instruction keeps only the dossiers in that state. Read for "
+    "the policy: champs may fill its inputs.NAME and documents, lines use its categories.",
     load=_load_demarche,
     claims=_claims,
     # The policy's vocabulary: its categories, and the inputs and documents champs fill.
