@@ -36,6 +36,7 @@ _TYPENAMES = {
     "decimal": "DecimalNumberChamp", "yes_no": "YesNoChamp", "checkbox": "CheckboxChamp",
     "date": "DateChamp", "multiple": "MultipleDropDownListChamp", "commune": "CommuneChamp",
     "departement": "DepartementChamp", "siret": "SiretChamp", "repetition": "RepetitionChamp",
+    "piece_justificative": "PieceJustificativeChamp",
 }
 DEPARTEMENTS = {"32": "Gers", "31": "Haute-Garonne", "65": "Hautes-Pyrénées"}
 
@@ -69,8 +70,9 @@ class Dossier:
     """One dossier: the platform's data and the champs' values by stable id.
 
     A value is text, an int, a Decimal, a bool, a date, a list (multiple
-    choice), a `Commune`, a département code, or for a repetition block a list
-    of rows (each a mapping of child id to value).
+    choice), a `Commune`, a département code, a file name (a pièce
+    justificative), or for a repetition block a list of rows (each a mapping
+    of child id to value).
     """
 
     number: int
@@ -348,6 +350,8 @@ def api_champ(champ: Champ, value: Any, row: str | None = None) -> dict[str, Any
         node["etablissement"] = None if value is None else {
             "siret": value, "entreprise": {"siren": value[:9], "raisonSociale": None,
                                            "formeJuridiqueCode": None}}
+    elif champ.kind == "piece_justificative":
+        node["files"] = [] if value is None else [{"filename": value}]
     elif champ.kind == "repetition":
         node["rows"] = [
             {"id": f"row-{champ.id}-{i}",

@@ -149,7 +149,7 @@ def parse_mapping(
             file, "columns", "no column is mapped to `id`",
             'every dossier needs one: e.g. "Numéro de dossier" = "id"',
         )
-    _documents_one_way(columns, file)
+    documents_one_way(columns, file)
     expenses = None
     if "expenses" in data:
         expenses = _expense_file(as_table(data["expenses"], file, "expenses"), file)
@@ -162,7 +162,7 @@ def parse_mapping(
     return CsvMapping(file, columns, delimiter, encoding, expenses)
 
 
-def _documents_one_way(columns: tuple[Column, ...], file: str) -> None:
+def documents_one_way(columns: tuple[Column, ...], file: str) -> None:
     """A list of documents in one column, or one column per document: not both (which
     cells would say what the dossier provides?)."""
     listed = next((c for c in columns if c.field.parts == ("documents",)), None)

@@ -1,6 +1,6 @@
 """The loader `ds`: a démarche's dossiers from its csv, xlsx or ods export or an API snapshot.
 
-`load_demarche(path, options)` yields a `fitn7.loading.Loaded` per dossier and
+`load_demarche(path, options, vocabulary)` yields a `fitn7.loading.Loaded` per dossier and
 a `fitn7.loading.Failed` per one that does not map, naming the sheet, row
 and column (`gers.xlsx: expected an integer @ sheet `Dossiers`, row 4, column
 `Nombre de communes couvertes``) or the dossier number and champ label
@@ -9,6 +9,12 @@ the others go on. What spoils the whole file (no mapping, a missing sheet, a
 label the mapping reads and the source lacks, a damaged or
 password-protected workbook) is one `Failed` for it. It never raises for bad
 data.
+
+`vocabulary` is that of the policy the dossiers are read for, as in
+fitn7-csv: its expense categories, and the inputs and documents the
+mapping's champs may fill (`inputs.NAME`, `documents`, `documents.NAME`).
+Without it, the built-in FITN7 categories, and inputs kept as the mapping
+types them (text by default).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from fitn7.diagnostics import did_you_mean
 from fitn7.errors import DossierError
 from fitn7.loading import Failed, LoadResult
 from fitn7.loading.where import dossier_error
+from fitn7.vocabulary import Vocabulary
 from fitn7_csv.assemble import CellFailure, Place, build, fill, is_empty
 from fitn7_csv.fields import Part
 from fitn7_csv.loader import mapping_path
@@ -52,9 +59,11 @@ def claims(path: Path, options: Mapping[str, str]) -> bool:
 
 
 def load_demarche(
-    path: str | os.PathLike[str], options: Mapping[str, str] | None = None
+    path: str | os.PathLike[str], options: Mapping[str, str] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> Iterator[LoadResult]:
-    """Every dossier of an export or snapshot, as `Loaded` or `Failed` (see the module)."""
+    """Every dossier of an export or snapshot, as `Loaded` or `Failed` (see the module),
+    read for the policy of `vocabulary` (None: the built-in FITN7 categories)."""
     source_path = Path(path)
     options = options or {}
     try:
@@ -63,7 +72,7 @@ def load_demarche(
                 hint = did_you_mean(key, OPTIONS) or "the options are " + ", ".join(
                     f"`{o}`" for o in OPTIONS)
                 raise dossier_error(str(source_path), "", f"unknown loader option `{key}`", hint)
-        mapping = load_mapping(mapping_path(source_path, options))
+        mapping = load_mapping(mapping_path(source_path, options), vocabulary)
         states = _states(options, mapping, str(source_path))
         source = read_source(source_path, mapping, options)
         check_headers(source, mapping)
@@ -81,7 +90,7 @@ def load_demarche(
         state = entry.record.cells.get(STATE)
         if states and state_code(str(state or "")) not in states:
             continue
-        yield dossier(entry, mapping)
+        yield dossier(entry, mapping, vocabulary)
     yield from source.line_failures
 
 
@@ -126,8 +135,11 @@ def check_headers(source: Source, mapping: DsMapping) -> None:
         )
 
 
-def dossier(entry: Entry, mapping: DsMapping) -> LoadResult:
-    """One entry as a dossier through the mapping, or the first cell that does not map."""
+def dossier(
+    entry: Entry, mapping: DsMapping, vocabulary: Vocabulary | None = None
+) -> LoadResult:
+    """One entry as a dossier through the mapping, checked for the policy of `vocabulary`,
+    or the first cell that does not map."""
     tree: dict[str, object] = {}
     origins: dict[tuple[Part, ...], Place] = {}
     record = entry.record
@@ -145,7 +157,7 @@ def dossier(entry: Entry, mapping: DsMapping) -> LoadResult:
                      ("expenses", index), convert_cell)
     except CellFailure as failure:
         return Failed(failure.error)
-    return build(tree, origins, record.whole)
+    return build(tree, origins, record.whole, vocabulary)
 
 
 def _states(options: Mapping[str, str], mapping: DsMapping, file: str) -> tuple[str, ...]:

@@ -24,7 +24,11 @@ with what only a démarche has:
 
 `champ` is the stable id of a champ (the number in `Champ-<id>` of the API):
 with it, a label changed in a new revision of the démarche is still found
-in a snapshot. Mistakes are `DossierError`s naming the mapping and the key.
+in a snapshot. Read for a policy (`load_mapping(path, vocabulary)`), a champ
+may also fill one of the policy's inputs (`inputs.NAME`, of the type the
+policy declares) or say which documents the dossier provides (`documents`,
+`documents.NAME`: a pièce justificative champ), as in fitn7-csv. Mistakes
+are `DossierError`s naming the mapping and the key.
 """
 
 from __future__ import annotations
@@ -36,12 +40,14 @@ from typing import Any
 
 import attrs
 from fitn7.loading.where import dossier_error
+from fitn7.vocabulary import Vocabulary
 from fitn7_csv.mapping import (
     DEFAULT_NO,
     DEFAULT_YES,
     Column,
     as_table,
     check_keys,
+    documents_one_way,
     parse_columns,
     read_toml,
     toml_key,
@@ -99,9 +105,10 @@ class DsMapping:
         return next(c for c in self.columns if c.field.parts == ("id",))
 
 
-def load_mapping(path: str | Path) -> DsMapping:
-    """Read and check a démarche mapping; raises `DossierError` naming the file and the key."""
-    return parse_mapping(read_toml(path), str(path))
+def load_mapping(path: str | Path, vocabulary: Vocabulary | None = None) -> DsMapping:
+    """Read and check a démarche mapping for the policy of `vocabulary` (its inputs and
+    documents; None: no policy known); raises `DossierError` naming the file and the key."""
+    return parse_mapping(read_toml(path), str(path), vocabulary)
 
 
 def is_demarche_mapping(path: Path) -> bool:
@@ -112,8 +119,11 @@ def is_demarche_mapping(path: Path) -> bool:
         return False
 
 
-def parse_mapping(data: Mapping[str, Any], file: str) -> DsMapping:
-    """A `DsMapping` from the parsed TOML of `file` (which only locates errors)."""
+def parse_mapping(
+    data: Mapping[str, Any], file: str, vocabulary: Vocabulary | None = None
+) -> DsMapping:
+    """A `DsMapping` from the parsed TOML of `file` (which only locates errors), for the
+    policy of `vocabulary` when one is known."""
     check_keys(data, _TOP_KEYS, file, "")
     demarche = as_table(data.get("demarche", {}), file, "demarche")
     check_keys(demarche, _DEMARCHE_KEYS, file, "demarche")
@@ -131,7 +141,7 @@ def parse_mapping(data: Mapping[str, Any], file: str) -> DsMapping:
     if "columns" not in data:
         raise dossier_error(file, "", "no [columns] table", 'e.g. "ID" = "id"')
     columns, champs = _columns(as_table(data["columns"], file, "columns"), file, "columns",
-                               "dossier")
+                               "dossier", vocabulary)
     if not any(c.field.parts == ("id",) for c in columns):
         raise dossier_error(
             file, "columns", "no column is mapped to `id`",
@@ -143,6 +153,7 @@ def parse_mapping(data: Mapping[str, Any], file: str) -> DsMapping:
             file, toml_key("columns", inline[0].header),
             "expense lines come from a repetition block: name it in [expenses]",
         )
+    documents_one_way(columns, file)
     expenses = None
     if "expenses" in data:
         expenses = _repetition(as_table(data["expenses"], file, "expenses"), file)
@@ -173,9 +184,11 @@ def _repetition(data: Mapping[str, Any], file: str) -> Repetition:
 
 
 def _columns(
-    data: Mapping[str, Any], file: str, where: str, root: str
+    data: Mapping[str, Any], file: str, where: str, root: str,
+    vocabulary: Vocabulary | None = None,
 ) -> tuple[tuple[Column, ...], dict[str, int]]:
-    """fitn7-csv's columns, `champ` ids taken out first, and checkbox words added."""
+    """fitn7-csv's columns (a policy's inputs and documents typed by its `vocabulary`),
+    `champ` ids taken out first, and checkbox words added."""
     plain: dict[str, Any] = {}
     champs: dict[str, int] = {}
     labels: dict[int, str] = {}
@@ -195,7 +208,7 @@ def _columns(
             champs[header.strip()] = champ
             spec = {k: v for k, v in spec.items() if k != "champ"}
         plain[header] = spec
-    columns = parse_columns(plain, file, where, root)
+    columns = parse_columns(plain, file, where, root, vocabulary)
     with_words = []
     for column, spec in zip(columns, plain.values(), strict=True):
         given = spec if isinstance(spec, Mapping) else {}

@@ -19,10 +19,12 @@ from fitn7_demarches_simplifiees.suffixes import SUFFIXES
 # the plugins, and `fitn7 check` should not pay for readers of workbooks it never runs.
 
 
-def _load_demarche(path: Path, options: Mapping[str, str]) -> Iterator[Any]:
+def _load_demarche(
+    path: Path, options: Mapping[str, str], vocabulary: Any = None
+) -> Iterator[Any]:
     from fitn7_demarches_simplifiees.loader import load_demarche
 
-    return load_demarche(path, options)
+    return load_demarche(path, options, vocabulary)
 
 
 def _claims(path: Path, options: Mapping[str, str]) -> bool:
@@ -43,9 +45,12 @@ LOADER = LoaderDecl(
     doc="A Démarches Simplifiées démarche: its xlsx, ods or csv export, or an API snapshot "
     "(.json, from `fitn7 ds pull`), read through the démarche's TOML mapping "
     "(EXPORT.mapping.toml beside it, or --loader-option mapping=FILE); "
-    "--loader-option state=en_instruction keeps only the dossiers in that state.",
+    "--loader-option state=en_instruction keeps only the dossiers in that state. Read for "
+    "the policy: champs may fill its inputs.NAME and documents, lines use its categories.",
     load=_load_demarche,
     claims=_claims,
+    # The policy's vocabulary: its categories, and the inputs and documents champs fill.
+    load_with_vocabulary=_load_demarche,
 )
 
 COMMAND = CommandDecl(
