@@ -175,6 +175,10 @@ def batch(tmp_path: Path) -> Path:
         "h-key.json": '{"id": "H", "extra": {"\\udfff": 1}}',
         "i-deep.json": '{"id": "I", "extra": {"x": ' + "[" * 40 + "]" * 40 + "}}",
         "j-digits.json": '{"id": "J", "applicant": {"population": "' + "1" * 30 + '"}}',
+        # An exponent beyond any Decimal: `Decimal()` itself refuses it (found by fuzzing).
+        "k-exponent.toml": 'id = "K"\nrequested = 99E999999999999999999\n',
+        "l-exponent.json": '{"id": "L", "expenses": [{"label": "x", "category": "etude", '
+                           '"amount": 1e-999999999999999999999}]}',
         "ok.json": '{"id": "OK", "requested": 999999999999999.99, '
                    '"applicant": {"population": 999999999999999999}}',
     }
@@ -202,6 +206,10 @@ EXPECTED = {
                   "surrogate @ $.extra",
     "i-deep.json": "tables or lists are nested too deeply to be a dossier @ $.extra.x",
     "j-digits.json": "`111111111111111111111111111111` is too large for a whole number",
+    "k-exponent.toml": "`99E999999999999999999` is out of range: its exponent is beyond any "
+                       "number a dossier holds @ $.requested",
+    "l-exponent.json": "`1e-999999999999999999999` is out of range: its exponent is beyond "
+                       "any number a dossier holds @ $.expenses[0].amount",
 }
 
 

@@ -34,6 +34,7 @@ from fitn7.errors import DossierError, Fitn7Error
 from fitn7.evaluation import CompiledPolicy, Decision
 from fitn7.input_file import read_input_bytes
 from fitn7.loading import dossier_from_mapping
+from fitn7.loading.values import exact_number
 from fitn7.plugins import PluginHost
 from fitn7.render.labels import label
 from fitn7.render.lang import Lang
@@ -101,7 +102,8 @@ def _run_file(
     name = str(file)
     try:
         # Regular files only: a named pipe among the examples would block.
-        document = tomllib.loads(read_input_bytes(file).decode("utf-8"), parse_float=Decimal)
+        document = tomllib.loads(read_input_bytes(file).decode("utf-8"),
+                                parse_float=exact_number)
     except tomllib.TOMLDecodeError as exc:
         return [ExampleResult(name, "?", None, (f"cannot read the example: invalid TOML: {exc}",))]
     except UnicodeDecodeError:

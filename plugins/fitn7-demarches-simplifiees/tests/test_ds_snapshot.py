@@ -60,6 +60,22 @@ def test_a_bad_value_names_the_dossier_number_and_the_champ(folder: Path) -> Non
     assert sum(isinstance(r, Loaded) for r in results) == 4
 
 
+def test_a_number_beyond_any_decimal_fails_its_dossier_only(folder: Path) -> None:
+    """An exponent no `Decimal` holds (found by fuzzing) is a bad value at its champ, not
+    an internal error of the whole snapshot."""
+    document = snapshot(GERS)
+    _champ(document["dossiers"][1], "Montant demandé (€)")["decimalNumber"] = 0.0
+    path = _write(folder, document)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"decimalNumber": 0.0', '"decimalNumber": 2e99999999999999999999',
+                                 1), encoding="utf-8")
+    results = list(load_demarche(path))
+    failed = [r for r in results if isinstance(r, Failed)]
+    assert [f.path for f in failed] == ["dossier 4821402, champ `Montant demandé (€)`"]
+    assert "expected a number, got `2e99999999999999999999`" in str(failed[0].error)
+    assert sum(isinstance(r, Loaded) for r in results) == 4
+
+
 def test_a_bad_repetition_row_names_its_row_and_champ(folder: Path) -> None:
     document = snapshot(GERS)
     block = _champ(document["dossiers"][0], "Dépenses")

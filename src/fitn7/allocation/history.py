@@ -39,7 +39,7 @@ from fitn7.diagnostics import did_you_mean
 from fitn7.errors import DossierError, EvaluationError, HistoryError
 from fitn7.input_file import read_input_bytes
 from fitn7.loading import error_hint
-from fitn7.loading.values import json_int, read_bool, read_money, read_str
+from fitn7.loading.values import exact_number, json_int, read_bool, read_money, read_str
 from fitn7.loading.where import Where
 
 _T = TypeVar("_T")
@@ -217,7 +217,7 @@ def _parse(path: Path, file: str) -> Any:
 
 def _toml(text: str, file: str) -> Any:
     try:
-        return tomllib.loads(text, parse_float=Decimal)
+        return tomllib.loads(text, parse_float=exact_number)
     except tomllib.TOMLDecodeError as e:
         raise HistoryError(file, "", f"invalid TOML: {e}") from None
     except ValueError:  # an integer of more than 4 300 digits, which Python will not read
@@ -226,7 +226,8 @@ def _toml(text: str, file: str) -> Any:
 
 def _json(text: str, file: str) -> Any:
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=Decimal, parse_int=json_int)
+        return json.loads(text, parse_float=exact_number, parse_constant=Decimal,
+                          parse_int=json_int)
     except json.JSONDecodeError as e:
         raise HistoryError(
             file, "", f"invalid JSON: {e.msg} (at line {e.lineno}, column {e.colno})"

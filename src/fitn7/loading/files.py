@@ -23,7 +23,7 @@ from fitn7.dossier import Dossier
 from fitn7.errors import DossierError
 from fitn7.input_file import is_regular_file, read_input_bytes
 from fitn7.loading.mapping import dossier_from_mapping
-from fitn7.loading.values import JSON_INT_DIGITS, json_int
+from fitn7.loading.values import JSON_INT_DIGITS, exact_number, json_int
 from fitn7.loading.where import dossier_error
 from fitn7.vocabulary import Vocabulary
 
@@ -141,7 +141,7 @@ def _read_document(path: Path, file: str) -> Any:
         raise dossier_error(file, "", "the file is not UTF-8 text", "save it as UTF-8") from None
     if suffix == ".toml":
         try:
-            return tomllib.loads(text, parse_float=Decimal)
+            return tomllib.loads(text, parse_float=exact_number)
         except tomllib.TOMLDecodeError as e:
             raise dossier_error(file, "", f"invalid TOML: {_lower_first(str(e))}") from None
         except ValueError:
@@ -154,7 +154,7 @@ def _read_document(path: Path, file: str) -> Any:
         # parse_constant: NaN and Infinity become Decimal too, refused later with a path;
         # parse_int: a very long integer is kept as text, refused later with a path too.
         return json.loads(
-            text, parse_float=Decimal, parse_constant=Decimal, parse_int=json_int,
+            text, parse_float=exact_number, parse_constant=Decimal, parse_int=json_int,
             object_pairs_hook=_json_object,
         )
     except json.JSONDecodeError as e:

@@ -23,6 +23,7 @@ from fitn7.legal_forms import IdentifierError, LegalFormError, validate_siren, v
 from fitn7.limits import (
     MAX_DEPTH,
     Quantity,
+    shown,
     surrogate_at,
     text_problem,
     text_shown,
@@ -47,9 +48,10 @@ _LIMIT_HINT = "check the number of digits; docs/dossiers.md lists the limits"
 
 
 class OversizedNumber:
-    """An integer of a JSON file too long to be read as one (Python refuses to convert
-    more than 4 300 digits): kept as text so the reader of its field refuses it with the
-    field's path, rather than the whole file failing."""
+    """A number of a file that cannot be read as one: a JSON integer too long (Python
+    refuses to convert more than 4 300 digits), or a decimal whose exponent is beyond
+    what `Decimal` holds (`99E999999999999999999`). Kept as text so the reader of its
+    field refuses it with the field's path, rather than the whole file failing."""
 
     __slots__ = ("text",)
 
@@ -72,13 +74,25 @@ def json_int(text: str) -> int | OversizedNumber:
     return int(text)
 
 
+def exact_number(text: str) -> Decimal | OversizedNumber:
+    """`parse_float` for `tomllib` and `json`: the exact `Decimal` a file writes, or an
+    `OversizedNumber` when its exponent is beyond any `Decimal`."""
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return OversizedNumber(text)
+
+
 def check_size(value: Any, at: Where, quantity: Quantity) -> None:
     """Raise the error for a number beyond the limits of `quantity` (see `fitn7.limits`);
     anything else, a NaN included, is left to the caller's own checks."""
     if isinstance(value, Decimal) and not value.is_finite():
         return
+    problem: str | None
     if isinstance(value, OversizedNumber):
-        problem = text_problem(value.text, quantity)
+        problem = text_problem(value.text, quantity) or (
+            f"{shown(value.text)} is out of range: its exponent is beyond any number "
+            "a dossier holds")
     elif isinstance(value, int | Decimal) and not isinstance(value, bool):
         problem = value_problem(value, quantity)
     else:

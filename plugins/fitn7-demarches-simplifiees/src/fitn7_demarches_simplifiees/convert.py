@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 from fitn7 import types as t
+from fitn7.loading.values import OversizedNumber
 from fitn7_csv.cells import CellError, convert
 from fitn7_csv.mapping import Column
 
@@ -39,6 +40,8 @@ def convert_cell(column: Column, cell: Any) -> Any:
     if isinstance(cell, int | float | Decimal):
         # A typed number has no locale: `decimal_comma` is for text cells.
         return convert(attrs.evolve(column, decimal_comma=False), number_text(cell))
+    if isinstance(cell, OversizedNumber):  # a snapshot's number beyond any Decimal
+        return convert(attrs.evolve(column, decimal_comma=False), cell.text)
     if isinstance(cell, list | tuple):
         items = [str(item).strip() for item in cell if str(item).strip()]
         if isinstance(ftype, t.ListOf):

@@ -20,10 +20,10 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from fitn7.loading.values import exact_number
 from fitn7.loading.where import dossier_error
 from fitn7_csv.assemble import Origin
 
@@ -69,7 +69,7 @@ def read_document(path: Path, *, exact: bool = True) -> dict[str, Any]:
     except OSError as exc:
         raise dossier_error(file, "", f"cannot read the file: {exc.strerror}") from None
     try:
-        document = json.loads(text, parse_float=Decimal if exact else float)
+        document = json.loads(text, parse_float=exact_number if exact else float)
     except json.JSONDecodeError as exc:
         raise dossier_error(
             file, "", f"invalid JSON: {exc.msg} (at line {exc.lineno}, column {exc.colno})",
