@@ -97,7 +97,7 @@ def test_the_model_pinned_to_a_dossier_decides_as_the_evaluator(text, dossier):
     if program is None:
         return
     decision = program.evaluate(dossier, trace=False)
-    inputs = Inputs()
+    inputs = Inputs.of(program.policy)
     model = build(program.policy, inputs)
     assert model.unmodelled == []
     solver = z3.Solver()

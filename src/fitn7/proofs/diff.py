@@ -106,7 +106,7 @@ def symbolic_diff(old_policy: ast.Policy, new_policy: ast.Policy, *,
     (old status, old amount, new status, new amount) to check it.
     """
     deadline = time.monotonic() + timeout_s
-    inputs = Inputs()
+    inputs = Inputs.of(old_policy, new_policy)
     old, new = build(old_policy, inputs), build(new_policy, inputs)
     unmodelled = tuple(dict.fromkeys(str(u) for u in (*old.unmodelled, *new.unmodelled)))
     dirs = directions(old, new)

@@ -15,7 +15,7 @@ from fitn7 import types as t
 from fitn7.dsl import ast
 from fitn7.dsl.formatter import format_expression
 from fitn7.dsl.source import Span
-from fitn7.proofs.inputs import ENUMS, FIELDS, Inputs
+from fitn7.proofs.inputs import ENUMS, FIELDS, INPUT, Inputs
 from fitn7.proofs.values import (
     TRUE,
     Sym,
@@ -29,6 +29,7 @@ from fitn7.proofs.values import (
     zmax,
     zmin,
 )
+from fitn7.vocabulary import scope_names
 
 
 @attrs.frozen
@@ -54,7 +55,7 @@ class Unmodelled:
         return f"{where}`{self.what}` is not modelled ({self.reason})"
 
 
-_ENUM_OF: dict[t.Type, str] = {t.KIND: "kind", t.CATEGORY: "category", t.STATUS: "status"}
+_ENUM_OF: dict[t.Type, str] = {t.KIND: "kind", t.STATUS: "status"}
 
 
 class Translator:
@@ -70,6 +71,9 @@ class Translator:
         self.params = params if params is not None else {
             p.name: p for p in policy.of_type(ast.Param)}
         self.lets = {let.name: let.value for let in policy.of_type(ast.Let)}
+        self.declared_inputs = {i.name: i for i in policy.of_type(ast.Input)}
+        #: The constants this policy names: legal forms, families, its categories.
+        self.constants = scope_names(policy)[1]
         self.let_cache: dict[str, Sym] = {}
         # attrs reprs leave spans out: two versions that define the same names alike
         # give the same text, whatever their layout.
@@ -146,6 +150,8 @@ class Translator:
         if name in self.params:
             # Proofs hold for the defaults: a committee's --param is another policy.
             return self.expr(self.params[name].default)
+        if name in self.declared_inputs:
+            return self._input(node, self.declared_inputs[name])
         if name in ("status", "amount", "score") and self.decision is not None:
             return self.decision(name)
         if name in self.derived:
@@ -157,11 +163,27 @@ class Translator:
                    for s in self.policy.of_type(ast.Session)):
                 return self.opaque(node, "a session closing on a computed date")
             return self._session()
-        if name in t.CONSTANTS:
-            enum = _ENUM_OF.get(t.CONSTANTS[name])
-            if enum is not None:
-                return const_code(ENUMS[enum].index(name))
+        constant = self.constants.get(name)
+        if constant == t.CATEGORY:
+            return const_code(self.inputs.categories.index(name))
+        enum = _ENUM_OF.get(constant) if constant is not None else None
+        if enum is not None and name in ENUMS[enum]:
+            return const_code(ENUMS[enum].index(name))
         return self.opaque(node, "this name is not a modelled field")
+
+    def _input(self, node: ast.Name, declared: ast.Input) -> Sym:
+        """A declared input: absent, it is unknown, or its default when it has one."""
+        path = f"{INPUT}{declared.name}"
+        if path not in self.inputs.declared:
+            return self.opaque(node, f"an input of type `{declared.type}` is not modelled")
+        sym = self.inputs.field(path)
+        if declared.default is None:
+            return sym
+        default = self.expr(declared.default)
+        if default.kind != sym.kind or sym.kind not in ("bool", "num", "code"):
+            return self.opaque(node, "this input's default is not modelled")
+        return Sym(sym.kind, z3.Or(sym.known, default.known),
+                   z3.If(sym.known, sym.value, default.value))
 
     def _session(self) -> Sym:
         submitted = self.inputs.field("submitted")

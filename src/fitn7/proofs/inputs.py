@@ -10,15 +10,35 @@ import attrs
 import z3
 
 from fitn7 import types as t
-from fitn7.dossier import Category, Kind
+from fitn7.dossier import Kind
+from fitn7.dsl import ast
 from fitn7.proofs.values import TRUE, Sym
+from fitn7.vocabulary import DEFAULT_CATEGORIES, Vocabulary
 
-#: Enum members by code: a kind, category or status is its index here.
+#: Enum members by code: a kind or status is its index here. An expense category is its
+#: index in `Inputs.categories`: the policies' own.
 ENUMS: dict[str, tuple[str, ...]] = {
     "kind": tuple(k.value for k in Kind),
-    "category": tuple(c.value for c in Category),
     "status": t.STATUSES,
 }
+
+#: How the model reads a declared input of each type (`inputs.NAME`): as the dossier
+#: fields of FIELDS, `real` an exact rational of either sign (`decimal`, `percent`).
+#: A set of anything but strings is not modelled (its reads are free values).
+INPUT_KINDS: dict[t.Type, str] = {
+    t.BOOL: "bool",
+    t.INT: "int",
+    t.MONEY: "money",
+    t.DATE: "date",
+    t.DECIMAL: "real",
+    t.PERCENT: "real",
+    t.STRING: "str",
+    t.SetOf(t.STRING): "strlist",
+}
+
+#: The prefixes of the paths of declared inputs and of documents.
+INPUT = "inputs."
+DOCUMENT = "documents."
 
 #: The dossier fields the model reads directly, with how: `int` and `money` are
 #: numbers ≥ 0, `date` a day number, `str` and enums codes, `strlist` a list of strings.
@@ -67,23 +87,55 @@ class Codes:
 
 @attrs.define
 class Inputs:
-    """The variables of one symbolic dossier, and the constraints every dossier meets."""
+    """The variables of one symbolic dossier, and the constraints every dossier meets.
+
+    `categories`, `declared` and `documents` are the vocabulary of the policies that
+    read the dossier (`Inputs.of`): a witness only names what they declare.
+    """
 
     codes: Codes = attrs.field(factory=Codes)
+    #: The expense categories a line may have, in the policies' order.
+    categories: tuple[str, ...] = tuple(DEFAULT_CATEGORIES)
+    #: `inputs.NAME` -> how the model reads it (`INPUT_KINDS`), for the declared inputs
+    #: of a modelled type.
+    declared: dict[str, str] = attrs.field(factory=dict)
+    #: The documents the policies declare (each read as provided or not).
+    documents: tuple[str, ...] = ()
     fields: dict[str, Sym] = attrs.field(factory=dict)
     constraints: list[Any] = attrs.field(factory=list)
     #: Free terms standing for what the model does not interpret, by key.
     opaque: dict[str, Sym] = attrs.field(factory=dict)
 
+    @classmethod
+    def of(cls, *policies: ast.Policy) -> Inputs:
+        """The symbolic dossier the (resolved) policies read: what either declares."""
+        vocabulary = Vocabulary.of(policies[0])
+        for other in policies[1:]:
+            vocabulary = vocabulary.union(Vocabulary.of(other))
+        declared = {
+            f"{INPUT}{name}": INPUT_KINDS[spec.type] for name, spec in vocabulary.inputs.items()
+            if spec.type in INPUT_KINDS}
+        return cls(categories=tuple(vocabulary.categories), declared=declared,
+                   documents=tuple(vocabulary.documents))
+
+    def kind(self, path: str) -> str:
+        """How a field is read: `bool`, `int`, `money`, `date`, `real`, `str`, an enum,
+        `strlist` or `document`."""
+        if path.startswith(DOCUMENT):
+            return "document"
+        return FIELDS.get(path) or self.declared.get(path) or \
+            _DERIVED_KINDS[path.split("@")[0]]
+
     def field(self, path: str) -> Sym:
-        """The variable of a dossier field (FIELDS), or a derived value."""
+        """The variable of a dossier field (FIELDS), a declared input (`inputs.NAME`), a
+        document (`documents.NAME`: provided or not, always known) or a derived value."""
         if path in self.fields:
             return self.fields[path]
-        kind = FIELDS.get(path) or _DERIVED_KINDS[path.split("@")[0]]
+        kind = self.kind(path)
         name = path.replace(".", "_")
-        known = TRUE if path == "joint" else z3.Bool(f"{name}?")
+        known = TRUE if path == "joint" or kind == "document" else z3.Bool(f"{name}?")
         sym: Sym
-        if kind == "bool":
+        if kind in ("bool", "document"):
             sym = Sym("bool", known, z3.Bool(name))
         elif kind in ("int", "date"):
             value = z3.Int(name)
@@ -97,6 +149,8 @@ class Inputs:
             cents = z3.Int(f"{name}¢")
             self.constraints.append(cents >= 0)
             sym = Sym("num", known, z3.ToReal(cents) / 100)
+        elif kind == "real":
+            sym = Sym("num", known, z3.Real(name))
         elif kind == "str":
             value = z3.Int(name)
             self.constraints.append(value >= 0)
@@ -119,7 +173,7 @@ class Inputs:
         eligible = self.field(key)
         if fresh:
             both = z3.And(total.known, eligible.known)
-            if categories == frozenset(ENUMS["category"]):
+            if categories >= frozenset(self.categories):
                 # Every line counts: the eligible base is the total, known or not alike.
                 self.constraints.append(eligible.known == total.known)
                 self.constraints.append(z3.Implies(both, eligible.value == total.value))

@@ -10,11 +10,15 @@ import z3
 
 from fitn7.dossier import Dossier
 from fitn7.evaluation import CompiledPolicy
-from fitn7.proofs.inputs import ENUMS, FIELDS, Inputs
+from fitn7.proofs.inputs import DOCUMENT, ENUMS, INPUT, Inputs
 from fitn7.proofs.values import Sym
 
 
 def _get(dossier: Dossier, path: str) -> Any:
+    if path.startswith(INPUT):
+        return dossier.inputs.get(path.removeprefix(INPUT))
+    if path.startswith(DOCUMENT):
+        return path.removeprefix(DOCUMENT) in dossier.documents
     value: Any = dossier
     for part in path.split("."):
         value = getattr(value, part, None) if value is not None else None
@@ -45,7 +49,7 @@ def pins(inputs: Inputs, dossier: Dossier, program: CompiledPolicy) -> list[Any]
         out.append(sym.known == (value is not None))
         if value is None:
             continue
-        kind = FIELDS.get(path, "num")
+        kind = "num" if "@" in path or path == "joint" else inputs.kind(path)
         if kind == "strlist":
             lists.append((sym, {code(v) for v in value}))
         else:

@@ -33,7 +33,7 @@ class Proof:
 
 def model_of(program: CompiledPolicy) -> PolicyModel:
     """The symbolic model of a compiled policy's (resolved) AST."""
-    return build(program.policy, Inputs())
+    return build(program.policy, Inputs.of(program.policy))
 
 
 def prove(program: CompiledPolicy, *, timeout_s: float = 5.0,

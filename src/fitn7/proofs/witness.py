@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -13,8 +13,7 @@ from typing import Any
 import tomli_w
 import z3
 
-from fitn7.dossier import Category
-from fitn7.proofs.inputs import ENUMS, FIELDS, Inputs
+from fitn7.proofs.inputs import DOCUMENT, ENUMS, FIELDS, INPUT, Inputs
 
 
 def number(model: z3.ModelRef, term: Any) -> Decimal:
@@ -40,47 +39,57 @@ def dossier(model: z3.ModelRef, inputs: Inputs, ident: str) -> dict[str, Any]:
     are no literal of the policy get a made-up value `autre-N`.
     """
     out: dict[str, Any] = {"id": ident}
-    applicant: dict[str, Any] = {}
-    project: dict[str, Any] = {}
-    for path, kind in FIELDS.items():
+    tables: dict[str, dict[str, Any]] = {"applicant": {}, "project": {}, "inputs": {}}
+    for path in [*FIELDS, *inputs.declared]:
         if path == "id" or path not in inputs.fields:
             continue
         sym = inputs.fields[path]
         if not _bool(model, sym.known):
             continue
-        value: Any
-        if kind == "bool":
-            value = _bool(model, sym.value)
-        elif kind == "int":
-            value = int(number(model, sym.value))
-        elif kind == "date":
-            value = datetime.date.fromordinal(int(number(model, sym.value)))
-        elif kind == "money":
-            value = _money(number(model, sym.value))
-        elif kind == "str":
-            value = inputs.codes.text(int(number(model, sym.value)))
-        elif kind in ENUMS:
-            value = ENUMS[kind][int(number(model, sym.value))]
-        else:
-            value = [text for text, code in inputs.codes.by_text.items()
-                     if _bool(model, sym.contains(code))]
+        value = _value(model, inputs, inputs.kind(path), sym)
         head, _, rest = path.partition(".")
-        if head == "applicant":
-            applicant[rest] = value
-        elif head == "project":
-            project[rest] = value
+        if head in tables:
+            tables[head][rest] = value
         else:
             out[path] = value
-    if applicant:
-        out["applicant"] = applicant
-    if project:
-        out["project"] = project
+    out.update((head, table) for head, table in tables.items() if table)
+    provided = [name for name in inputs.documents if f"{DOCUMENT}{name}" in inputs.fields
+                and _bool(model, inputs.fields[f"{DOCUMENT}{name}"].value)]
+    if provided:
+        out["documents"] = provided
     if "joint" in inputs.fields and _bool(model, inputs.fields["joint"].value):
         out["members"] = [{"name": "Membre du groupement", "kind": "commune"}]
     expenses = _expenses(model, inputs)
     if expenses is not None:
         out["expenses"] = expenses
     return out
+
+
+def _value(model: z3.ModelRef, inputs: Inputs, kind: str, sym: Any) -> Any:
+    """A known field's value as a dossier file writes it."""
+    if kind == "bool":
+        return _bool(model, sym.value)
+    if kind == "int":
+        return int(number(model, sym.value))
+    if kind == "date":
+        return datetime.date.fromordinal(int(number(model, sym.value)))
+    if kind == "money":
+        return _money(number(model, sym.value))
+    if kind == "real":
+        # A text: TOML floats are refused; a rational that no decimal writes (1/3) is
+        # written to the 18 decimals a dossier may have, and evaluation then tells.
+        value = number(model, sym.value)
+        if value.as_tuple().exponent < -18:  # type: ignore[operator]
+            with localcontext() as context:
+                context.prec = 60
+                value = value.quantize(Decimal(10) ** -18)
+        return f"{value.normalize():f}"
+    if kind == "str":
+        return inputs.codes.text(int(number(model, sym.value)))
+    if kind in ENUMS:
+        return ENUMS[kind][int(number(model, sym.value))]
+    return [text for text, code in inputs.codes.by_text.items()
+            if _bool(model, sym.contains(code))]
 
 
 def _money(value: Decimal) -> Any:
@@ -109,13 +118,13 @@ def _expenses(model: z3.ModelRef, inputs: Inputs) -> list[dict[str, Any]] | None
         cats = [c for c in cats if c]
         if eligible > 0 and cats:
             lines.append(_line("Dépense éligible", cats[0], eligible))
-        others = [c.value for c in Category if c.value not in cats]
+        others = [c for c in inputs.categories if c not in cats]
         if total > eligible and others:
             lines.append(_line("Autre dépense", others[0], total - eligible))
         break
     else:
         if total > 0:
-            lines.append(_line("Dépense", ENUMS["category"][0], total))
+            lines.append(_line("Dépense", inputs.categories[0], total))
     # One sum known and the other not is a dossier too: a line without a category
     # leaves only the eligible sum unknown, a line of an excluded category without an
     # amount only the total.
@@ -125,7 +134,7 @@ def _expenses(model: z3.ModelRef, inputs: Inputs) -> list[dict[str, Any]] | None
         lines.append({"label": "Dépense sans catégorie", "amount": 0, "amount_ht": 0,
                       "amount_ttc": 0, "vat_recovered": False})
     elif totals and eligibles and eligible_known and not total_known:
-        excluded = [c for c in ENUMS["category"] if not _counts(c, eligibles)]
+        excluded = [c for c in inputs.categories if not _counts(c, eligibles)]
         if excluded:
             lines.append({"label": "Montant inconnu", "category": excluded[0]})
     return lines

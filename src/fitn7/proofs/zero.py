@@ -11,7 +11,7 @@ import attrs
 import z3
 
 from fitn7.diagnostics import Diagnostic, Severity
-from fitn7.dossier import Category, Dossier
+from fitn7.dossier import Dossier
 from fitn7.dsl import ast
 from fitn7.dsl.source import Span
 from fitn7.evaluation import CompiledPolicy
@@ -90,7 +90,7 @@ def _ask(program: CompiledPolicy, m: PolicyModel, question: _Question, timeout_s
         return _diag("P509", f"could not decide whether {what} ({answer.reason})", span,
                      None)
     assert answer.model is not None
-    table, outcome = _confirmed(program, witness.dossier(answer.model, m.inputs,
+    table, outcome = _confirmed(program, m, witness.dossier(answer.model, m.inputs,
                                                          "MONTANT-NUL"), plugins)
     path = witness.save(witness_dir, f"{policy.id}-{question.suffix}.toml", table,
                         f"An eligible decision at 0 € of {policy.id}")
@@ -122,7 +122,7 @@ def _remedy(policy: ast.Policy) -> tuple[str, tuple[tuple[Span, str], ...]]:
                            for s in minimums if s.span is not None))
 
 
-def _confirmed(program: CompiledPolicy, table: dict[str, Any],
+def _confirmed(program: CompiledPolicy, m: PolicyModel, table: dict[str, Any],
                plugins: PluginHost | None) -> tuple[dict[str, Any], Outcome | str]:
     """The first of the model's witness and its variants with lines of 0 € (which the
     model decides alike, while what it leaves free may change:
@@ -133,7 +133,7 @@ def _confirmed(program: CompiledPolicy, table: dict[str, Any],
         return table, first
     counted, _ = expense_basis(program.policy)
     for variant in (witness.with_empty_lines(table, sorted(counted)),
-                    witness.with_empty_lines(table, [c.value for c in Category])):
+                    witness.with_empty_lines(table, m.inputs.categories)):
         outcome = evaluate(program, variant, plugins)
         if _zero(outcome):
             return variant, outcome
