@@ -166,6 +166,12 @@ class Translator:
         constant = self.constants.get(name)
         if constant == t.CATEGORY:
             return const_code(self.inputs.categories.index(name))
+        if constant == t.KIND:
+            codes = [i for i, c in enumerate(self.inputs.legal_forms) if c.name == name]
+            if codes:
+                # A name whose codes fall in several classes (`scop`) is any of them.
+                return Sym("code", TRUE, z3.IntVal(codes[0]),
+                           items=tuple(const_code(i) for i in codes[1:]))
         enum = _ENUM_OF.get(constant) if constant is not None else None
         if enum is not None and name in ENUMS[enum]:
             return const_code(ENUMS[enum].index(name))
@@ -227,7 +233,54 @@ class Translator:
             value = x / y
         return strict("num", [a, b], value)
 
+    def _families(self, node: ast.Expr) -> tuple[str, ...] | None:
+        """The names of families (or of forms that are families too: `commune`) an
+        expression stands for, through `let`s and `param`s; None for anything else."""
+        if isinstance(node, ast.SetLit):
+            names = [self._families(i) for i in node.items]
+            return None if any(n is None for n in names) else tuple(
+                x for n in names if n is not None for x in n)
+        if not isinstance(node, ast.Name):
+            return None
+        if node.name in self.lets:
+            return self._families(self.lets[node.name])
+        if node.name in self.params:
+            return self._families(self.params[node.name].default)
+        if node.name in self.declared_inputs or not t.is_family_name(node.name):
+            return None
+        return (node.name,) if self.constants.get(node.name) in (t.FAMILY, t.KIND) else None
+
+    def _family_test(self, names: tuple[str, ...]) -> Sym:
+        """The applicant's legal form is of one of these families."""
+        kind = self.inputs.field("applicant.kind")
+        codes = [i for i, c in enumerate(self.inputs.legal_forms) if c.families & set(names)]
+        return Sym("bool", kind.known, z3.Or([kind.value == i for i in codes])
+                   if codes else z3.BoolVal(False))
+
+    def _family_read(self, node: ast.Expr, op: str, left: ast.Expr,
+                     right: ast.Expr) -> Sym | None:
+        """`applicant.family` compared with families (`==`, `!=`, `in`, `not in`, `meets`,
+        `F in applicant.family`), as the evaluator reads it (docs/language.md); None when
+        the expression is no such comparison."""
+        if _path(left) == "applicant.family" and op in ("==", "!=", "in", "not in",
+                                                          "meets"):
+            names = self._families(right)
+            if names is None or (op in ("==", "!=") and len(names) != 1):
+                return None
+        elif _path(right) == "applicant.family" and op in ("in", "not in"):
+            names = self._families(left)
+            if names is None or len(names) != 1:
+                return None
+        else:
+            return None
+        found = self._family_test(names)
+        return k_not(found) if op in ("!=", "not in") else found
+
     def _Compare(self, node: ast.Compare) -> Sym:
+        if len(node.ops) == 1:
+            family = self._family_read(node, node.ops[0], *node.operands)
+            if family is not None:
+                return family
         values = [self.expr(o) for o in node.operands]
         links = []
         for op, a, b in zip(node.ops, values, values[1:], strict=False):
@@ -236,15 +289,22 @@ class Translator:
             if "set" in (a.kind, b.kind) or "strlist" in (a.kind, b.kind):
                 return self.opaque(node, "comparing lists or sets is not modelled")
             x, y = _pair(a, b)
+            if op in ("==", "!=") and (a.items or b.items) and "set" not in (a.kind, b.kind):
+                same = _same(a, b)
+                links.append(strict("bool", [a, b], same if op == "==" else z3.Not(same)))
+                continue
             links.append(strict("bool", [a, b], _COMPARE[op](x, y)))
         return links[0] if len(links) == 1 else k_and(links)
 
     def _Membership(self, node: ast.Membership) -> Sym:
+        family = self._family_read(node, node.op, node.left, node.right)
+        if family is not None:
+            return family
         left, right = self.expr(node.left), self.expr(node.right)
         if node.op == "meets":
             return self._meets(node, left, right)
         if right.kind == "set":
-            found = k_or([strict("bool", [left, item], _scalar(left) == _scalar(item))
+            found = k_or([strict("bool", [left, item], _same(left, item))
                           for item in right.items]) if right.items else const_bool(False)
         elif right.kind == "strlist" and left.kind in ("code", "opaque"):
             found = strict("bool", [left, right], right.contains(_scalar(left)))
@@ -292,6 +352,14 @@ class Translator:
 
 def _scalar(s: Sym) -> Any:
     return s.value
+
+
+def _same(a: Sym, b: Sym) -> Any:
+    """Two scalars are equal; a legal form's name may stand for several codes (its
+    `items` beside its `value`)."""
+    left = [a.value, *(i.value for i in a.items)] if a.kind == "code" else [_scalar(a)]
+    right = [b.value, *(i.value for i in b.items)] if b.kind == "code" else [_scalar(b)]
+    return z3.Or([x == y for x in left for y in right])
 
 
 def _pair(a: Sym, b: Sym) -> tuple[Any, Any]:

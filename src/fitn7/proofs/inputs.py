@@ -10,17 +10,15 @@ import attrs
 import z3
 
 from fitn7 import types as t
-from fitn7.dossier import Kind
+from fitn7.applicants import COLLECTIVITE_FIELDS
 from fitn7.dsl import ast
+from fitn7.proofs.legal import COLLECTIVITE_KINDS, LegalFormClass, every_class, needs_every_form
 from fitn7.proofs.values import TRUE, Sym
 from fitn7.vocabulary import DEFAULT_CATEGORIES, Vocabulary
 
-#: Enum members by code: a kind or status is its index here. An expense category is its
-#: index in `Inputs.categories`: the policies' own.
-ENUMS: dict[str, tuple[str, ...]] = {
-    "kind": tuple(k.value for k in Kind),
-    "status": t.STATUSES,
-}
+#: Enum members by code: a status is its index here. A kind is its index in
+#: `Inputs.legal_forms`, an expense category in `Inputs.categories`.
+ENUMS: dict[str, tuple[str, ...]] = {"status": t.STATUSES}
 
 #: How the model reads a declared input of each type (`inputs.NAME`): as the dossier
 #: fields of FIELDS, `real` an exact rational of either sign (`decimal`, `percent`).
@@ -101,6 +99,8 @@ class Inputs:
     declared: dict[str, str] = attrs.field(factory=dict)
     #: The documents the policies declare (each read as provided or not).
     documents: tuple[str, ...] = ()
+    #: The legal forms `applicant.kind` ranges over (see `fitn7.proofs.legal`).
+    legal_forms: tuple[LegalFormClass, ...] = COLLECTIVITE_KINDS
     fields: dict[str, Sym] = attrs.field(factory=dict)
     constraints: list[Any] = attrs.field(factory=list)
     #: Free terms standing for what the model does not interpret, by key.
@@ -115,8 +115,15 @@ class Inputs:
         declared = {
             f"{INPUT}{name}": INPUT_KINDS[spec.type] for name, spec in vocabulary.inputs.items()
             if spec.type in INPUT_KINDS}
+        forms = every_class() if needs_every_form(policies) else COLLECTIVITE_KINDS
         return cls(categories=tuple(vocabulary.categories), declared=declared,
-                   documents=tuple(vocabulary.documents))
+                   documents=tuple(vocabulary.documents), legal_forms=forms)
+
+    def members(self, enum: str) -> tuple[str, ...]:
+        """The members of an enum (`kind`, `status`) as a dossier writes them, by code."""
+        if enum == "kind":
+            return tuple(c.written for c in self.legal_forms)
+        return ENUMS[enum]
 
     def kind(self, path: str) -> str:
         """How a field is read: `bool`, `int`, `money`, `date`, `real`, `str`, an enum,
@@ -155,14 +162,27 @@ class Inputs:
             value = z3.Int(name)
             self.constraints.append(value >= 0)
             sym = Sym("code", known, value)
-        elif kind in ENUMS:
+        elif kind in ("kind", *ENUMS):
             value = z3.Int(name)
-            self.constraints.append(z3.And(value >= 0, value < len(ENUMS[kind])))
+            self.constraints.append(z3.And(value >= 0, value < len(self.members(kind))))
             sym = Sym("code", known, value)
         else:  # strlist
             sym = Sym("strlist", known, contains=z3.Function(name, z3.IntSort(), z3.BoolSort()))
         self.fields[path] = sym
+        head, _, rest = path.partition(".")
+        if head == "applicant" and rest in COLLECTIVITE_FIELDS:
+            self._collectivite_only(sym)
         return sym
+
+    def _collectivite_only(self, sym: Sym) -> None:
+        """A field of a collectivité is absent on an applicant of another legal form (a
+        dossier giving one does not load)."""
+        others = [i for i, c in enumerate(self.legal_forms) if not c.collectivite]
+        if others:
+            kind = self.field("applicant.kind")
+            self.constraints.append(z3.Implies(
+                z3.And(kind.known, z3.Or([kind.value == i for i in others])),
+                z3.Not(sym.known)))
 
     def expenses(self, basis: str, categories: frozenset[str]) -> tuple[Sym, Sym]:
         """`eligible_expenses` and `total_expenses` of a policy funding these categories

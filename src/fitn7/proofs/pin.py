@@ -8,6 +8,8 @@ from typing import Any
 
 import z3
 
+from fitn7 import legal_forms as lf
+from fitn7.applicants import is_collectivite
 from fitn7.dossier import Dossier
 from fitn7.evaluation import CompiledPolicy
 from fitn7.proofs.inputs import DOCUMENT, ENUMS, INPUT, Inputs
@@ -53,7 +55,7 @@ def pins(inputs: Inputs, dossier: Dossier, program: CompiledPolicy) -> list[Any]
         if kind == "strlist":
             lists.append((sym, {code(v) for v in value}))
         else:
-            out.append(_pin_value(sym, kind, value, code))
+            out.append(_pin_value(sym, kind, value, code, inputs, dossier))
     # Lists last: every string seen has its code by now.
     every = set(inputs.codes.by_text.values()) | set(others.values())
     for sym, codes in lists:
@@ -61,11 +63,24 @@ def pins(inputs: Inputs, dossier: Dossier, program: CompiledPolicy) -> list[Any]
     return out
 
 
-def _pin_value(sym: Sym, kind: str, value: Any, code: Callable[[str], int]) -> Any:
+def kind_code(inputs: Inputs, dossier: Dossier) -> int:
+    """The code of the applicant's legal form among `inputs.legal_forms`."""
+    assert dossier.applicant is not None
+    form = dossier.applicant.legal_form
+    assert form is not None
+    key = (lf.name_of(form) or form, lf.families_of(form), is_collectivite(form))
+    return next(i for i, c in enumerate(inputs.legal_forms)
+                if (c.name, c.families, c.collectivite) == key)
+
+
+def _pin_value(sym: Sym, kind: str, value: Any, code: Callable[[str], int],
+               inputs: Inputs, dossier: Dossier) -> Any:
     if kind == "bool" or isinstance(value, bool):
         return sym.value == bool(value)
     if kind == "date":
         return sym.value == value.toordinal()
+    if kind == "kind":
+        return sym.value == kind_code(inputs, dossier)
     if kind in ENUMS:
         return sym.value == ENUMS[kind].index(value.value)
     if kind == "str":

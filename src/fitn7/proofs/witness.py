@@ -13,7 +13,7 @@ from typing import Any
 import tomli_w
 import z3
 
-from fitn7.proofs.inputs import DOCUMENT, ENUMS, FIELDS, INPUT, Inputs
+from fitn7.proofs.inputs import DOCUMENT, ENUMS, FIELDS, Inputs
 
 
 def number(model: z3.ModelRef, term: Any) -> Decimal:
@@ -86,8 +86,8 @@ def _value(model: z3.ModelRef, inputs: Inputs, kind: str, sym: Any) -> Any:
         return f"{value.normalize():f}"
     if kind == "str":
         return inputs.codes.text(int(number(model, sym.value)))
-    if kind in ENUMS:
-        return ENUMS[kind][int(number(model, sym.value))]
+    if kind == "kind" or kind in ENUMS:
+        return inputs.members(kind)[int(number(model, sym.value))]
     return [text for text, code in inputs.codes.by_text.items()
             if _bool(model, sym.contains(code))]
 

@@ -56,20 +56,25 @@ def zero_awards(program: CompiledPolicy, m: PolicyModel, *, timeout_s: float = 5
     assert m.amount is not None
     zero = z3.And(m.status == STATUS["eligible"], m.amount.known, m.amount.value == 0)
     requested = m.inputs.field("requested")
-    questions = [
-        _Question(zero, "montant-nul", ""),
-        _Question(z3.And(zero, z3.Or(z3.Not(requested.known), requested.value > 0)),
-                  "montant-nul-demande-positive", " even with a positive request"),
-    ]
-    out: list[Diagnostic] = []
-    for question in questions:
-        found = _ask(program, m, question, timeout_s, witness_dir, plugins, shown_as)
-        if found is None:
-            break
-        out.append(found)
-        if found.code != "P506" or f"({_REQUEST})" not in found.message:
-            break
-    return out
+    positive = _Question(z3.And(zero, z3.Or(z3.Not(requested.known), requested.value > 0)),
+                         "montant-nul-demande-positive", " even with a positive request")
+
+    def asked(question: _Question) -> Diagnostic | None:
+        return _ask(program, m, question, timeout_s, witness_dir, plugins, shown_as)
+
+    # The simplest cause first, a request of 0 €: among the many dossiers at 0 € the
+    # solver would otherwise pick one by the history of the process, and the findings
+    # of a policy would depend on the policies checked before it.
+    found = asked(_Question(z3.And(zero, requested.known, requested.value == 0),
+                            "montant-nul", ""))
+    if found is None:
+        found = asked(_Question(zero, "montant-nul", ""))
+    if found is None:
+        return []
+    if found.code != "P506" or f"({_REQUEST})" not in found.message:
+        return [found]
+    second = asked(positive)
+    return [found] if second is None else [found, second]
 
 
 def _ask(program: CompiledPolicy, m: PolicyModel, question: _Question, timeout_s: float,
