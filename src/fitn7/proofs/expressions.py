@@ -80,6 +80,8 @@ class Translator:
         self.definitions = str(hash(repr(sorted(self.lets.items())) + repr(
             sorted((n, p.default) for n, p in self.params.items()))))
         self.unmodelled: list[Unmodelled] = []
+        #: The fields of the line a condition of `any`/`all` is read on.
+        self.element: dict[str, Sym] | None = None
         self.decision: Callable[[str], Sym] | None = None
         #: `eligible_expenses` and `total_expenses` as this policy counts them.
         self.derived: dict[str, Sym] = {}
@@ -143,9 +145,16 @@ class Translator:
 
     def _Name(self, node: ast.Name) -> Sym:
         name = node.name
+        if self.element is not None and name in self.element:
+            return self.element[name]
         if name in self.lets:
             if name not in self.let_cache:
-                self.let_cache[name] = self.expr(self.lets[name])
+                # A `let` is read in the policy's scope, never a line's.
+                outer, self.element = self.element, None
+                try:
+                    self.let_cache[name] = self.expr(self.lets[name])
+                finally:
+                    self.element = outer
             return self.let_cache[name]
         if name in self.params:
             # Proofs hold for the defaults: a committee's --param is another policy.
@@ -334,7 +343,32 @@ class Translator:
     def _Implies(self, node: ast.Implies) -> Sym:
         return k_or([k_not(self.expr(node.left)), self.expr(node.right)])
 
+    def _over_lines(self, node: ast.Call) -> Sym | None:
+        """`any(expenses, C)` or `all(expenses, C)` where C reads no field of a line but
+        its category; None for any other call."""
+        if node.func not in ("any", "all") or len(node.args) != 2 or \
+                node.args[0] != ast.Name("expenses"):
+            return None
+        condition = node.args[1]
+        if any((isinstance(n, ast.Name) and n.name in _LINE_FIELDS) or isinstance(n, ast.Call)
+               for n in ast.walk(condition)):
+            return None
+        lines = self.inputs.line_categories()
+        per: dict[str | None, Sym] = {}
+        outer = self.element
+        try:
+            for code, category in [*enumerate(self.inputs.categories), (-1, None)]:
+                known = TRUE if category is not None else z3.BoolVal(False)
+                self.element = {"category": Sym("code", known, z3.IntVal(code))}
+                per[category] = self.expr(condition)
+        finally:
+            self.element = outer
+        return lines.quantified(per, every=node.func == "all")
+
     def _Call(self, node: ast.Call) -> Sym:
+        quantified = self._over_lines(node)
+        if quantified is not None:
+            return quantified
         if node.func in ("min", "max") and len(node.args) >= 2:
             args = [self.expr(a) for a in node.args]
             if all(a.kind in ("num", "opaque") for a in args):
@@ -348,6 +382,12 @@ class Translator:
             if arg.kind in ("num", "opaque"):
                 return strict("num", [arg], z3.ToReal(z3.ToInt(arg.as_num())))
         return self.opaque(node, f"`{node.func}` over lists or from a plugin is not modelled")
+
+
+#: The fields of an expense line (docs/language.md): inside `any(expenses, …)` a bare
+#: name among them is the line's.
+_LINE_FIELDS = frozenset({"label", "category", "amount", "provider", "amount_ht",
+                          "amount_ttc", "vat_recovered", "eligible"}) - {"category"}
 
 
 def _scalar(s: Sym) -> Any:

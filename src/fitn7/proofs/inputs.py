@@ -13,6 +13,7 @@ from fitn7 import types as t
 from fitn7.applicants import COLLECTIVITE_FIELDS
 from fitn7.dsl import ast
 from fitn7.proofs.legal import COLLECTIVITE_KINDS, LegalFormClass, every_class, needs_every_form
+from fitn7.proofs.lines import LineCategories
 from fitn7.proofs.values import TRUE, Sym
 from fitn7.vocabulary import DEFAULT_CATEGORIES, Vocabulary
 
@@ -105,6 +106,10 @@ class Inputs:
     constraints: list[Any] = attrs.field(factory=list)
     #: Free terms standing for what the model does not interpret, by key.
     opaque: dict[str, Sym] = attrs.field(factory=dict)
+    #: The sums over the lines made so far: eligible, total, the categories counted.
+    sums: list[tuple[Sym, Sym, frozenset[str]]] = attrs.field(factory=list)
+    #: The categories of the lines, once a condition reads them.
+    lines: LineCategories | None = None
 
     @classmethod
     def of(cls, *policies: ast.Policy) -> Inputs:
@@ -201,7 +206,19 @@ class Inputs:
                 self.constraints.append(z3.Implies(eligible.known, eligible.value == 0))
             else:
                 self.constraints.append(z3.Implies(both, eligible.value <= total.value))
+            self.sums.append((eligible, total, categories))
+            if self.lines is not None:
+                self.constraints += self.lines.tie(eligible, total, categories)
         return eligible, total
+
+    def line_categories(self) -> LineCategories:
+        """Which categories the dossier has lines of (made on first use)."""
+        if self.lines is None:
+            self.lines = LineCategories.fresh(self.categories)
+            self.constraints += self.lines.own()
+            for eligible, total, counted in self.sums:
+                self.constraints += self.lines.tie(eligible, total, counted)
+        return self.lines
 
     def free(self, key: str) -> Sym:
         """A free value for an unmodelled expression: the same key, the same value."""

@@ -19,6 +19,7 @@ from fitn7.proofs.model import PolicyModel, build
 from fitn7.proofs.solve import ask
 from fitn7.proofs.values import fails
 from fitn7.runner import Outcome, Runner
+from fitn7.vocabulary import Vocabulary
 
 
 @attrs.frozen
@@ -99,7 +100,8 @@ def evaluate(program: CompiledPolicy, table: dict[str, object],
     """The evaluator's outcome on a witness dossier, as `fitn7 eval` decides it; or why
     the witness does not load."""
     try:
-        dossier = dossier_from_mapping(table, file="<witness>")
+        dossier = dossier_from_mapping(table, file="<witness>",
+                                       vocabulary=Vocabulary.of(program.policy))
         return Runner(program, plugins).decide(dossier, trace=False)
     except Fitn7Error as exc:
         return f"the witness does not load: {exc}"

@@ -99,6 +99,8 @@ def _money(value: Decimal) -> Any:
 def _expenses(model: z3.ModelRef, inputs: Inputs) -> list[dict[str, Any]] | None:
     """Expense lines giving the model's eligible and total expenses: one line of an
     eligible category, one of another for the rest."""
+    if inputs.lines is not None:
+        return _lines_of_categories(model, inputs)
     totals = [(k, s) for k, s in inputs.fields.items() if k.startswith("total_expenses@")]
     eligibles = [(k, s) for k, s in inputs.fields.items() if k.startswith("eligible_expenses@")]
     if not totals and not eligibles:
@@ -138,6 +140,62 @@ def _expenses(model: z3.ModelRef, inputs: Inputs) -> list[dict[str, Any]] | None
         if excluded:
             lines.append({"label": "Montant inconnu", "category": excluded[0]})
     return lines
+
+
+def _lines_of_categories(model: z3.ModelRef, inputs: Inputs) -> list[dict[str, Any]] | None:
+    """One line of each category the model says the dossier has lines of (and one
+    without a category if it says so), their figures giving the model's sums: the
+    eligible sum on the first counted line, the rest of the total on the first line
+    not counted, a figure left out where a sum is unknown, 0 € elsewhere."""
+    lines = inputs.lines
+    assert lines is not None
+    if not _bool(model, lines.present):
+        return None
+    present: list[str | None] = [c for c, flag in lines.has.items() if _bool(model, flag)]
+    if _bool(model, lines.uncategorised):
+        present.append(None)
+    figures: dict[str | None, Decimal | None] = dict.fromkeys(present, Decimal(0))
+    if inputs.sums:
+        eligible, total, counted = inputs.sums[0]
+        inside = [c for c in present if c is None or c in counted]
+        outside: list[str | None] = [c for c in present if c is not None and c not in counted]
+        e_known, t_known = _bool(model, eligible.known), _bool(model, total.known)
+        e = number(model, eligible.value) if e_known else None
+        t = number(model, total.value) if t_known else None
+        if e is not None and t is not None:
+            _put(figures, inside or present, e)
+            _put(figures, outside or present, t - e)
+        elif e is not None:
+            _put(figures, inside or present, e)
+            _put(figures, outside or present, None)
+        elif t is not None:
+            _put(figures, present, t)
+        else:
+            _put(figures, [c for c in present if c is None] or inside or present, None)
+    out = []
+    for category, figure in figures.items():
+        if figure is None:
+            line: dict[str, Any] = {"label": "Montant inconnu"}
+            if category is not None:
+                line["category"] = category
+        elif category is None:
+            line = {"label": "Dépense sans catégorie", "amount": _money(figure),
+                    "amount_ht": _money(figure), "amount_ttc": _money(figure),
+                    "vat_recovered": False}
+        else:
+            line = _line("Dépense", category, figure)
+        out.append(line)
+    return out
+
+
+def _put(figures: dict[str | None, Decimal | None], among: list[str | None],
+         figure: Decimal | None) -> None:
+    """`figure` on the first of `among` (added to what it has), if there is one."""
+    if not among:
+        return
+    first = among[0]
+    held = figures[first]
+    figures[first] = None if figure is None or held is None else held + figure
 
 
 def _counts(category: str, eligibles: list[tuple[str, Any]]) -> bool:
