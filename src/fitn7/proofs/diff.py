@@ -177,8 +177,8 @@ def _largest(inputs: Inputs, old: PolicyModel, new: PolicyModel, direction: str,
         # both versions (not incomplete), every field given.
         incomplete = STATUS["incomplete"]
         opt.add_soft(z3.And(old.status != incomplete, new.status != incomplete), 100)
-        for sym in inputs.fields.values():
-            opt.add_soft(sym.known)
+        for term in inputs.readable():
+            opt.add_soft(term)
         return opt, handle
 
     opt, handle = optimizer(True)

@@ -199,8 +199,9 @@ class Inputs:
         if fresh:
             both = z3.And(total.known, eligible.known)
             if categories >= frozenset(self.categories):
-                # Every line counts: the eligible base is the total, known or not alike.
-                self.constraints.append(eligible.known == total.known)
+                # Every line counts: the eligible base is the total, unknown also when a
+                # line has no category (the evaluator counts the lines of the categories).
+                self.constraints.append(z3.Implies(eligible.known, total.known))
                 self.constraints.append(z3.Implies(both, eligible.value == total.value))
             elif not categories:
                 self.constraints.append(z3.Implies(eligible.known, eligible.value == 0))
@@ -210,6 +211,15 @@ class Inputs:
             if self.lines is not None:
                 self.constraints += self.lines.tie(eligible, total, categories)
         return eligible, total
+
+    def readable(self) -> list[Any]:
+        """What a witness that reads well has, as far as the question allows: every field
+        given, and lines of as few categories as the question needs (a line of some
+        category may meet a condition the model leaves free, `sum(expenses[…])`)."""
+        out = [s.known for s in self.fields.values()]
+        if self.lines is not None:
+            out += [z3.Not(f) for f in (*self.lines.has.values(), self.lines.uncategorised)]
+        return out
 
     def line_categories(self) -> LineCategories:
         """Which categories the dossier has lines of (made on first use)."""

@@ -53,11 +53,11 @@ class LineCategories:
             z3.Implies(z3.And(total.known, total.value > 0), some),
             z3.Implies(z3.And(self.present, z3.Not(total.known)), some),
         ]
-        if counted >= frozenset(self.has):
-            # Every line counts, one without a category too.
-            return out
         both = z3.And(total.known, eligible.known)
-        out += [
+        return [
+            *out,
+            # The evaluator sums the lines of the categories counted: a line without a
+            # category leaves the sum unknown, even when every category counts.
             z3.Implies(self.uncategorised, z3.Not(eligible.known)),
             z3.Implies(z3.And(eligible.known, eligible.value > 0), inside),
             z3.Implies(z3.And(both, total.value > eligible.value), outside),
@@ -68,7 +68,6 @@ class LineCategories:
             z3.Implies(z3.And(self.present, z3.Not(eligible.known)),
                        z3.Or(self.uncategorised, inside)),
         ]
-        return out
 
     def quantified(self, condition: dict[str | None, Sym], *, every: bool) -> Sym:
         """`any` (or `all` when `every`) over the lines, `condition[c]` being the condition

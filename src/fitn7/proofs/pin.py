@@ -56,6 +56,14 @@ def pins(inputs: Inputs, dossier: Dossier, program: CompiledPolicy) -> list[Any]
             lists.append((sym, {code(v) for v in value}))
         else:
             out.append(_pin_value(sym, kind, value, code, inputs, dossier))
+    lines = inputs.lines
+    if lines is not None:
+        given = dossier.expenses
+        out.append(lines.present == (given is not None))
+        categories = {str(e.category) if e.category is not None else None
+                      for e in given or ()}
+        out += [flag == (c in categories) for c, flag in lines.has.items()]
+        out.append(lines.uncategorised == (None in categories))
     # Lists last: every string seen has its code by now.
     every = set(inputs.codes.by_text.values()) | set(others.values())
     for sym, codes in lists:
@@ -63,14 +71,21 @@ def pins(inputs: Inputs, dossier: Dossier, program: CompiledPolicy) -> list[Any]
     return out
 
 
-def kind_code(inputs: Inputs, dossier: Dossier) -> int:
-    """The code of the applicant's legal form among `inputs.legal_forms`."""
-    assert dossier.applicant is not None
-    form = dossier.applicant.legal_form
-    assert form is not None
-    key = (lf.name_of(form) or form, lf.families_of(form), is_collectivite(form))
-    return next(i for i, c in enumerate(inputs.legal_forms)
-                if (c.name, c.families, c.collectivite) == key)
+def kind_code(inputs: Inputs, dossier: Dossier) -> int | None:
+    """The code of the applicant's legal form among `inputs.legal_forms`; None when it is
+    outside them (another legal form than the eleven collectivité kinds, for a policy
+    whose proofs are about those: `fitn7.proofs.legal`)."""
+    form = dossier.applicant.legal_form if dossier.applicant is not None else None
+    if form is None:
+        return None
+    named = lf.name_of(form)
+    for i, c in enumerate(inputs.legal_forms):
+        # A form without a readable name is in the class named by one of its codes.
+        same_name = c.name == named if named is not None else c.name.isdigit()
+        if same_name and (c.families, c.collectivite) == (lf.families_of(form),
+                                                          is_collectivite(form)):
+            return i
+    return None
 
 
 def _pin_value(sym: Sym, kind: str, value: Any, code: Callable[[str], int],
@@ -80,7 +95,10 @@ def _pin_value(sym: Sym, kind: str, value: Any, code: Callable[[str], int],
     if kind == "date":
         return sym.value == value.toordinal()
     if kind == "kind":
-        return sym.value == kind_code(inputs, dossier)
+        found = kind_code(inputs, dossier)
+        if found is None:
+            raise ValueError(f"{dossier.applicant}: a legal form the model does not range over")
+        return sym.value == found
     if kind in ENUMS:
         return sym.value == ENUMS[kind].index(value.value)
     if kind == "str":

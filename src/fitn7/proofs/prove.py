@@ -50,7 +50,7 @@ def prove(program: CompiledPolicy, *, timeout_s: float = 5.0,
         if answer.verdict == "sat":
             # Found: ask again for a counterexample with every field given, if it exists.
             again = ask(m.inputs.constraints, fails(cond), timeout_s,
-                        prefer=[s.known for s in m.inputs.fields.values()])
+                        prefer=m.inputs.readable())
             answer = again if again.verdict == "sat" else answer
         if answer.verdict == "unsat":
             free = m.unmodelled

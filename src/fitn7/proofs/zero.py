@@ -86,7 +86,7 @@ def _ask(program: CompiledPolicy, m: PolicyModel, question: _Question, timeout_s
     if answer.verdict == "sat":
         # A witness with every field given reads better, when there is one.
         again = ask(m.inputs.constraints, question.goal, timeout_s,
-                    prefer=[s.known for s in m.inputs.fields.values()])
+                    prefer=m.inputs.readable())
         answer = again if again.verdict == "sat" else answer
     what = f"an eligible decision can get 0 €{question.said}"
     if answer.verdict == "unsat":
