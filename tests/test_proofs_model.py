@@ -122,12 +122,47 @@ def test_the_model_pinned_to_a_dossier_decides_as_the_evaluator(text, dossier):
 
 def _decide(program):
     from fitn7.loading import dossier_from_mapping
+    from fitn7.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary.of(program.policy)
 
     def confirm(table):
-        decision = program.evaluate(dossier_from_mapping(table, file="<witness>"), trace=False)
+        # Read as `fitn7 eval` reads it: with the policy's categories, inputs, documents.
+        dossier = dossier_from_mapping(table, file="<witness>", vocabulary=vocabulary)
+        decision = program.evaluate(dossier, trace=False)
         return decision.status.value, decision.amount
 
     return confirm
+
+
+def _versions(text, data):
+    """The policy and a version with one of its amounts changed, or None when either
+    does not check."""
+    import re
+
+    old = _program(text)
+    amounts = list(re.finditer(r"(\d+) €", text))
+    if old is None or not amounts:
+        return None
+    target = data.draw(st.sampled_from(amounts))
+    new = _program(text[:target.start(1)] + str(data.draw(st.integers(0, 60_000)))
+                   + text[target.end(1):])
+    return None if new is None else (old, new)
+
+
+def _bounded_diff(old, new):
+    """The symbolic diff of two compiled versions, each witness evaluated under both, the
+    optimizer bounded by OPTIMIZE_RLIMIT."""
+    from fitn7.proofs.diff import symbolic_diff
+
+    first, second = _decide(old), _decide(new)
+
+    def confirm(table):
+        return (*first(table), *second(table))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(z3, "Optimize", _BoundedOptimize)
+        return symbolic_diff(old.policy, new.policy, timeout_s=600, confirm=confirm)
 
 
 #: How much work z3 may spend on each search for the largest difference of a region below,
@@ -152,36 +187,21 @@ class _BoundedOptimize(z3.Optimize):
 @settings(max_examples=examples(25))
 @given(policy_texts(), st.data())
 def test_symbolic_diff_regions_have_witnesses_the_evaluator_confirms(text, data):
-    import re
-
     from fitn7.proofs.diff import symbolic_diff
 
-    old = _program(text)
-    amounts = list(re.finditer(r"(\d+) €", text))
-    if old is None or not amounts:
+    versions = _versions(text, data)
+    if versions is None:
         return
-    target = data.draw(st.sampled_from(amounts))
-    changed = text[:target.start(1)] + str(data.draw(st.integers(0, 60_000))) + \
-        text[target.end(1):]
-    new = _program(changed)
-    if new is None:
-        return
+    old, new = versions
     # No clock: the plain solver's questions here all end within ~6 M of z3's work, and
     # the optimizer is bounded by OPTIMIZE_RLIMIT; a timeout would only make the regions
     # found depend on the machine's load.
     assert symbolic_diff(old.policy, old.policy, timeout_s=600).verdict == "equivalent"
-    first, second = _decide(old), _decide(new)
-
-    def confirm(table):
-        return (*first(table), *second(table))
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(z3, "Optimize", _BoundedOptimize)
-        result = symbolic_diff(old.policy, new.policy, timeout_s=600, confirm=confirm)
+    result = _bounded_diff(old, new)
     if old.policy == new.policy:
         assert result.verdict == "equivalent"
     for region in result.regions:
-        assert region.confirmed is True, (changed, region)
+        assert region.confirmed is True, (text, region)
 
 
 #: A policy with its own vocabulary (LEADER's kind): categories, typed inputs, documents,
@@ -362,33 +382,11 @@ def test_the_model_of_a_policy_with_its_own_vocabulary_decides_as_the_evaluator(
 #: product of two variables, ran past OPTIMIZE_RLIMIT for minutes (its non-linear
 #: search does not count that work); `tests/test_proofs_diff.py` diffs LEADER, which has
 #: one.
-@settings(max_examples=examples(15))
+@settings(max_examples=examples(10))
 @given(vocabulary_policies(prorated=False), st.data())
 def test_symbolic_diff_witnesses_of_a_policy_with_its_own_vocabulary_are_confirmed(text, data):
-    import re
-
-    from fitn7.loading import dossier_from_mapping
-    from fitn7.proofs.diff import symbolic_diff
-    from fitn7.vocabulary import Vocabulary
-
-    old = _program(text)
-    amounts = list(re.finditer(r"(\d+) €", text))
-    if old is None or not amounts:
+    versions = _versions(text, data)
+    if versions is None:
         return
-    target = data.draw(st.sampled_from(amounts))
-    new = _program(text[:target.start(1)] + str(data.draw(st.integers(0, 60_000)))
-                   + text[target.end(1):])
-    if new is None:
-        return
-    vocabulary = Vocabulary.of(old.policy)
-
-    def confirm(table):
-        dossier = dossier_from_mapping(table, file="<witness>", vocabulary=vocabulary)
-        a, b = (p.evaluate(dossier, trace=False) for p in (old, new))
-        return a.status.value, a.amount, b.status.value, b.amount
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(z3, "Optimize", _BoundedOptimize)
-        result = symbolic_diff(old.policy, new.policy, timeout_s=600, confirm=confirm)
-    for region in result.regions:
+    for region in _bounded_diff(*versions).regions:
         assert region.confirmed is True, (text, region)
