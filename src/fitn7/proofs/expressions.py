@@ -173,7 +173,7 @@ class Translator:
                 return self.opaque(node, "a session closing on a computed date")
             return self._session()
         constant = self.constants.get(name)
-        if constant == t.CATEGORY:
+        if constant == t.CATEGORY and name in self.inputs.categories:
             return const_code(self.inputs.categories.index(name))
         if constant == t.KIND:
             codes = [i for i, c in enumerate(self.inputs.legal_forms) if c.name == name]
