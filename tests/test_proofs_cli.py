@@ -98,19 +98,38 @@ amount
 def test_unmodelled_parts_are_reported_never_ignored(tmp_path, capsys):
     policy = tmp_path / "listes.fitn7"
     policy.write_text('''policy "listes"
-require etude: any(expenses, category == etude)
+require local: any(expenses, provider.region == "53")
   source "s"
-invariant etude_requise: status == eligible implies eligible_expenses > 0 €
+invariant local_requis: status == eligible implies eligible_expenses > 0 €
 ''', encoding="utf-8")
     code = main(["check", "--prove", "--witness-dir", str(tmp_path / "w"), str(policy)])
     out, err = capsys.readouterr()
-    assert "warning[P500]: `any(expenses, category == etude)` is not modelled" in out
-    # Unmodelled, `any` could hold with no eligible expense: the solver's candidate is
-    # checked by the evaluator, which refuses it (an `etude` line is eligible).
-    assert "invariant `etude_requise` unknown: the model found a counterexample the " \
+    assert "warning[P500]: `any(expenses, provider.region == \"53\")` is not modelled" in out
+    # Unmodelled, `any` could hold without any line: the solver's candidate is checked
+    # by the evaluator, which finds the condition unknown and does not confirm it.
+    assert "invariant `local_requis` unknown: the model found a counterexample the " \
         "evaluator does not confirm" in out
     assert "1 unknown" in err
     assert code == 0
+
+
+def test_any_over_the_categories_of_lines_is_modelled(tmp_path, capsys):
+    # A condition on a line's category only is exact: a study line of 0 € meets the
+    # rule, and the counterexample (eligible with no eligible expense) is confirmed.
+    policy = tmp_path / "listes.fitn7"
+    policy.write_text('''policy "listes"
+require etude: any(expenses, category == etude)
+  source "s"
+invariant etude_requise: status == eligible implies eligible_expenses > 0 €
+invariant etude_presente: status == eligible implies not all(expenses, category != etude)
+''', encoding="utf-8")
+    code = main(["check", "--prove", "--witness-dir", str(tmp_path / "w"), str(policy)])
+    out, err = capsys.readouterr()
+    assert "P500" not in out
+    assert "invariant `etude_requise` fails: counterexample" in out
+    assert "invariant `etude_presente` proved for every dossier\n" in out
+    assert "1 proved, 1 failed, 0 unknown" in err
+    assert code == 1
 
 
 def test_without_z3_the_commands_say_how_to_install_it(monkeypatch, tmp_path, capsys):

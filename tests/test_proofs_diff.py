@@ -100,3 +100,36 @@ def test_a_stricter_rule_makes_dossiers_newly_ineligible(tmp_path, capsys):
     assert "newly ineligible" in directions
     assert "newly eligible" not in directions
     assert all(r["confirmed"] for r in regions)
+
+
+def test_leader_cap_lowered_regions_are_complete_and_confirmed(tmp_path, capsys):
+    # LEADER declares its own categories, inputs, a document and reads
+    # `applicant.family`: the witnesses name only what it declares, so the evaluator
+    # reads them back, and the search ends (no "may be incomplete").
+    leader = (POLICIES / "leader.fitn7").read_text(encoding="utf-8")
+    lowered = leader.replace("cap plafond: 55_000 €", "cap plafond: 45_834 €")
+    assert lowered != leader
+    new = tmp_path / "leader.fitn7"
+    new.write_text(lowered, encoding="utf-8")
+    code, out, _ = symbolic(capsys, tmp_path, POLICIES / "leader.fitn7", new, "--format",
+                            "json")
+    assert code == 1
+    result = json.loads(out)
+    assert (result["verdict"], result["complete"], result["reason"]) == (
+        "different", True, None)
+    regions = {r["direction"]: r for r in result["regions"]}
+    assert sorted(regions) == ["amount lower", "newly ineligible"]
+    assert regions["amount lower"]["largest_difference"] == "9166.00"
+    # Above 45 834 €, 20 % of the prorated base can exceed the new cap: the minimum
+    # rate then makes the dossier ineligible, losing the whole 55 000 €.
+    assert regions["newly ineligible"]["largest_difference"] == "55000.00"
+    assert all(r["confirmed"] is True for r in regions.values()), regions
+    # Only the VAT condition (it reads a line's figures) is left unmodelled.
+    notes = result["unmodelled"]
+    assert notes
+    assert all("vat_recovered" in n for n in notes), notes
+    witness = regions["amount lower"]["witness"]
+    assert main(["eval", "--format", "json", str(new), witness]) == 0
+    decision = json.loads(capsys.readouterr().out)
+    decision = decision[0] if isinstance(decision, list) else decision
+    assert decision["amount"] == "45834.00"

@@ -37,14 +37,18 @@ def run_symbolic(args: argparse.Namespace, host: PluginHost) -> int:
     from fitn7.proofs.diff import symbolic_diff
     from fitn7.proofs.witness import write
     from fitn7.runner import Runner
+    from fitn7.vocabulary import Vocabulary
 
     old = load_version(args.old, args.policy_path, checked=True, plugins=host)
     new = load_version(args.new, args.policy_path, checked=True, plugins=host)
-    runners = [Runner(compile_policy(p, plugins=host), host) for p in (old, new)]
+    runners = [(Runner(compile_policy(p, plugins=host), host), Vocabulary.of(p))
+               for p in (old, new)]
 
     def confirm(table: dict[str, Any]) -> tuple[str, Decimal | None, str, Decimal | None]:
-        dossier = dossier_from_mapping(table, file="<witness>")
-        a, b = (r.decide(dossier, trace=False).decision for r in runners)
+        # Read as `fitn7 eval` reads it under each version: with its categories.
+        a, b = (runner.decide(dossier_from_mapping(table, file="<witness>",
+                                                   vocabulary=vocabulary),
+                              trace=False).decision for runner, vocabulary in runners)
         return a.status.value, a.amount, b.status.value, b.amount
 
     result = symbolic_diff(old, new, timeout_s=args.timeout, confirm=confirm)

@@ -106,7 +106,7 @@ def symbolic_diff(old_policy: ast.Policy, new_policy: ast.Policy, *,
     (old status, old amount, new status, new amount) to check it.
     """
     deadline = time.monotonic() + timeout_s
-    inputs = Inputs()
+    inputs = Inputs.of(old_policy, new_policy)
     old, new = build(old_policy, inputs), build(new_policy, inputs)
     unmodelled = tuple(dict.fromkeys(str(u) for u in (*old.unmodelled, *new.unmodelled)))
     dirs = directions(old, new)
@@ -177,8 +177,8 @@ def _largest(inputs: Inputs, old: PolicyModel, new: PolicyModel, direction: str,
         # both versions (not incomplete), every field given.
         incomplete = STATUS["incomplete"]
         opt.add_soft(z3.And(old.status != incomplete, new.status != incomplete), 100)
-        for sym in inputs.fields.values():
-            opt.add_soft(sym.known)
+        for term in inputs.readable():
+            opt.add_soft(term)
         return opt, handle
 
     opt, handle = optimizer(True)

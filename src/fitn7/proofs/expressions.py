@@ -15,7 +15,7 @@ from fitn7 import types as t
 from fitn7.dsl import ast
 from fitn7.dsl.formatter import format_expression
 from fitn7.dsl.source import Span
-from fitn7.proofs.inputs import ENUMS, FIELDS, Inputs
+from fitn7.proofs.inputs import ENUMS, FIELDS, INPUT, Inputs
 from fitn7.proofs.values import (
     TRUE,
     Sym,
@@ -29,6 +29,7 @@ from fitn7.proofs.values import (
     zmax,
     zmin,
 )
+from fitn7.vocabulary import scope_names
 
 
 @attrs.frozen
@@ -54,7 +55,7 @@ class Unmodelled:
         return f"{where}`{self.what}` is not modelled ({self.reason})"
 
 
-_ENUM_OF: dict[t.Type, str] = {t.KIND: "kind", t.CATEGORY: "category", t.STATUS: "status"}
+_ENUM_OF: dict[t.Type, str] = {t.KIND: "kind", t.STATUS: "status"}
 
 
 class Translator:
@@ -70,12 +71,17 @@ class Translator:
         self.params = params if params is not None else {
             p.name: p for p in policy.of_type(ast.Param)}
         self.lets = {let.name: let.value for let in policy.of_type(ast.Let)}
+        self.declared_inputs = {i.name: i for i in policy.of_type(ast.Input)}
+        #: The constants this policy names: legal forms, families, its categories.
+        self.constants = scope_names(policy)[1]
         self.let_cache: dict[str, Sym] = {}
         # attrs reprs leave spans out: two versions that define the same names alike
         # give the same text, whatever their layout.
         self.definitions = str(hash(repr(sorted(self.lets.items())) + repr(
             sorted((n, p.default) for n, p in self.params.items()))))
         self.unmodelled: list[Unmodelled] = []
+        #: The fields of the line a condition of `any`/`all` is read on.
+        self.element: dict[str, Sym] | None = None
         self.decision: Callable[[str], Sym] | None = None
         #: `eligible_expenses` and `total_expenses` as this policy counts them.
         self.derived: dict[str, Sym] = {}
@@ -139,13 +145,22 @@ class Translator:
 
     def _Name(self, node: ast.Name) -> Sym:
         name = node.name
+        if self.element is not None and name in self.element:
+            return self.element[name]
         if name in self.lets:
             if name not in self.let_cache:
-                self.let_cache[name] = self.expr(self.lets[name])
+                # A `let` is read in the policy's scope, never a line's.
+                outer, self.element = self.element, None
+                try:
+                    self.let_cache[name] = self.expr(self.lets[name])
+                finally:
+                    self.element = outer
             return self.let_cache[name]
         if name in self.params:
             # Proofs hold for the defaults: a committee's --param is another policy.
             return self.expr(self.params[name].default)
+        if name in self.declared_inputs:
+            return self._input(node, self.declared_inputs[name])
         if name in ("status", "amount", "score") and self.decision is not None:
             return self.decision(name)
         if name in self.derived:
@@ -157,11 +172,33 @@ class Translator:
                    for s in self.policy.of_type(ast.Session)):
                 return self.opaque(node, "a session closing on a computed date")
             return self._session()
-        if name in t.CONSTANTS:
-            enum = _ENUM_OF.get(t.CONSTANTS[name])
-            if enum is not None:
-                return const_code(ENUMS[enum].index(name))
+        constant = self.constants.get(name)
+        if constant == t.CATEGORY and name in self.inputs.categories:
+            return const_code(self.inputs.categories.index(name))
+        if constant == t.KIND:
+            codes = [i for i, c in enumerate(self.inputs.legal_forms) if c.name == name]
+            if codes:
+                # A name whose codes fall in several classes (`scop`) is any of them.
+                return Sym("code", TRUE, z3.IntVal(codes[0]),
+                           items=tuple(const_code(i) for i in codes[1:]))
+        enum = _ENUM_OF.get(constant) if constant is not None else None
+        if enum is not None and name in ENUMS[enum]:
+            return const_code(ENUMS[enum].index(name))
         return self.opaque(node, "this name is not a modelled field")
+
+    def _input(self, node: ast.Name, declared: ast.Input) -> Sym:
+        """A declared input: absent, it is unknown, or its default when it has one."""
+        path = f"{INPUT}{declared.name}"
+        if path not in self.inputs.declared:
+            return self.opaque(node, f"an input of type `{declared.type}` is not modelled")
+        sym = self.inputs.field(path)
+        if declared.default is None:
+            return sym
+        default = self.expr(declared.default)
+        if default.kind != sym.kind or sym.kind not in ("bool", "num", "code"):
+            return self.opaque(node, "this input's default is not modelled")
+        return Sym(sym.kind, z3.Or(sym.known, default.known),
+                   z3.If(sym.known, sym.value, default.value))
 
     def _session(self) -> Sym:
         submitted = self.inputs.field("submitted")
@@ -205,7 +242,54 @@ class Translator:
             value = x / y
         return strict("num", [a, b], value)
 
+    def _families(self, node: ast.Expr) -> tuple[str, ...] | None:
+        """The names of families (or of forms that are families too: `commune`) an
+        expression stands for, through `let`s and `param`s; None for anything else."""
+        if isinstance(node, ast.SetLit):
+            names = [self._families(i) for i in node.items]
+            return None if any(n is None for n in names) else tuple(
+                x for n in names if n is not None for x in n)
+        if not isinstance(node, ast.Name):
+            return None
+        if node.name in self.lets:
+            return self._families(self.lets[node.name])
+        if node.name in self.params:
+            return self._families(self.params[node.name].default)
+        if node.name in self.declared_inputs or not t.is_family_name(node.name):
+            return None
+        return (node.name,) if self.constants.get(node.name) in (t.FAMILY, t.KIND) else None
+
+    def _family_test(self, names: tuple[str, ...]) -> Sym:
+        """The applicant's legal form is of one of these families."""
+        kind = self.inputs.field("applicant.kind")
+        codes = [i for i, c in enumerate(self.inputs.legal_forms) if c.families & set(names)]
+        return Sym("bool", kind.known, z3.Or([kind.value == i for i in codes])
+                   if codes else z3.BoolVal(False))
+
+    def _family_read(self, node: ast.Expr, op: str, left: ast.Expr,
+                     right: ast.Expr) -> Sym | None:
+        """`applicant.family` compared with families (`==`, `!=`, `in`, `not in`, `meets`,
+        `F in applicant.family`), as the evaluator reads it (docs/language.md); None when
+        the expression is no such comparison."""
+        if _path(left) == "applicant.family" and op in ("==", "!=", "in", "not in",
+                                                          "meets"):
+            names = self._families(right)
+            if names is None or (op in ("==", "!=") and len(names) != 1):
+                return None
+        elif _path(right) == "applicant.family" and op in ("in", "not in"):
+            names = self._families(left)
+            if names is None or len(names) != 1:
+                return None
+        else:
+            return None
+        found = self._family_test(names)
+        return k_not(found) if op in ("!=", "not in") else found
+
     def _Compare(self, node: ast.Compare) -> Sym:
+        if len(node.ops) == 1:
+            family = self._family_read(node, node.ops[0], *node.operands)
+            if family is not None:
+                return family
         values = [self.expr(o) for o in node.operands]
         links = []
         for op, a, b in zip(node.ops, values, values[1:], strict=False):
@@ -214,15 +298,22 @@ class Translator:
             if "set" in (a.kind, b.kind) or "strlist" in (a.kind, b.kind):
                 return self.opaque(node, "comparing lists or sets is not modelled")
             x, y = _pair(a, b)
+            if op in ("==", "!=") and (a.items or b.items) and "set" not in (a.kind, b.kind):
+                same = _same(a, b)
+                links.append(strict("bool", [a, b], same if op == "==" else z3.Not(same)))
+                continue
             links.append(strict("bool", [a, b], _COMPARE[op](x, y)))
         return links[0] if len(links) == 1 else k_and(links)
 
     def _Membership(self, node: ast.Membership) -> Sym:
+        family = self._family_read(node, node.op, node.left, node.right)
+        if family is not None:
+            return family
         left, right = self.expr(node.left), self.expr(node.right)
         if node.op == "meets":
             return self._meets(node, left, right)
         if right.kind == "set":
-            found = k_or([strict("bool", [left, item], _scalar(left) == _scalar(item))
+            found = k_or([strict("bool", [left, item], _same(left, item))
                           for item in right.items]) if right.items else const_bool(False)
         elif right.kind == "strlist" and left.kind in ("code", "opaque"):
             found = strict("bool", [left, right], right.contains(_scalar(left)))
@@ -252,7 +343,32 @@ class Translator:
     def _Implies(self, node: ast.Implies) -> Sym:
         return k_or([k_not(self.expr(node.left)), self.expr(node.right)])
 
+    def _over_lines(self, node: ast.Call) -> Sym | None:
+        """`any(expenses, C)` or `all(expenses, C)` where C reads no field of a line but
+        its category; None for any other call."""
+        if node.func not in ("any", "all") or len(node.args) != 2 or \
+                node.args[0] != ast.Name("expenses"):
+            return None
+        condition = node.args[1]
+        if any((isinstance(n, ast.Name) and n.name in _LINE_FIELDS) or isinstance(n, ast.Call)
+               for n in ast.walk(condition)):
+            return None
+        lines = self.inputs.line_categories()
+        per: dict[str | None, Sym] = {}
+        outer = self.element
+        try:
+            for code, category in [*enumerate(self.inputs.categories), (-1, None)]:
+                known = TRUE if category is not None else z3.BoolVal(False)
+                self.element = {"category": Sym("code", known, z3.IntVal(code))}
+                per[category] = self.expr(condition)
+        finally:
+            self.element = outer
+        return lines.quantified(per, every=node.func == "all")
+
     def _Call(self, node: ast.Call) -> Sym:
+        quantified = self._over_lines(node)
+        if quantified is not None:
+            return quantified
         if node.func in ("min", "max") and len(node.args) >= 2:
             args = [self.expr(a) for a in node.args]
             if all(a.kind in ("num", "opaque") for a in args):
@@ -268,8 +384,22 @@ class Translator:
         return self.opaque(node, f"`{node.func}` over lists or from a plugin is not modelled")
 
 
+#: The fields of an expense line (docs/language.md): inside `any(expenses, …)` a bare
+#: name among them is the line's.
+_LINE_FIELDS = frozenset({"label", "category", "amount", "provider", "amount_ht",
+                          "amount_ttc", "vat_recovered", "eligible"}) - {"category"}
+
+
 def _scalar(s: Sym) -> Any:
     return s.value
+
+
+def _same(a: Sym, b: Sym) -> Any:
+    """Two scalars are equal; a legal form's name may stand for several codes (its
+    `items` beside its `value`)."""
+    left = [a.value, *(i.value for i in a.items)] if a.kind == "code" else [_scalar(a)]
+    right = [b.value, *(i.value for i in b.items)] if b.kind == "code" else [_scalar(b)]
+    return z3.Or([x == y for x in left for y in right])
 
 
 def _pair(a: Sym, b: Sym) -> tuple[Any, Any]:

@@ -8,12 +8,11 @@ from typing import Any
 import attrs
 import z3
 
-from fitn7.dossier import Category
 from fitn7.dsl import ast
 from fitn7.dsl.amounts import Section, sections
 from fitn7.evaluation.program import is_percent_bonus
 from fitn7.proofs.expressions import Translator, Unmodelled
-from fitn7.proofs.inputs import ENUMS, Inputs
+from fitn7.proofs.inputs import DOCUMENT, ENUMS, INPUT, Inputs
 from fitn7.proofs.values import (
     FALSE,
     TRUE,
@@ -25,6 +24,7 @@ from fitn7.proofs.values import (
     zmax,
     zmin,
 )
+from fitn7.vocabulary import effective_categories
 
 STATUS = {name: i for i, name in enumerate(ENUMS["status"])}
 
@@ -137,6 +137,7 @@ def build(policy: ast.Policy, inputs: Inputs) -> PolicyModel:
             failing.append(holds(cond))
         else:
             reviews.append(holds(cond))
+    undecided += _incompleteness(policy, tr)
     rules_fail = z3.Or(failing) if failing else FALSE
     m.rules_fail = rules_fail
 
@@ -155,17 +156,40 @@ def build(policy: ast.Policy, inputs: Inputs) -> PolicyModel:
     return m
 
 
+def _incompleteness(policy: ast.Policy, tr: Translator) -> list[Any]:
+    """What makes a dossier incomplete besides its undecided rules, as the evaluator's
+    completeness check: a required input it lacks, a document it does not list whose
+    condition holds or is unknown."""
+    out: list[Any] = []
+    for declared in policy.of_type(ast.Input):
+        if not declared.required:
+            continue
+        path = f"{INPUT}{declared.name}"
+        # The dossier's own value, not a default: an input of a type the model does not
+        # read is the free value its reads are.
+        given = tr.inputs.field(path) if path in tr.inputs.declared else tr.expr(
+            ast.Name(declared.name, span=declared.span))
+        out.append(z3.Not(given.known))
+    for document in policy.of_type(ast.Document):
+        provided = tr.inputs.field(f"{DOCUMENT}{document.name}").value
+        when = tr.expr(document.when) if document.when is not None else None
+        out.append(z3.And(z3.Not(provided), z3.Not(fails(when)) if when is not None
+                          else TRUE))
+    return out
+
+
 # A `category` only names the lines an `expenses` declaration counts, and the model
 # already abstracts the lines to an eligible total within the total: it adds nothing
-# to model. Inputs and documents do change decisions, so they stay reported.
+# to model. An input is read where a rule names it, a document in `_incompleteness`.
 _MODELLED = frozenset({"Param", "Let", "Session", "Rule", "Expenses", "ExpensesBasis",
-                       "Amount", "Score", "Limit", "Invariant", "ExpenseCategory"})
+                       "Amount", "Score", "Limit", "Invariant", "ExpenseCategory",
+                       "Input", "Document"})
 
 
 def expense_basis(policy: ast.Policy) -> tuple[frozenset[str], str]:
     """The categories the eligible base counts, and the figure of a line it reads
     (`amount`, `ht`, `ttc` or `ttc-vat`)."""
-    categories = frozenset(c.value for c in Category)
+    categories = frozenset(c.name for c in effective_categories(policy))
     for decl in policy.of_type(ast.Expenses):
         named = frozenset(c for c in decl.categories if c in categories)
         categories = named if decl.mode == "eligible" else categories - named

@@ -19,7 +19,7 @@ def impossible(policy: ast.Policy, *, timeout_s: float = 2.0) -> set[tuple[str, 
     reach: a rule that can never hold or never fail (every rule is evaluated for
     every dossier), a band or a cap that no dossier past the rules reaches or binds.
     An undecided question counts as possible."""
-    m = build(policy, Inputs())
+    m = build(policy, Inputs.of(policy))
     out: set[tuple[str, str, str]] = set()
 
     def never(goal: Any) -> bool:

@@ -19,6 +19,7 @@ from fitn7.proofs.model import PolicyModel, build
 from fitn7.proofs.solve import ask
 from fitn7.proofs.values import fails
 from fitn7.runner import Outcome, Runner
+from fitn7.vocabulary import Vocabulary
 
 
 @attrs.frozen
@@ -33,7 +34,7 @@ class Proof:
 
 def model_of(program: CompiledPolicy) -> PolicyModel:
     """The symbolic model of a compiled policy's (resolved) AST."""
-    return build(program.policy, Inputs())
+    return build(program.policy, Inputs.of(program.policy))
 
 
 def prove(program: CompiledPolicy, *, timeout_s: float = 5.0,
@@ -49,7 +50,7 @@ def prove(program: CompiledPolicy, *, timeout_s: float = 5.0,
         if answer.verdict == "sat":
             # Found: ask again for a counterexample with every field given, if it exists.
             again = ask(m.inputs.constraints, fails(cond), timeout_s,
-                        prefer=[s.known for s in m.inputs.fields.values()])
+                        prefer=m.inputs.readable())
             answer = again if again.verdict == "sat" else answer
         if answer.verdict == "unsat":
             free = m.unmodelled
@@ -99,7 +100,8 @@ def evaluate(program: CompiledPolicy, table: dict[str, object],
     """The evaluator's outcome on a witness dossier, as `fitn7 eval` decides it; or why
     the witness does not load."""
     try:
-        dossier = dossier_from_mapping(table, file="<witness>")
+        dossier = dossier_from_mapping(table, file="<witness>",
+                                       vocabulary=Vocabulary.of(program.policy))
         return Runner(program, plugins).decide(dossier, trace=False)
     except Fitn7Error as exc:
         return f"the witness does not load: {exc}"

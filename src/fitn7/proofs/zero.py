@@ -11,7 +11,7 @@ import attrs
 import z3
 
 from fitn7.diagnostics import Diagnostic, Severity
-from fitn7.dossier import Category, Dossier
+from fitn7.dossier import Dossier
 from fitn7.dsl import ast
 from fitn7.dsl.source import Span
 from fitn7.evaluation import CompiledPolicy
@@ -56,20 +56,25 @@ def zero_awards(program: CompiledPolicy, m: PolicyModel, *, timeout_s: float = 5
     assert m.amount is not None
     zero = z3.And(m.status == STATUS["eligible"], m.amount.known, m.amount.value == 0)
     requested = m.inputs.field("requested")
-    questions = [
-        _Question(zero, "montant-nul", ""),
-        _Question(z3.And(zero, z3.Or(z3.Not(requested.known), requested.value > 0)),
-                  "montant-nul-demande-positive", " even with a positive request"),
-    ]
-    out: list[Diagnostic] = []
-    for question in questions:
-        found = _ask(program, m, question, timeout_s, witness_dir, plugins, shown_as)
-        if found is None:
-            break
-        out.append(found)
-        if found.code != "P506" or f"({_REQUEST})" not in found.message:
-            break
-    return out
+    positive = _Question(z3.And(zero, z3.Or(z3.Not(requested.known), requested.value > 0)),
+                         "montant-nul-demande-positive", " even with a positive request")
+
+    def asked(question: _Question) -> Diagnostic | None:
+        return _ask(program, m, question, timeout_s, witness_dir, plugins, shown_as)
+
+    # The simplest cause first, a request of 0 €: among the many dossiers at 0 € the
+    # solver would otherwise pick one by the history of the process, and the findings
+    # of a policy would depend on the policies checked before it.
+    found = asked(_Question(z3.And(zero, requested.known, requested.value == 0),
+                            "montant-nul", ""))
+    if found is None:
+        found = asked(_Question(zero, "montant-nul", ""))
+    if found is None:
+        return []
+    if found.code != "P506" or f"({_REQUEST})" not in found.message:
+        return [found]
+    second = asked(positive)
+    return [found] if second is None else [found, second]
 
 
 def _ask(program: CompiledPolicy, m: PolicyModel, question: _Question, timeout_s: float,
@@ -81,7 +86,7 @@ def _ask(program: CompiledPolicy, m: PolicyModel, question: _Question, timeout_s
     if answer.verdict == "sat":
         # A witness with every field given reads better, when there is one.
         again = ask(m.inputs.constraints, question.goal, timeout_s,
-                    prefer=[s.known for s in m.inputs.fields.values()])
+                    prefer=m.inputs.readable())
         answer = again if again.verdict == "sat" else answer
     what = f"an eligible decision can get 0 €{question.said}"
     if answer.verdict == "unsat":
@@ -90,7 +95,7 @@ def _ask(program: CompiledPolicy, m: PolicyModel, question: _Question, timeout_s
         return _diag("P509", f"could not decide whether {what} ({answer.reason})", span,
                      None)
     assert answer.model is not None
-    table, outcome = _confirmed(program, witness.dossier(answer.model, m.inputs,
+    table, outcome = _confirmed(program, m, witness.dossier(answer.model, m.inputs,
                                                          "MONTANT-NUL"), plugins)
     path = witness.save(witness_dir, f"{policy.id}-{question.suffix}.toml", table,
                         f"An eligible decision at 0 € of {policy.id}")
@@ -122,7 +127,7 @@ def _remedy(policy: ast.Policy) -> tuple[str, tuple[tuple[Span, str], ...]]:
                            for s in minimums if s.span is not None))
 
 
-def _confirmed(program: CompiledPolicy, table: dict[str, Any],
+def _confirmed(program: CompiledPolicy, m: PolicyModel, table: dict[str, Any],
                plugins: PluginHost | None) -> tuple[dict[str, Any], Outcome | str]:
     """The first of the model's witness and its variants with lines of 0 € (which the
     model decides alike, while what it leaves free may change:
@@ -133,7 +138,7 @@ def _confirmed(program: CompiledPolicy, table: dict[str, Any],
         return table, first
     counted, _ = expense_basis(program.policy)
     for variant in (witness.with_empty_lines(table, sorted(counted)),
-                    witness.with_empty_lines(table, [c.value for c in Category])):
+                    witness.with_empty_lines(table, m.inputs.categories)):
         outcome = evaluate(program, variant, plugins)
         if _zero(outcome):
             return variant, outcome
