@@ -13,6 +13,7 @@ from typing import Any
 import tomli_w
 import z3
 
+from fitn7.atomic_write import write_atomic
 from fitn7.proofs.inputs import DOCUMENT, ENUMS, FIELDS, Inputs
 
 
@@ -233,6 +234,7 @@ def save(directory: Path | None, name: str, table: dict[str, Any], what: str) ->
 
 
 def write(path: Path, table: dict[str, Any], comment: str) -> None:
-    """Write a witness dossier, a comment at the top saying what it shows."""
+    """Write a witness dossier, a comment at the top saying what it shows (atomically,
+    as every file fitn7 writes: a failure leaves an earlier witness whole)."""
     lines = "".join(f"# {line}\n" for line in comment.splitlines())
-    path.write_text(lines + tomli_w.dumps(table), encoding="utf-8")
+    write_atomic(path, lines + tomli_w.dumps(table))

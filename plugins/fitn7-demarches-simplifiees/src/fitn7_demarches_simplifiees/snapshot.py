@@ -16,13 +16,12 @@ démarche changed its label.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from fitn7.atomic_write import write_atomic
 from fitn7.loading.values import exact_number
 from fitn7.loading.where import dossier_error
 from fitn7_csv.assemble import Origin
@@ -94,21 +93,7 @@ def write_document(path: Path, document: Mapping[str, Any]) -> None:
     """
     ordered = {"format": FORMAT, "version": VERSION,
                **{k: v for k, v in document.items() if k not in ("format", "version")}}
-    directory = path.parent if str(path.parent) else Path(".")
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before the rename
-        "w", encoding="utf-8", dir=directory, prefix=f".{path.name}.", suffix=".tmp",
-        delete=False,
-    )
-    try:
-        with handle:
-            json.dump(ordered, handle, ensure_ascii=False, indent=1)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+    write_atomic(path, json.dumps(ordered, ensure_ascii=False, indent=1) + "\n")
 
 
 def read_snapshot(path: Path, mapping: DsMapping) -> Source:
